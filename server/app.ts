@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { auditRoutes } from './audit/audit.routes';
+import { createAuthenticate } from './auth/auth.middleware';
+import { authRoutes } from './auth/auth.routes';
+import { homeRoutes } from './home/home.routes';
+import { libraryRoutes } from './library/library.routes';
+import { tenderRoutes } from './tenders/tenders.routes';
+import { assessmentRoutes } from './assessments/assessments.routes';
+import { vendorRoutes } from './vendors/vendors.routes';
+import { organisationRoutes } from './organisations/organisations.routes';
+import type { Services } from './services';
+import { systemRoutes } from './system/system.routes';
+import { AppError } from './shared/errors';
+import { createErrorHandler, notFoundHandler } from './shared/http/error-handler';
+import { mountRoutes } from './shared/http/router';
+import type { RouteDefinition } from './shared/http/route';
+import { createI18n } from './shared/i18n';
+import type { Logger } from './shared/logger';
+import { NODE_MODULES_DIR, TEMPLATES_DIR } from './shared/paths';
+import { configureViews } from './shared/views';
+
+export type AppConfig = Pick<
+  Config,
+  'NODE_ENV' | 'BODY_LIMIT' | 'UPLOAD_LIMIT' | 'SESSION_HOURS' | 'LOGIN_REQUESTS_PER_IP_15_MIN' | 'TRUST_PROXY' | 'PUBLIC_URL' | 'PUBLIC_REGISTER' | 'cookieSecure'
+>;
+
+export type AppDeps = { config: AppConfig; services: Services; logger: Logger; version?: string };
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** "10mb" → bytes. */
+function byteSize(value: string): number {
+  const match = /^([0-9]+)(b|kb|mb)$/.exec(value) as RegExpExecArray;
+  return Number(match[1]) * (match[2] === 'mb' ? 1024 * 1024 : match[2] === 'kb' ? 1024 : 1);
+}
+
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** Builds the Express application; it never listens, so tests drive it with supertest. */
+export function createApp(deps: AppDeps): Express {
+  const { config, services, logger } = deps;
+  const app = express();
+  const cookies = { secure: config.cookieSecure };
+  const i18n = createI18n();
+
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+  configureViews(app, { cache: config.NODE_ENV === 'production' });
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/static/') },
+    }),
+  );
+  app.use((req, _res, next) => {
+    req.requestId = String(req.id);
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: config.cookieSecure ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  );
+
+  const staticOptions = { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false as const, fallthrough: false };
+  app.use('/static/designsystemet', express.static(path.join(NODE_MODULES_DIR, '@digdir', 'designsystemet-css', 'dist'), staticOptions));
+  app.use('/static/app', express.static(path.join(TEMPLATES_DIR, 'assets'), staticOptions));
+
+  app.use(cookieParser());
+  app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ extended: true, depth: 4, limit: config.BODY_LIMIT, parameterLimit: 2000 } as Parameters<typeof express.urlencoded>[0]));
+
+  const loginLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: config.LOGIN_REQUESTS_PER_IP_15_MIN,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next, options) =>
+      next(new AppError('auth.rate_limited', 429, 'Too many login attempts from this address. Wait a while and try again.', { extensions: { retryAfter: Math.ceil(options.windowMs / 1000) } })),
+  });
+  app.post(['/login', '/api/session'], loginLimiter);
+
+  app.use(createAuthenticate({ authService: services.auth, cookies, translator: i18n.translator }));
+
+  const publicUrl = ({ req }: { req: Request }) => config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const routes: RouteDefinition[] = [];
+  routes.push(
+    ...systemRoutes(services, () => routes, deps.version ?? '0.0.0'),
+    ...homeRoutes(services),
+    ...authRoutes(services, cookies, config.SESSION_HOURS),
+    ...organisationRoutes(services, cookies, config.SESSION_HOURS, publicUrl),
+    ...libraryRoutes(services),
+    ...tenderRoutes(services, byteSize(config.UPLOAD_LIMIT)),
+    ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
+    ...vendorRoutes(services, publicUrl),
+    ...auditRoutes(services),
+  );
+  mountRoutes(app, routes, cookies);
+  app.locals.routes = routes;
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}
+
+/** The route table of an app, for the authorisation tests and the OpenAPI document. */
+export function routesOf(app: Express): RouteDefinition[] {
+  return app.locals.routes as RouteDefinition[];
+}

@@ -1,0 +1,73 @@
+import ExcelJS from 'exceljs';
+import type { Translator } from '../shared/i18n';
+import type { Cell, ComparisonRow, ProfileItemView } from './assessments.service';
+
+/** The comparison as a table: one row per product, the scores, then one column per requirement. */
+export type ExportTable = { header: string[]; rows: (string | number)[][] };
+
+const STATES = ['verified', 'unverified', 'expired', 'rejected', 'change_requested', 'changed', 'lapsed'] as const;
+const STATUSES = ['meets', 'partly', 'does_not_meet', 'not_applicable'] as const;
+
+/** A cell as text: the status and how far it is verified, never colour alone. Labels are looked up once per table. */
+export function cellTexts(t: Translator): (cell: Cell) => string {
+  const status = Object.fromEntries(STATUSES.map((s) => [s, t(`assessments.statuses.${s}`)]));
+  const state = Object.fromEntries(STATES.map((s) => [s, t(`assessments.exportState.${s}`)]));
+  const unanswered = t('assessments.statuses.unanswered');
+  return (cell) => (cell.status ? `${status[cell.status]} (${state[cell.lapsed ? 'lapsed' : (cell.verification ?? 'unverified')]})` : unanswered);
+}
+
+export function comparisonTable(items: ProfileItemView[], rows: ComparisonRow[], t: Translator): ExportTable {
+  const cellText = cellTexts(t);
+  const header = [
+    t('assessments.columns.rank'),
+    t('assessments.columns.vendor'),
+    t('assessments.columns.product'),
+    t('assessments.columns.version'),
+    t('assessments.columns.claimedScore'),
+    t('assessments.columns.verifiedScore'),
+    t('assessments.columns.disqualified'),
+    t('assessments.columns.coverage'),
+    t('assessments.columns.verifiedShare'),
+    ...items.map((i) => `${i.key} (${i.type}${i.type === 'A' ? '' : `, ${i.weight}`})`),
+  ];
+  return {
+    header,
+    rows: rows.map((row, n) => [
+      n + 1,
+      row.vendorName,
+      row.name,
+      row.versionLabel ?? '',
+      row.score.claimed.score ?? '',
+      row.score.verified.score ?? '',
+      row.score.claimed.disqualified ? row.score.claimed.failingAbsolute.join(' ') : '',
+      row.score.claimed.coverage,
+      row.score.verifiedShare,
+      ...row.cells.map(cellText),
+    ]),
+  };
+}
+
+/** A spreadsheet application must not read a cell as a formula: such text gets a leading apostrophe. */
+function csvField(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** CSV with a byte order mark and semicolons, as Norwegian Excel expects. */
+export function toCsv(table: ExportTable): Buffer {
+  const lines = [table.header, ...table.rows].map((row) => row.map(csvField).join(';'));
+  return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
+export async function toXlsx(table: ExportTable, sheetName: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Datakrav';
+  const sheet = workbook.addWorksheet(sheetName.slice(0, 31), { views: [{ state: 'frozen', xSplit: 3, ySplit: 1 }] });
+  sheet.addRow(table.header).font = { bold: true };
+  for (const row of table.rows) sheet.addRow(row);
+  sheet.columns.forEach((column, n) => {
+    column.width = n < 3 ? 28 : 16;
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,101 @@
+import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import type { AuditContext } from '../auth/actor';
+import { auditLog, type AuditRow } from './audit.table';
+
+export type AuditEntry = {
+  organisationId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+};
+
+export type AuditFilter = {
+  organisationIds?: string[] | undefined;
+  action?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  actorEmail?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+};
+
+async function recordMany(db: Database, context: AuditContext, entries: AuditEntry[]): Promise<void> {
+  const rows = entries.map((entry) => ({
+    actorUserId: context.actorUserId,
+    actorEmail: context.actorEmail,
+    requestId: context.requestId,
+    ip: context.ip,
+    organisationId: entry.organisationId,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await db.insert(auditLog).values(rows.slice(i, i + 500));
+}
+
+export function createAuditRepository() {
+  return {
+    /** Writes one entry with the given executor, normally the transaction of the change. */
+    async record(db: Database, context: AuditContext, entry: AuditEntry): Promise<void> {
+      await recordMany(db, context, [entry]);
+    },
+
+    recordMany,
+
+    async list(db: Database, filter: AuditFilter, page: { limit: number; offset: number }): Promise<{ rows: AuditRow[]; total: number }> {
+      const conditions: SQL[] = [];
+      if (filter.organisationIds) {
+        if (filter.organisationIds.length === 0) return { rows: [], total: 0 };
+        conditions.push(inArray(auditLog.organisationId, filter.organisationIds));
+      }
+      if (filter.action) conditions.push(eq(auditLog.action, filter.action));
+      if (filter.entityType) conditions.push(eq(auditLog.entityType, filter.entityType));
+      if (filter.entityId) conditions.push(eq(auditLog.entityId, filter.entityId));
+      if (filter.actorEmail) conditions.push(sql`lower(${auditLog.actorEmail}) = lower(${filter.actorEmail})`);
+      if (filter.from) conditions.push(gte(auditLog.occurredAt, filter.from));
+      if (filter.to) conditions.push(lte(auditLog.occurredAt, filter.to));
+      const where = conditions.length > 0 ? and(...conditions) : undefined;
+      const [rows, totals] = await Promise.all([
+        db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(page.limit).offset(page.offset),
+        db.select({ total: count() }).from(auditLog).where(where),
+      ]);
+      return { rows, total: Number(totals[0]?.total ?? 0) };
+    },
+
+    async distinctActions(db: Database): Promise<string[]> {
+      const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
+      return rows.map((r) => r.action);
+    },
+
+    /** Failed logins for an email since a moment; backs the per-account login limit. */
+    async countFailedLogins(db: Database, email: string, since: Date): Promise<number> {
+      const rows = await db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'auth.login_failed'), eq(auditLog.entityId, email.toLowerCase()), gte(auditLog.occurredAt, since)));
+      return Number(rows[0]?.n ?? 0);
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>;
+
+/** The fields that differ between two versions of a row, for the before/after columns. */
+export function changedFields<T extends Record<string, unknown>>(before: T, after: Partial<T>): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    const oldValue = before[key];
+    const newValue = after[key];
+    if (JSON.stringify(oldValue) !== JSON.stringify(newValue)) {
+      b[key] = oldValue ?? null;
+      a[key] = newValue ?? null;
+    }
+  }
+  return { before: b, after: a };
+}

@@ -1,0 +1,153 @@
+import { SYSTEM_AUDIT, type Actor, type AuditContext } from '../auth/actor';
+import { addMonths, ensureBaselineProfile, majorOf } from '../assessments/assessments.service';
+import type { AnswerStatus } from '../assessments/assessments.table';
+import { isAbsolute } from '../assessments/scoring';
+import type { Services } from '../services';
+
+/** The demo vendors whose products get answers, each answered by its demo owner (see demo.seed.ts). */
+const ANSWERING_VENDORS: Record<string, string> = {
+  'Fiktiv Fagsystem AS (demo)': 'leverandor@fiktiv.example',
+  'Tenkt Programvare AS (demo)': 'leverandor@tenkt.example',
+};
+/** A vendor without a demo user: its products stay unanswered, which the matrix shows too. */
+const SILENT_VENDORS = ['Oppdiktet Data AS (demo)'];
+const REVIEWER = { email: 'radsmedlem@eksempelby.example', organisation: 'Arkitekturrådet i Eksempelby (demo)' };
+const BUYER_EDITOR = { email: 'innkjoper@eksempelby.example', organisation: 'Eksempelby kommune (demo)' };
+const DEMO_PROFILE = 'Skolesystem (demo)';
+const DEMO_TENDER_REFERENCE = 'DEMO-2026/17';
+
+type Review = 'accepted' | 'rejected' | 'change_requested' | 'expired' | 'changed' | null;
+type Plan = { status: AnswerStatus; review: Review; lapsed?: boolean } | null;
+
+/**
+ * Answers in every state, cycled over the baseline requirements and shifted per product so the
+ * matrix shows a mix: verified, claimed, partly, not met (with a rejection and a reply), not
+ * applicable, change requested, verification expired, changed after review, past its
+ * valid-until date, and unanswered.
+ */
+const PLAN: Plan[] = [
+  { status: 'meets', review: 'accepted' },
+  { status: 'meets', review: 'accepted' },
+  { status: 'meets', review: null },
+  { status: 'partly', review: null },
+  { status: 'meets', review: 'expired' },
+  { status: 'meets', review: 'accepted' },
+  { status: 'does_not_meet', review: 'rejected' },
+  { status: 'meets', review: 'change_requested' },
+  { status: 'not_applicable', review: 'accepted' },
+  { status: 'meets', review: 'changed' },
+  { status: 'meets', review: null, lapsed: true },
+  null,
+];
+
+const EXPLANATIONS: Record<AnswerStatus, string> = {
+  meets: 'Løsningen gjør dette i standardversjonen. Se brukerdokumentasjonen, kapittel om eksport og integrasjon. (Fiktivt demosvar.)',
+  partly: 'Delvis: funksjonen finnes, men bare for fagdata, ikke for logger og vedlegg. Resten er planlagt i neste hovedversjon. (Fiktivt demosvar.)',
+  does_not_meet: 'Dette tilbys ikke i dag. Eksport kan bestilles som konsulentoppdrag. (Fiktivt demosvar.)',
+  not_applicable: 'Gjelder ikke: løsningen lagrer ingen data av denne typen. (Fiktivt demosvar.)',
+};
+
+async function actorFor(services: Services, email: string, organisationName: string): Promise<{ actor: Actor; context: AuditContext } | null> {
+  const { db } = services.database;
+  const user = await services.repositories.auth.findUserByEmail(db, email);
+  const organisation = await services.repositories.organisations.findByName(db, organisationName);
+  if (!user || !organisation) return null;
+  const actor: Actor = {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    isAdmin: false,
+    locale: 'nb',
+    memberships: await services.repositories.auth.membershipsOf(db, user.id),
+    activeOrganisationId: organisation.id,
+    via: 'session',
+    sessionId: null,
+    csrfToken: null,
+  };
+  return { actor, context: { ...SYSTEM_AUDIT, actorUserId: user.id, actorEmail: user.email } };
+}
+
+/**
+ * Demo answers, reviews and replies for the demo vendors' products, and a demo profile made from
+ * the demo tender. Does nothing without the demo products (see demo.vendors.ts); products that
+ * already have answers are left alone, so it can run on every start.
+ */
+export async function seedDemoAssessments(services: Services): Promise<void> {
+  const { db } = services.database;
+  const repo = services.repositories.assessments;
+  const baseline = await ensureBaselineProfile(services);
+  if (!baseline) return;
+  const items = (await repo.profileVersion(db, baseline.id, baseline.currentVersion))?.items ?? [];
+  const reviewer = await actorFor(services, REVIEWER.email, REVIEWER.organisation);
+  if (!reviewer) return;
+  const reviewerOrganisationId = reviewer.actor.activeOrganisationId as string;
+
+  const vendors = await Promise.all([...Object.keys(ANSWERING_VENDORS), ...SILENT_VENDORS].map((name) => services.repositories.organisations.findByName(db, name)));
+  const vendorIds = vendors.filter((v) => v !== undefined).map((v) => v.id);
+  const { rows: products } = await repo.products(db, { vendorOrganisationIds: vendorIds }, { limit: 100, offset: 0 });
+  if (products.length === 0) return;
+
+  for (const [productIndex, product] of products.entries()) {
+    const email = ANSWERING_VENDORS[product.vendorName];
+    if (!product.versionId || !email) continue;
+    if ((await repo.currentAnswers(db, [product.versionId])).length > 0) continue;
+    const vendor = await actorFor(services, email, product.vendorName);
+    if (!vendor) continue;
+    for (const [itemIndex, item] of items.entries()) {
+      const plan = PLAN[(itemIndex + productIndex * 3) % PLAN.length];
+      if (!plan) continue;
+      // Every other product meets its absolute requirements, so the ranking has qualified products too.
+      const status = productIndex % 2 === 0 && isAbsolute(item.type) && (plan.status === 'partly' || plan.status === 'does_not_meet') ? 'meets' : plan.status;
+      const base = { productVersionId: product.versionId, key: item.key, major: majorOf(item.libraryVersion) };
+      const { answer } = await services.assessments.saveAnswer(
+        vendor.actor,
+        { ...base, status, explanation: EXPLANATIONS[status], links: [{ url: 'https://dokumentasjon.example/demo', title: 'Fiktiv dokumentasjon' }], validUntil: plan.lapsed ? '2025-12-31' : '2028-12-31' },
+        vendor.context,
+      );
+      const review = (decision: 'accepted' | 'rejected' | 'change_requested', noteForVendor: string, internalNote: string) =>
+        services.assessments.verify(reviewer.actor, answer.id, { decision, noteForVendor, internalNote, organisationId: reviewerOrganisationId }, reviewer.context);
+      switch (plan.review) {
+        case 'accepted':
+          await review('accepted', 'Godkjent på grunnlag av dokumentasjonen.', 'Kontrollert mot demonstrasjon i rådsmøtet.');
+          break;
+        case 'rejected':
+          await review('rejected', 'Dokumentasjonen viser ikke at kunden selv kan starte eksporten.', 'Leverandøren svarte det samme i fjor; følg opp i kontraktsmøtet.');
+          await services.assessments.postMessage(vendor.actor, answer.id, { body: 'Vi er uenige: eksporten kan bestilles i kundeportalen uten kostnad. Vi legger ved skjermbilder.' }, vendor.context);
+          await services.assessments.postMessage(reviewer.actor, answer.id, { body: 'Takk. Bestilling er ikke det samme som å starte eksporten selv. Oppdater svaret hvis funksjonen kommer.', organisationId: reviewerOrganisationId }, reviewer.context);
+          break;
+        case 'change_requested':
+          await review('change_requested', 'Legg ved et eksempel på uttrekk og beskrivelse av formatet.', 'Trolig i orden, men vi trenger bevis.');
+          break;
+        case 'expired': {
+          // Reviewed longer ago than the verification period: written directly with the old dates.
+          const decidedAt = addMonths(new Date(), -30);
+          await db.transaction(async (tx) => {
+            const row = await repo.insertVerification(tx, { answerId: answer.id, assessorOrganisationId: reviewerOrganisationId, decision: 'accepted', noteForVendor: 'Godkjent.', internalNote: 'Gammel vurdering.', decidedBy: reviewer.actor.userId, decidedAt, expiresAt: addMonths(decidedAt, 24) });
+            await services.repositories.audit.record(tx, reviewer.context, { organisationId: reviewerOrganisationId, action: 'answer.verified', entityType: 'answer', entityId: answer.id, after: { verificationId: row.id, decision: 'accepted', decidedAt: decidedAt.toISOString(), demo: true } });
+          });
+          break;
+        }
+        case 'changed':
+          await review('accepted', 'Godkjent.', '');
+          await services.assessments.saveAnswer(vendor.actor, { ...base, status: 'meets', explanation: `${EXPLANATIONS.meets} Oppdatert med ny versjon av dokumentasjonen.`, validUntil: '2028-12-31', revision: answer.revision }, vendor.context);
+          break;
+        case null:
+          break;
+      }
+    }
+  }
+  await seedDemoProfile(services, products.find((p) => p.name === 'Elevportalen')?.productId);
+}
+
+/** A shared profile of the demo buyer, made from the demo tender, with Elevportalen asked to answer it. */
+async function seedDemoProfile(services: Services, productId: string | undefined): Promise<void> {
+  const { db } = services.database;
+  const editor = await actorFor(services, BUYER_EDITOR.email, BUYER_EDITOR.organisation);
+  const buyerId = editor?.actor.activeOrganisationId;
+  if (!editor || !buyerId) return;
+  const tender = await services.repositories.tenders.findByReference(db, buyerId, DEMO_TENDER_REFERENCE);
+  const { rows } = await services.assessments.listProfiles(editor.actor, { q: DEMO_PROFILE }, { limit: 10, offset: 0 });
+  if (!tender || rows.some((p) => p.name === DEMO_PROFILE)) return;
+  const view = await services.assessments.createProfile(editor.actor, { name: DEMO_PROFILE, description: 'Kravene fra demoanskaffelsen av skoleadministrativt system.', visibility: 'shared', organisationId: buyerId, tenderId: tender.id }, editor.context);
+  if (productId) await services.assessments.requestAnswers(editor.actor, view.profile.id, { productId, organisationId: buyerId }, editor.context);
+}

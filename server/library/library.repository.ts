@@ -1,0 +1,252 @@
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import type { Category, Domain, ItemKind, ItemStatus, RequirementType } from './library.codes';
+import { librarySources, libraryVersions, type LibrarySourceRow, type LibraryVersionInsert, type LibraryVersionRow } from './library.table';
+import type { Source } from './library.schemas';
+
+export type LibrarySort = 'relevance' | 'key' | 'title' | 'category' | 'updated';
+
+export type LibrarySearch = {
+  q?: string | undefined;
+  kind?: ItemKind | undefined;
+  category?: Category | undefined;
+  type?: RequirementType | undefined;
+  domain?: Domain | undefined;
+  status?: ItemStatus | undefined;
+  source?: string | undefined;
+  theme?: number | undefined;
+  keys?: string[] | undefined;
+  sort: LibrarySort;
+  lang: 'nb' | 'en';
+  limit: number;
+  offset: number;
+};
+
+export type LibraryListEntry = Pick<
+  LibraryVersionRow,
+  'id' | 'key' | 'version' | 'status' | 'kind' | 'category' | 'type' | 'weight' | 'title' | 'domains' | 'themes' | 'sourceIds' | 'ownerOrganisationId' | 'updatedAt' | 'publishedAt'
+>;
+
+/** Words of a search turned into a prefix query both text-search configurations understand. */
+export function toPrefixQuery(q: string): string | null {
+  const words = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 12);
+  return words.length > 0 ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+const { searchNb: _searchNb, searchEn: _searchEn, ...versionFields } = getTableColumns(libraryVersions);
+const nonDraft = ne(libraryVersions.status, 'draft');
+const newestFirst = [desc(libraryVersions.major), desc(libraryVersions.minor), desc(libraryVersions.patch)];
+
+function visibleDraft(organisationIds: string[] | 'all'): SQL {
+  if (organisationIds === 'all') return eq(libraryVersions.status, 'draft');
+  return and(
+    eq(libraryVersions.status, 'draft'),
+    organisationIds.length > 0 ? or(isNull(libraryVersions.ownerOrganisationId), inArray(libraryVersions.ownerOrganisationId, organisationIds)) : isNull(libraryVersions.ownerOrganisationId),
+  ) as SQL;
+}
+
+export function createLibraryRepository() {
+  return {
+    async upsertSources(db: Database, sources: Source[]): Promise<number> {
+      const existing = new Map((await db.select().from(librarySources)).map((s) => [s.id, s]));
+      let written = 0;
+      for (const source of sources) {
+        const current = existing.get(source.id);
+        if (current && current.title === source.title && current.publisher === source.publisher && current.url === source.url && current.kind === source.kind) continue;
+        await db
+          .insert(librarySources)
+          .values({ ...source, updatedAt: new Date() })
+          .onConflictDoUpdate({ target: librarySources.id, set: { title: source.title, publisher: source.publisher, url: source.url, kind: source.kind, updatedAt: new Date() } });
+        written++;
+      }
+      return written;
+    },
+
+    async sources(db: Database): Promise<LibrarySourceRow[]> {
+      return db.select().from(librarySources).orderBy(asc(librarySources.id));
+    },
+
+    async allSharedVersions(db: Database): Promise<LibraryVersionRow[]> {
+      return db
+        .select(versionFields)
+        .from(libraryVersions)
+        .where(or(nonDraft, and(eq(libraryVersions.status, 'draft'), isNull(libraryVersions.ownerOrganisationId))))
+        .orderBy(asc(libraryVersions.key), asc(libraryVersions.major), asc(libraryVersions.minor), asc(libraryVersions.patch));
+    },
+
+    async findVersion(db: Database, key: string, version: string): Promise<LibraryVersionRow | undefined> {
+      const rows = await db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.key, key), eq(libraryVersions.version, version))).limit(1);
+      return rows[0];
+    },
+
+    /** Several exact versions in one query, for tenders pinned to versions. */
+    async findVersions(db: Database, pairs: { key: string; version: string }[]): Promise<LibraryVersionRow[]> {
+      if (pairs.length === 0) return [];
+      const keys = [...new Set(pairs.map((p) => p.key))];
+      const wanted = new Set(pairs.map((p) => `${p.key}@${p.version}`));
+      const rows = await db.select(versionFields).from(libraryVersions).where(and(inArray(libraryVersions.key, keys), nonDraft));
+      return rows.filter((r) => wanted.has(`${r.key}@${r.version}`));
+    },
+
+    /** The newest published or deprecated version of an item. */
+    async latestReleased(db: Database, key: string): Promise<LibraryVersionRow | undefined> {
+      const rows = await db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.key, key), nonDraft)).orderBy(...newestFirst).limit(1);
+      return rows[0];
+    },
+
+    async latestReleasedOfKeys(db: Database, keys: string[]): Promise<LibraryVersionRow[]> {
+      if (keys.length === 0) return [];
+      return db
+        .selectDistinctOn([libraryVersions.key], versionFields)
+        .from(libraryVersions)
+        .where(and(inArray(libraryVersions.key, keys), nonDraft))
+        .orderBy(libraryVersions.key, ...newestFirst);
+    },
+
+    async releasedVersions(db: Database, key: string): Promise<LibraryVersionRow[]> {
+      return db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.key, key), nonDraft)).orderBy(...newestFirst);
+    },
+
+    async keyExists(db: Database, key: string): Promise<boolean> {
+      const rows = await db.select({ id: libraryVersions.id }).from(libraryVersions).where(eq(libraryVersions.key, key)).limit(1);
+      return rows.length > 0;
+    },
+
+    async drafts(db: Database, filter: { key?: string; organisationIds: string[] | 'all' }): Promise<LibraryVersionRow[]> {
+      return db
+        .select(versionFields)
+        .from(libraryVersions)
+        .where(and(visibleDraft(filter.organisationIds), filter.key ? eq(libraryVersions.key, filter.key) : undefined))
+        .orderBy(desc(libraryVersions.updatedAt));
+    },
+
+    async findDraftById(db: Database, id: string): Promise<LibraryVersionRow | undefined> {
+      const rows = await db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.id, id), eq(libraryVersions.status, 'draft'))).limit(1);
+      return rows[0];
+    },
+
+    async findDraft(db: Database, key: string, ownerOrganisationId: string | null): Promise<LibraryVersionRow | undefined> {
+      const rows = await db
+        .select(versionFields)
+        .from(libraryVersions)
+        .where(and(eq(libraryVersions.key, key), eq(libraryVersions.status, 'draft'), ownerOrganisationId ? eq(libraryVersions.ownerOrganisationId, ownerOrganisationId) : isNull(libraryVersions.ownerOrganisationId)))
+        .limit(1);
+      return rows[0];
+    },
+
+    async insertVersion(db: Database, values: LibraryVersionInsert): Promise<LibraryVersionRow> {
+      const rows = await db.insert(libraryVersions).values(values).returning(versionFields);
+      return rows[0] as LibraryVersionRow;
+    },
+
+    async insertVersions(db: Database, values: LibraryVersionInsert[]): Promise<void> {
+      for (let i = 0; i < values.length; i += 250) await db.insert(libraryVersions).values(values.slice(i, i + 250));
+    },
+
+    /** Updates a row only if it still has the expected revision; undefined means someone else changed it first. */
+    async updateVersion(db: Database, id: string, expectedRevision: number, values: Partial<LibraryVersionInsert>): Promise<LibraryVersionRow | undefined> {
+      const rows = await db
+        .update(libraryVersions)
+        .set({ ...values, revision: expectedRevision + 1, updatedAt: new Date() })
+        .where(and(eq(libraryVersions.id, id), eq(libraryVersions.revision, expectedRevision)))
+        .returning(versionFields);
+      return rows[0];
+    },
+
+    async deleteDraft(db: Database, id: string): Promise<boolean> {
+      const rows = await db.delete(libraryVersions).where(and(eq(libraryVersions.id, id), eq(libraryVersions.status, 'draft'))).returning({ id: libraryVersions.id });
+      return rows.length === 1;
+    },
+
+    /**
+     * Searches the library as a reader sees it: the newest released version of every item, and
+     * drafts of new items visible to the reader's organisations. Returns the page and the total.
+     */
+    async search(db: Database, search: LibrarySearch, organisationIds: string[] | 'all'): Promise<{ rows: (LibraryListEntry & { rank: number })[]; total: number }> {
+      const prefix = search.q ? toPrefixQuery(search.q) : null;
+      const keyPattern = search.q ? `%${search.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+      const orgList = organisationIds === 'all' ? null : organisationIds;
+      const draftVisible = orgList === null ? sql`true` : orgList.length > 0 ? sql`(v.owner_organisation_id is null or v.owner_organisation_id in ${orgList})` : sql`v.owner_organisation_id is null`;
+
+      const conditions: SQL[] = [];
+      if (prefix) conditions.push(sql`(e.search_nb @@ to_tsquery('norwegian', ${prefix}) or e.search_en @@ to_tsquery('english', ${prefix}) or e.key ilike ${keyPattern})`);
+      else if (search.q) conditions.push(sql`e.key ilike ${keyPattern}`);
+      if (search.kind) conditions.push(sql`e.kind = ${search.kind}`);
+      if (search.category) conditions.push(sql`e.category = ${search.category}`);
+      if (search.type) conditions.push(sql`e.type = ${search.type}`);
+      if (search.domain) conditions.push(sql`(${search.domain} = any(e.domains) or 'all' = any(e.domains))`);
+      if (search.source) conditions.push(sql`${search.source} = any(e.source_ids)`);
+      if (search.theme) conditions.push(sql`${search.theme} = any(e.themes)`);
+      if (search.status) conditions.push(sql`e.status = ${search.status}`);
+      if (search.keys) conditions.push(search.keys.length > 0 ? sql`e.key in ${search.keys}` : sql`false`);
+      const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+
+      const rank = prefix ? sql`(ts_rank(e.search_nb, to_tsquery('norwegian', ${prefix})) + ts_rank(e.search_en, to_tsquery('english', ${prefix})) + case when e.key ilike ${keyPattern} then 1 else 0 end)` : sql`0`;
+      const titleSort = search.lang === 'en' ? sql`e.title->>'en'` : sql`e.title->>'nb'`;
+      const order =
+        search.sort === 'relevance' && prefix
+          ? sql`rank desc, e.key asc`
+          : search.sort === 'title'
+            ? sql`${titleSort} asc, e.key asc`
+            : search.sort === 'category'
+              ? sql`e.category asc, e.key asc`
+              : search.sort === 'updated'
+                ? sql`e.updated_at desc, e.key asc`
+                : sql`e.key asc`;
+      const draftsOnly = search.status === 'draft';
+
+      const result = await db.execute(sql`
+        with released as (
+          select distinct on (key) * from library_versions where status <> 'draft'
+          order by key, major desc, minor desc, patch desc
+        ),
+        entries as (
+          ${draftsOnly ? sql`select * from library_versions v where v.status = 'draft' and ${draftVisible}` : sql`
+          select * from released
+          union all
+          select * from library_versions v where v.status = 'draft' and ${draftVisible}
+            and not exists (select 1 from library_versions p where p.key = v.key and p.status <> 'draft')`}
+        )
+        select e.id, e.key, e.version, e.status, e.kind, e.category, e.type, e.weight, e.title, e.domains, e.themes, e.source_ids,
+               e.owner_organisation_id, e.updated_at, e.published_at, ${rank} as rank, count(*) over () as total
+        from entries e
+        ${where}
+        order by ${order}
+        limit ${search.limit} offset ${search.offset}`);
+      const rows = (result as unknown as { rows: Record<string, unknown>[] }).rows;
+      return {
+        total: rows.length > 0 ? Number(rows[0]?.total) : search.offset > 0 ? await this.countOnly(db, search, organisationIds) : 0,
+        rows: rows.map((r) => ({
+          id: r.id as string,
+          key: r.key as string,
+          version: (r.version as string | null) ?? null,
+          status: r.status as ItemStatus,
+          kind: r.kind as ItemKind,
+          category: r.category as Category,
+          type: r.type as RequirementType,
+          weight: Number(r.weight),
+          title: r.title as LibraryVersionRow['title'],
+          domains: r.domains as Domain[],
+          themes: (r.themes as number[]).map(Number),
+          sourceIds: r.source_ids as string[],
+          ownerOrganisationId: (r.owner_organisation_id as string | null) ?? null,
+          updatedAt: new Date(r.updated_at as string),
+          publishedAt: r.published_at ? new Date(r.published_at as string) : null,
+          rank: Number(r.rank),
+        })),
+      };
+    },
+
+    /** Total for a page past the end, so the pager still knows how many there are. */
+    async countOnly(db: Database, search: LibrarySearch, organisationIds: string[] | 'all'): Promise<number> {
+      const first = await this.search(db, { ...search, limit: 1, offset: 0 }, organisationIds);
+      return first.total;
+    },
+  };
+}
+
+export type LibraryRepository = ReturnType<typeof createLibraryRepository>;

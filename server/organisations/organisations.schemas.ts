@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { emailSchema, newPasswordSchema } from '../auth/auth.schemas';
+import { isValidOrgNumber, normaliseOrgNumber } from '../shared/org-number';
+import { MEMBERSHIP_ROLES, ORGANISATION_KINDS } from './organisations.table';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const orgNumberSchema = z
+  .string()
+  .transform(normaliseOrgNumber)
+  .refine(isValidOrgNumber, 'must be a valid Norwegian organisation number (nine digits with a correct check digit)');
+
+export const organisationCreateSchema = z.strictObject({
+  kind: z.enum(ORGANISATION_KINDS),
+  name: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters'),
+  orgNumber: z.preprocess(emptyToUndefined, orgNumberSchema.optional()),
+  parentId: z.preprocess(emptyToUndefined, z.uuid('must be an organisation id').optional()),
+});
+export type OrganisationCreateInput = z.infer<typeof organisationCreateSchema>;
+
+export const organisationUpdateSchema = z.strictObject({
+  name: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters').optional(),
+  orgNumber: z.preprocess(emptyToUndefined, orgNumberSchema.nullable().optional()),
+});
+
+export const organisationListQuerySchema = z.strictObject({
+  kind: z.enum(ORGANISATION_KINDS).optional(),
+  q: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const roleSchema = z.enum(MEMBERSHIP_ROLES);
+
+export const memberRoleSchema = z.strictObject({ role: roleSchema });
+
+export const invitationCreateSchema = z.strictObject({ email: emailSchema, role: roleSchema });
+
+export const invitationAcceptSchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(200).optional(),
+  password: newPasswordSchema.optional(),
+});
+
+export const organisationIdParams = z.strictObject({ orgId: z.uuid('must be an organisation id') });
+export const memberParams = organisationIdParams.extend({ userId: z.uuid('must be a user id') });
+export const invitationParams = organisationIdParams.extend({ invitationId: z.uuid('must be an invitation id') });
+
+export const organisationSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(ORGANISATION_KINDS),
+    name: z.string(),
+    orgNumber: z.string().nullable(),
+    parentId: z.uuid().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Organisation' });
+
+export const memberSchema = z
+  .object({ userId: z.uuid(), email: z.string(), name: z.string(), role: roleSchema, since: z.string() })
+  .meta({ id: 'Member' });
+
+export const invitationSchema = z
+  .object({ id: z.uuid(), email: z.string(), role: roleSchema, createdAt: z.string(), expiresAt: z.string() })
+  .meta({ id: 'Invitation' });

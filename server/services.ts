@@ -1,0 +1,47 @@
+import type { Config } from './config';
+import type { DatabaseHandle } from './db/client';
+import { createAuditRepository } from './audit/audit.repository';
+import { createAuditService } from './audit/audit.service';
+import { createAuthRepository } from './auth/auth.repository';
+import { createAuthService } from './auth/auth.service';
+import { createLibraryRepository } from './library/library.repository';
+import { createLibraryService } from './library/library.service';
+import { createTendersRepository } from './tenders/tenders.repository';
+import { createTendersService } from './tenders/tenders.service';
+import { createAssessmentsRepository } from './assessments/assessments.repository';
+import { createAssessmentsService, tenderLibraryItems } from './assessments/assessments.service';
+import { createVendorsRepository } from './vendors/vendors.repository';
+import { createVendorsService } from './vendors/vendors.service';
+import { createI18n } from './shared/i18n';
+import { createOrganisationsRepository } from './organisations/organisations.repository';
+import { createOrganisationsService } from './organisations/organisations.service';
+
+export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS'>;
+
+/** Assembles every service from the database in one place; tests call it with their own database. */
+export function createServices(database: DatabaseHandle, settings: ServiceSettings, clock: () => Date = () => new Date()) {
+  const db = database.db;
+  const auditRepository = createAuditRepository();
+  const authRepository = createAuthRepository();
+  const organisationsRepository = createOrganisationsRepository();
+  const libraryRepository = createLibraryRepository();
+  const tendersRepository = createTendersRepository();
+  const vendorsRepository = createVendorsRepository();
+  const { translator } = createI18n();
+  const assessmentsRepository = createAssessmentsRepository();
+  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, now: clock });
+  const assessments = createAssessmentsService({ db, assessmentsRepository, libraryRepository, auditRepository, tenderItems: tenderLibraryItems(tenders), verificationValidMonths: settings.VERIFICATION_VALID_MONTHS, now: clock });
+  return {
+    database,
+    auth: createAuthService({ db, authRepository, auditRepository, sessionHours: settings.SESSION_HOURS, loginAttemptsPerWindow: settings.LOGIN_ATTEMPTS_PER_15_MIN, now: clock }),
+    organisations: createOrganisationsService({ db, organisationsRepository, authRepository, auditRepository, now: clock }),
+    audit: createAuditService({ db, auditRepository }),
+    library: createLibraryService({ db, libraryRepository, auditRepository, now: clock }),
+    tenders,
+    vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
+    assessments,
+    repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

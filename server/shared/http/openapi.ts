@@ -1,0 +1,64 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { RouteDefinition } from './route';
+
+const problemSchema = z
+  .object({
+    type: z.string().describe('URI identifying the problem type; ends with the stable code'),
+    code: z.string().describe('Stable machine-readable code, e.g. validation.failed'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+
+/** Builds the OpenAPI 3.1 document from the same route definitions and zod schemas that serve requests. */
+export function buildOpenApiDocument(routes: RouteDefinition[], info: { version: string; serverUrl?: string }) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerToken', { type: 'http', scheme: 'bearer', description: 'Personal API token created on the account page' });
+  registry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'dk_session', description: 'Session from POST /api/session; send X-CSRF-Token on changes' });
+
+  for (const route of routes.filter((r) => r.surface === 'api')) {
+    const responses: Record<string, unknown> = {};
+    for (const response of route.responses ?? [{ status: route.successStatus ?? 200, description: 'Success' }]) {
+      responses[String(response.status)] = response.schema
+        ? { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
+        : { description: response.description };
+    }
+    if (route.body || route.params || route.query) responses['400'] = problemResponse('The request is invalid; `errors` names each field');
+    if (route.access !== 'public') responses['401'] = problemResponse('Not logged in');
+    if (route.access === 'admin' || route.access === 'user') responses['403'] = problemResponse('Not allowed');
+    if (route.params) responses['404'] = problemResponse('Not found, or not visible to the caller');
+    registry.registerPath({
+      method: route.method,
+      path: route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      tags: route.tags ?? [],
+      ...(route.access === 'public' ? { security: [] } : { security: [{ bearerToken: [] }, { sessionCookie: [] }] }),
+      request: {
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { query: route.query } : {}),
+        ...(route.body ? { body: { required: true, content: { [route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json']: { schema: route.body } } } } : {}),
+      },
+      responses: responses as never,
+    });
+  }
+
+  const generator = new OpenApiGeneratorV31(registry.definitions);
+  return generator.generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Datakrav API',
+      version: info.version,
+      description: 'Shared anti-lock-in requirements, tender documents and vendor data-access assessments. Errors are RFC 9457 problem details.',
+      license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
+    },
+    servers: [{ url: info.serverUrl ?? '/' }],
+  });
+}

@@ -1,0 +1,152 @@
+import type { Express, NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
+import { csrfRejected } from '../../auth/auth.errors';
+import { auditContextOf } from '../../auth/actor';
+import { safeEqual } from '../../auth/secrets';
+import { AppError, unauthenticated } from '../errors';
+import { basePageData } from '../views';
+import { type CookieSettings, setFlash } from './cookies';
+import type { RouteContext, RouteDefinition } from './route';
+import { parsePart, validationError } from './validate';
+
+const SAFE_METHODS = new Set(['get', 'head', 'options']);
+const EMPTY = z.object({});
+
+function csrfTokenOf(req: Request): string | undefined {
+  const header = req.get('x-csrf-token');
+  if (header) return header;
+  const body = req.body as Record<string, unknown> | undefined;
+  return typeof body?._csrf === 'string' ? body._csrf : undefined;
+}
+
+/**
+ * State-changing requests made with a session cookie must carry the session's CSRF token
+ * (form field `_csrf` or header `X-CSRF-Token`). Forms shown to visitors who are not logged
+ * in use a double-submit cookie. Bearer-token requests carry no ambient credentials.
+ */
+function checkCsrf(route: RouteDefinition, req: Request): void {
+  if (SAFE_METHODS.has(route.method) || route.csrf === false) return;
+  const actor = req.actor;
+  if (actor?.via === 'token') return;
+  if (!actor && route.surface === 'api') return;
+  const sent = csrfTokenOf(req);
+  const expected = actor ? actor.csrfToken : req.anonymousCsrfToken;
+  if (!sent || !expected || !safeEqual(sent, expected)) throw csrfRejected();
+}
+
+function loginRedirect(req: Request): string {
+  return `/login?returnTo=${encodeURIComponent(req.originalUrl)}`;
+}
+
+function buildContext(route: RouteDefinition, req: Request, res: Response, cookies: CookieSettings): RouteContext<unknown, unknown, unknown, 'public'> {
+  return {
+    req,
+    res,
+    params: {},
+    query: {},
+    body: undefined,
+    actor: req.actor,
+    requestId: req.requestId,
+    audit: auditContextOf(req.actor, req.requestId, req.ip ?? null),
+    locale: req.locale,
+    t: req.t,
+    render: (view, data = {}, status = 200) => {
+      res.status(status).render(view, { ...basePageData(req), ...data });
+    },
+    redirect: (url, flash) => {
+      if (flash) setFlash(res, cookies, flash);
+      res.redirect(303, url);
+    },
+  };
+}
+
+function stripCsrfField(body: unknown): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body) && '_csrf' in body) {
+    const { _csrf: _ignored, ...rest } = body as Record<string, unknown>;
+    return rest;
+  }
+  return body;
+}
+
+function handlerFor(route: RouteDefinition, cookies: CookieSettings) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      if (route.access !== 'public' && !req.actor) {
+        if (route.surface === 'page' && route.method === 'get') {
+          res.redirect(303, loginRedirect(req));
+          return;
+        }
+        throw unauthenticated();
+      }
+      if (route.access === 'admin' && !req.actor?.isAdmin) throw new AppError('auth.admin_only', 403, 'Only an administrator can do this.');
+      checkCsrf(route, req);
+
+      const ctx = buildContext(route, req, res, cookies);
+      const params = parsePart(route.params ?? EMPTY, req.params, 'params');
+      if (!params.ok) throw new AppError('request.not_found', 404, `No such resource: ${params.errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`);
+      ctx.params = params.data;
+      const query = parsePart(route.query ?? EMPTY, req.query ?? {}, 'query');
+      if (!query.ok) throw validationError(query.errors);
+      ctx.query = query.data;
+      if (route.body) {
+        // A JSON route reads only a JSON body; a form-encoded body counts as no body.
+        const raw = route.bodyType === 'form' || route.bodyType === 'multipart' ? stripCsrfField(req.body ?? {}) : req.is(['application/json', 'application/*+json']) ? req.body : undefined;
+        if (raw === undefined && route.bodyType !== 'form' && route.bodyType !== 'multipart') {
+          throw new AppError('request.body_required', 415, 'Send the body as JSON with Content-Type: application/json.');
+        }
+        const body = parsePart(route.body, raw, 'body');
+        if (!body.ok) {
+          if (route.onInvalid) {
+            ctx.body = raw;
+            await route.onInvalid(ctx as never, body.errors);
+            return;
+          }
+          throw validationError(body.errors);
+        }
+        ctx.body = body.data;
+      }
+      const result = await route.handler(ctx as never);
+      if (route.surface === 'api' && !res.headersSent) {
+        const status = route.successStatus ?? 200;
+        if (status === 204 || result === undefined) res.status(status === 200 && result === undefined ? 204 : status).end();
+        else res.status(status).json(result);
+      }
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** Refuses visitors who are not logged in before a route's own middleware reads an upload. */
+const rejectAnonymous = (req: Request, _res: Response, next: NextFunction) => next(req.actor ? undefined : unauthenticated());
+
+/**
+ * Registers every route, then answers 405 with an Allow header for known paths called with a
+ * method they do not support.
+ */
+export function mountRoutes(app: Express, routes: RouteDefinition[], cookies: CookieSettings): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const before = route.middleware && route.access !== 'public' ? [rejectAnonymous, ...route.middleware] : (route.middleware ?? []);
+    app[route.method](route.path, ...before, handlerFor(route, cookies));
+    const methods = methodsByPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method.toUpperCase());
+    if (route.method === 'get') methods.add('HEAD');
+    methodsByPath.set(route.path, methods);
+  }
+  for (const [routePath, methods] of methodsByPath) {
+    const allow = [...methods, 'OPTIONS'].join(', ');
+    app.all(routePath, (req, res, next) => {
+      res.set('Allow', allow);
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+      next(new AppError('request.method_not_allowed', 405, `${req.method} is not allowed here. Allowed: ${allow}.`));
+    });
+  }
+}
+
+export function describeRoutes(routes: RouteDefinition[]): { method: string; path: string; access: string; surface: string }[] {
+  return routes.map((r) => ({ method: r.method, path: r.path, access: r.access, surface: r.surface }));
+}

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+function findProjectRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The project folder, whether the code runs from server/ (tsx, tests) or dist/server/ (built). */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'server', 'db', 'migrations');
+export const LOCALES_DIR = path.join(PROJECT_ROOT, 'server', 'locales');
+export const NODE_MODULES_DIR = path.join(PROJECT_ROOT, 'node_modules');

@@ -1,0 +1,113 @@
+import path from 'node:path';
+import type { Express, Request } from 'express';
+import { create } from 'express-handlebars';
+import type { HelperOptions } from 'handlebars';
+import { activeMembership } from '../auth/actor';
+import type { Translator } from './i18n';
+import { TEMPLATES_DIR } from './paths';
+import type { Locale } from './http/route';
+
+type Root = { lang?: Locale; t?: Translator };
+
+function rootOf(options: HelperOptions): Root {
+  return ((options.data as { root?: Root } | undefined)?.root ?? {}) as Root;
+}
+
+const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
+  nb: new Intl.DateTimeFormat('nb-NO', { dateStyle: 'medium', timeZone: 'Europe/Oslo' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Europe/Oslo' }),
+};
+const dateTimeFormats: Record<Locale, Intl.DateTimeFormat> = {
+  nb: new Intl.DateTimeFormat('nb-NO', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }),
+};
+
+function toDate(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+/** View helpers. Output stays escaped: helpers return plain strings, never SafeString. */
+export const viewHelpers = {
+  t(key: string, options: HelperOptions): string {
+    const t = rootOf(options).t;
+    return t ? t(key, options.hash as Record<string, unknown>) : key;
+  },
+  eq: (a: unknown, b: unknown) => a === b,
+  ne: (a: unknown, b: unknown) => a !== b,
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  not: (a: unknown) => !a,
+  includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
+  formatDate(value: unknown, options: HelperOptions): string {
+    const d = toDate(value);
+    return d ? dateFormats[rootOf(options).lang ?? 'nb'].format(d) : '';
+  },
+  formatDateTime(value: unknown, options: HelperOptions): string {
+    const d = toDate(value);
+    return d ? dateTimeFormats[rootOf(options).lang ?? 'nb'].format(d) : '';
+  },
+  isoDate(value: unknown): string {
+    const d = toDate(value);
+    return d ? d.toISOString().slice(0, 10) : '';
+  },
+  json: (value: unknown) => JSON.stringify(value, null, 2),
+  localised(value: unknown, options: HelperOptions): string {
+    if (value && typeof value === 'object') {
+      const lang = rootOf(options).lang ?? 'nb';
+      const v = value as Record<string, unknown>;
+      return String(v[lang] ?? v.nb ?? '');
+    }
+    return value === undefined || value === null ? '' : String(value);
+  },
+  add: (a: unknown, b: unknown) => Number(a) + Number(b),
+  array: (...args: unknown[]) => args.slice(0, -1),
+  replace: (value: unknown, from: unknown, to: unknown) => String(value ?? '').split(String(from)).join(String(to)),
+  concat: (...args: unknown[]) => args.slice(0, -1).map((a) => (a === undefined || a === null ? '' : String(a))).join(''),
+  join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''),
+};
+
+export function configureViews(app: Express, options: { cache: boolean }): void {
+  const engine = create({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(TEMPLATES_DIR, 'layouts'),
+    partialsDir: path.join(TEMPLATES_DIR, 'partials'),
+    helpers: viewHelpers,
+  });
+  app.engine('.hbs', engine.engine);
+  app.set('view engine', '.hbs');
+  app.set('views', path.join(TEMPLATES_DIR, 'pages'));
+  app.set('view cache', options.cache);
+}
+
+/** The product's sections in the main navigation, in order; each is a feature folder. */
+export const NAV_SECTIONS: { key: string; href: string; label: string; help: string }[] = [
+  { key: 'library', href: '/library', label: 'nav.library', help: 'home.libraryHelp' },
+  { key: 'tenders', href: '/tenders', label: 'nav.tenders', help: 'home.tendersHelp' },
+  { key: 'assessments', href: '/assessments', label: 'nav.assessments', help: 'home.assessmentsHelp' },
+  { key: 'vendors', href: '/vendors', label: 'nav.vendors', help: 'home.vendorsHelp' },
+];
+
+/** The data every page's layout needs: language, user, organisation switcher, CSRF token, flash. */
+export function basePageData(req: Request): Record<string, unknown> {
+  const actor = req.actor;
+  const active = actor ? activeMembership(actor) : undefined;
+  return {
+    lang: req.locale,
+    t: req.t,
+    otherLang: req.locale === 'nb' ? 'en' : 'nb',
+    currentPath: req.originalUrl,
+    user: actor ? { id: actor.userId, name: actor.name, email: actor.email, isAdmin: actor.isAdmin } : null,
+    memberships: actor?.memberships ?? [],
+    activeOrganisation: active ?? null,
+    csrfToken: actor?.csrfToken ?? req.anonymousCsrfToken,
+    flash: req.flash,
+    requestId: req.requestId,
+    navSections: NAV_SECTIONS,
+  };
+}

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createDatabase } from './db/client';
+import { seedDemo } from './demo/demo.seed';
+import { ensureBaselineProfile } from './assessments/assessments.service';
+import { createServices } from './services';
+import { loadLibraryFiles } from './library/library.files';
+import { SYSTEM_AUDIT } from './auth/actor';
+import { createLogger } from './shared/logger';
+import { PROJECT_ROOT } from './shared/paths';
+
+const SESSION_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+async function main(): Promise<void> {
+  const startedAt = process.hrtime.bigint();
+  const envFile = path.join(process.cwd(), '.env');
+  if (existsSync(envFile)) dotenv.config({ path: envFile, quiet: true });
+  const config = loadConfig(process.env);
+  const demo = config.DEMO || process.argv.includes('--demo');
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+
+  const database = await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  await database.migrate();
+  const services = createServices(database, config);
+
+  const libraryReport = config.LIBRARY_SYNC_ON_START ? await services.library.sync(await loadLibraryFiles(path.resolve(config.LIBRARY_DIR)), SYSTEM_AUDIT) : null;
+  await ensureBaselineProfile(services);
+  const admin = await services.auth.ensureFirstAdmin({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  const demoResult = demo ? await seedDemo(services) : null;
+
+  const app = createApp({ config, services, logger, version: readVersion() });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  const startupMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+
+  const lines = [
+    '',
+    `Datakrav is running at ${url}  (database: ${database.kind === 'pglite' ? `embedded PGlite in ${path.resolve(config.DATA_DIR)}` : 'PostgreSQL'}, started in ${Math.round(startupMs)} ms)`,
+  ];
+  if (admin.generatedPassword) {
+    lines.push(`Log in as ${admin.email} with the password ${admin.generatedPassword}`, 'This password is shown only now: change it on the account page.');
+  } else if (admin.created) {
+    lines.push(`Log in as ${admin.email} with the password from ADMIN_PASSWORD.`);
+  } else {
+    lines.push(`Log in with your account (the first administrator is ${config.ADMIN_EMAIL}).`);
+  }
+  if (libraryReport) {
+    lines.push(`Requirement library: ${libraryReport.added} versions added, ${libraryReport.unchanged} unchanged (from ${path.resolve(config.LIBRARY_DIR)}).`);
+  }
+  if (demoResult) lines.push(`Demo data: log in as any of ${demoResult.emails.join(', ')} with the password ${demoResult.password}`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+  logger.info({ port, database: database.kind, startupMs: Math.round(startupMs) }, 'listening');
+
+  const cleanup = setInterval(() => {
+    services.auth.deleteExpiredSessions().catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
+  }, SESSION_CLEANUP_INTERVAL_MS);
+  cleanup.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(cleanup);
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await database.close();
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled rejection');
+    void stop('unhandledRejection');
+  });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+  } else {
+    process.stderr.write(`Datakrav could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,223 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { organisations } from '../organisations/organisations.table';
+import {
+  librarySelections,
+  tenderCoBuyers,
+  tenderItems,
+  tenderResponses,
+  tenderRevisions,
+  tenders,
+  tenderSections,
+  type LibrarySelectionRow,
+  type TenderItemRow,
+  type TenderResponseRow,
+  type TenderRevisionRow,
+  type TenderRow,
+  type TenderSectionRow,
+  type TenderStatus,
+} from './tenders.table';
+
+export type TenderInsert = typeof tenders.$inferInsert;
+export type TenderItemInsert = typeof tenderItems.$inferInsert;
+
+export function createTendersRepository() {
+  return {
+    /** Tenders of the given organisations, as buyer or co-buyer. */
+    async list(db: Database, filter: { organisationIds: string[] | 'all'; status?: TenderStatus | undefined; q?: string | undefined }, page: { limit: number; offset: number }) {
+      const conditions: SQL[] = [];
+      if (filter.organisationIds !== 'all') {
+        if (filter.organisationIds.length === 0) return { rows: [], total: 0 };
+        conditions.push(
+          or(
+            inArray(tenders.buyerOrganisationId, filter.organisationIds),
+            inArray(tenders.id, db.select({ id: tenderCoBuyers.tenderId }).from(tenderCoBuyers).where(inArray(tenderCoBuyers.organisationId, filter.organisationIds))),
+          ) as SQL,
+        );
+      }
+      if (filter.status) conditions.push(eq(tenders.status, filter.status));
+      if (filter.q) {
+        const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conditions.push(or(sql`${tenders.title} ilike ${pattern}`, sql`${tenders.reference} ilike ${pattern}`) as SQL);
+      }
+      const where = conditions.length > 0 ? and(...conditions) : undefined;
+      const [rows, totals] = await Promise.all([
+        db
+          .select({ tender: tenders, buyerName: organisations.name })
+          .from(tenders)
+          .innerJoin(organisations, eq(organisations.id, tenders.buyerOrganisationId))
+          .where(where)
+          .orderBy(desc(tenders.updatedAt))
+          .limit(page.limit)
+          .offset(page.offset),
+        db.select({ n: count() }).from(tenders).where(where),
+      ]);
+      return { rows, total: Number(totals[0]?.n ?? 0) };
+    },
+
+    async findById(db: Database, id: string): Promise<TenderRow | undefined> {
+      const rows = await db.select().from(tenders).where(eq(tenders.id, id)).limit(1);
+      return rows[0];
+    },
+
+    async lock(db: Database, id: string): Promise<TenderRow | undefined> {
+      const rows = await db.select().from(tenders).where(eq(tenders.id, id)).for('update').limit(1);
+      return rows[0];
+    },
+
+    async findByReference(db: Database, buyerOrganisationId: string, reference: string): Promise<TenderRow | undefined> {
+      const rows = await db
+        .select()
+        .from(tenders)
+        .where(and(eq(tenders.buyerOrganisationId, buyerOrganisationId), sql`lower(${tenders.reference}) = lower(${reference})`))
+        .limit(1);
+      return rows[0];
+    },
+
+    async insert(db: Database, values: TenderInsert): Promise<TenderRow> {
+      const rows = await db.insert(tenders).values(values).returning();
+      return rows[0] as TenderRow;
+    },
+
+    /** Updates the tender and bumps its version; undefined when the expected version is stale. */
+    async update(db: Database, id: string, expectedVersion: number, values: Partial<TenderInsert>): Promise<TenderRow | undefined> {
+      const rows = await db
+        .update(tenders)
+        .set({ ...values, version: expectedVersion + 1, updatedAt: new Date() })
+        .where(and(eq(tenders.id, id), eq(tenders.version, expectedVersion)))
+        .returning();
+      return rows[0];
+    },
+
+    /** Marks a content change: new version, and the working copy differs from the issued revision. */
+    async touch(db: Database, id: string): Promise<void> {
+      await db
+        .update(tenders)
+        .set({ version: sql`${tenders.version} + 1`, hasUnissuedChanges: true, updatedAt: new Date() })
+        .where(eq(tenders.id, id));
+    },
+
+    async coBuyers(db: Database, tenderId: string) {
+      return db
+        .select({ organisationId: tenderCoBuyers.organisationId, canEdit: tenderCoBuyers.canEdit, name: organisations.name })
+        .from(tenderCoBuyers)
+        .innerJoin(organisations, eq(organisations.id, tenderCoBuyers.organisationId))
+        .where(eq(tenderCoBuyers.tenderId, tenderId))
+        .orderBy(asc(organisations.name));
+    },
+
+    async upsertCoBuyer(db: Database, tenderId: string, organisationId: string, canEdit: boolean): Promise<void> {
+      await db.insert(tenderCoBuyers).values({ tenderId, organisationId, canEdit }).onConflictDoUpdate({ target: [tenderCoBuyers.tenderId, tenderCoBuyers.organisationId], set: { canEdit } });
+    },
+
+    async deleteCoBuyer(db: Database, tenderId: string, organisationId: string): Promise<boolean> {
+      const rows = await db
+        .delete(tenderCoBuyers)
+        .where(and(eq(tenderCoBuyers.tenderId, tenderId), eq(tenderCoBuyers.organisationId, organisationId)))
+        .returning({ id: tenderCoBuyers.tenderId });
+      return rows.length > 0;
+    },
+
+    async sections(db: Database, tenderId: string): Promise<TenderSectionRow[]> {
+      return db.select().from(tenderSections).where(eq(tenderSections.tenderId, tenderId)).orderBy(asc(tenderSections.position));
+    },
+
+    async insertSection(db: Database, values: typeof tenderSections.$inferInsert): Promise<TenderSectionRow> {
+      const rows = await db.insert(tenderSections).values(values).returning();
+      return rows[0] as TenderSectionRow;
+    },
+
+    async updateSection(db: Database, id: string, values: Partial<Pick<TenderSectionRow, 'title' | 'position'>>): Promise<void> {
+      await db.update(tenderSections).set(values).where(eq(tenderSections.id, id));
+    },
+
+    async deleteSection(db: Database, id: string): Promise<void> {
+      await db.delete(tenderSections).where(eq(tenderSections.id, id));
+    },
+
+    async items(db: Database, tenderId: string): Promise<TenderItemRow[]> {
+      return db.select().from(tenderItems).where(eq(tenderItems.tenderId, tenderId)).orderBy(asc(tenderItems.position));
+    },
+
+    async insertItems(db: Database, values: TenderItemInsert[]): Promise<TenderItemRow[]> {
+      if (values.length === 0) return [];
+      return db.insert(tenderItems).values(values).returning();
+    },
+
+    async updateItem(db: Database, id: string, values: Partial<TenderItemInsert>): Promise<TenderItemRow> {
+      const rows = await db.update(tenderItems).set(values).where(eq(tenderItems.id, id)).returning();
+      return rows[0] as TenderItemRow;
+    },
+
+    async deleteItem(db: Database, id: string): Promise<void> {
+      await db.delete(tenderItems).where(eq(tenderItems.id, id));
+    },
+
+    async maxCustomNumber(db: Database, tenderId: string): Promise<number> {
+      const rows = await db.select({ key: tenderItems.customKey }).from(tenderItems).where(and(eq(tenderItems.tenderId, tenderId), isNotNull(tenderItems.customKey)));
+      return rows.reduce((max, r) => Math.max(max, Number(/(\d+)$/.exec(r.key ?? '')?.[1] ?? 0)), 0);
+    },
+
+    async revisions(db: Database, tenderId: string): Promise<Omit<TenderRevisionRow, 'model' | 'requirementSet'>[]> {
+      return db
+        .select({ id: tenderRevisions.id, tenderId: tenderRevisions.tenderId, revision: tenderRevisions.revision, issuedAt: tenderRevisions.issuedAt, issuedBy: tenderRevisions.issuedBy })
+        .from(tenderRevisions)
+        .where(eq(tenderRevisions.tenderId, tenderId))
+        .orderBy(desc(tenderRevisions.revision));
+    },
+
+    async findRevision(db: Database, tenderId: string, revision: number): Promise<TenderRevisionRow | undefined> {
+      const rows = await db.select().from(tenderRevisions).where(and(eq(tenderRevisions.tenderId, tenderId), eq(tenderRevisions.revision, revision))).limit(1);
+      return rows[0];
+    },
+
+    async insertRevision(db: Database, values: typeof tenderRevisions.$inferInsert): Promise<TenderRevisionRow> {
+      const rows = await db.insert(tenderRevisions).values(values).returning();
+      return rows[0] as TenderRevisionRow;
+    },
+
+    async responses(db: Database, tenderId: string): Promise<TenderResponseRow[]> {
+      return db.select().from(tenderResponses).where(eq(tenderResponses.tenderId, tenderId)).orderBy(desc(tenderResponses.revision), asc(tenderResponses.vendorName));
+    },
+
+    async findResponse(db: Database, tenderId: string, revision: number, vendorName: string): Promise<TenderResponseRow | undefined> {
+      const rows = await db
+        .select()
+        .from(tenderResponses)
+        .where(and(eq(tenderResponses.tenderId, tenderId), eq(tenderResponses.revision, revision), sql`lower(${tenderResponses.vendorName}) = lower(${vendorName})`))
+        .limit(1);
+      return rows[0];
+    },
+
+    async saveResponse(db: Database, values: typeof tenderResponses.$inferInsert, existingId: string | null): Promise<TenderResponseRow> {
+      if (existingId) {
+        const rows = await db.update(tenderResponses).set(values).where(eq(tenderResponses.id, existingId)).returning();
+        return rows[0] as TenderResponseRow;
+      }
+      const rows = await db.insert(tenderResponses).values(values).returning();
+      return rows[0] as TenderResponseRow;
+    },
+
+    async selections(db: Database, organisationIds: string[]): Promise<LibrarySelectionRow[]> {
+      if (organisationIds.length === 0) return [];
+      return db.select().from(librarySelections).where(inArray(librarySelections.organisationId, organisationIds)).orderBy(asc(librarySelections.name));
+    },
+
+    async findSelection(db: Database, id: string): Promise<LibrarySelectionRow | undefined> {
+      const rows = await db.select().from(librarySelections).where(eq(librarySelections.id, id)).limit(1);
+      return rows[0];
+    },
+
+    async insertSelection(db: Database, values: typeof librarySelections.$inferInsert): Promise<LibrarySelectionRow> {
+      const rows = await db.insert(librarySelections).values(values).returning();
+      return rows[0] as LibrarySelectionRow;
+    },
+
+    async deleteSelection(db: Database, id: string): Promise<void> {
+      await db.delete(librarySelections).where(eq(librarySelections.id, id));
+    },
+
+  };
+}
+
+export type TendersRepository = ReturnType<typeof createTendersRepository>;

@@ -1,0 +1,60 @@
+import { count } from 'drizzle-orm';
+import { answerMessages, answers, assessmentProfiles, verifications } from '../../server/assessments/assessments.table';
+import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
+import { createTestApp, type TestContext } from '../helpers/app';
+import { syncLibraryFrom } from '../helpers/library';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await createTestApp();
+  await syncLibraryFrom(ctx.services);
+  await seedDemo(ctx.services);
+});
+afterAll(() => ctx.close());
+
+async function counts() {
+  const { db } = ctx.services.database;
+  const [a, v, m, p] = await Promise.all([answers, verifications, answerMessages, assessmentProfiles].map((table) => db.select({ n: count() }).from(table)));
+  return [a, v, m, p].map((rows) => Number(rows?.[0]?.n));
+}
+
+describe('demo assessments', () => {
+  test('When the demo is seeded, then the council sees a filled matrix with answers in every state', async () => {
+    const agent = ctx.request();
+    const login = await agent.post('/api/session').send({ email: 'radsmedlem@eksempelby.example', password: DEMO_PASSWORD });
+    expect(login.status).toBe(201);
+    const baseline = (await agent.get('/api/profiles')).body.items.find((p: { slug: string }) => p.slug === 'baseline');
+    const matrix = await agent.get('/api/assessments/comparison').query({ profileId: baseline.id, pageSize: 200 });
+    expect(matrix.status).toBe(200);
+    const cells = matrix.body.products.flatMap((p: { cells: { status: string | null; verification: string | null; lapsed: boolean }[] }) => p.cells) as { status: string | null; verification: string | null; lapsed: boolean }[];
+    expect(new Set(cells.map((c) => c.status))).toEqual(new Set(['meets', 'partly', 'does_not_meet', 'not_applicable', null]));
+    expect(new Set(cells.map((c) => c.verification))).toEqual(new Set(['verified', 'unverified', 'expired', 'rejected', 'change_requested', 'changed', null]));
+    expect(cells.some((c) => c.lapsed)).toBe(true);
+    expect(matrix.body.products.some((p: { score: { claimed: { disqualified: boolean } } }) => p.score.claimed.disqualified)).toBe(true);
+    expect(matrix.body.products.some((p: { cells: { status: string | null }[] }) => p.cells.every((c) => c.status === null))).toBe(true);
+    const profiles = (await agent.get('/api/profiles')).body.items.map((p: { name: string }) => p.name);
+    expect(profiles).toContain('Skolesystem (demo)');
+    const page = await agent.get('/assessments/compare').query({ profileId: baseline.id });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Elevportalen');
+  });
+
+  test('When the demo vendor logs in, then it sees its feedback with the reply thread and no internal notes', async () => {
+    const agent = ctx.request();
+    await agent.post('/api/session').send({ email: 'leverandor@fiktiv.example', password: DEMO_PASSWORD }).expect(201);
+    const feedback = await agent.get('/api/assessments/feedback');
+    expect(feedback.body.items.length).toBeGreaterThan(0);
+    const rejected = feedback.body.items.find((i: { reason: string }) => i.reason === 'rejected');
+    const detail = await agent.get(`/api/assessments/answers/${rejected.answerId}`);
+    expect(detail.body.messages.length).toBe(2);
+    expect(detail.text).not.toContain('Leverandøren svarte det samme i fjor');
+    expect((await agent.get('/assessments')).text).toContain('Tilbakemeldinger til dere');
+  });
+
+  test('When the demo is seeded again, then nothing is added', async () => {
+    const before = await counts();
+    await seedDemo(ctx.services);
+    expect(await counts()).toEqual(before);
+  });
+});

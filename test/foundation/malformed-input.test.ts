@@ -1,0 +1,958 @@
+import { randomBytes } from 'node:crypto';
+import type supertest from 'supertest';
+import { routesOf } from '../../server/app';
+import { SYSTEM_AUDIT, type Actor } from '../../server/auth/actor';
+import type { UserRow } from '../../server/auth/users.table';
+import { generateDocument } from '../../server/documents/documents';
+import type { ItemContent } from '../../server/library/library.schemas';
+import type { OrganisationRow } from '../../server/organisations/organisations.table';
+import type { RouteDefinition } from '../../server/shared/http/route';
+import { createTestApp, type TestContext } from '../helpers/app';
+import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD } from '../helpers/factories';
+import { syncLibraryFrom } from '../helpers/library';
+
+/**
+ * Malformed requests to every API route that takes params, query or body, sent as an
+ * administrator and as the owner of the organisation the route is about. Every answer must be
+ * a 4xx problem+json; none may be a 5xx. Then malformed uploads, garbage forms to every page
+ * POST route, and the app-wide answers: body too large, malformed JSON, unknown routes and
+ * wrong methods.
+ *
+ * The shipped library is synced. The fixtures of the target organisation: a published item of
+ * its own (:key), a private draft (:draftId), a saved selection (:selectionId), and an issued
+ * tender (:tenderId) with items (:itemId), an empty section (:sectionId) and a co-buyer
+ * (:organisationId).
+ */
+
+const unique = () => randomBytes(4).toString('hex');
+const LONG = 'x'.repeat(100_000);
+/** Long enough to break every length limit, short enough for a URL (Node refuses request lines over 16 KB). */
+const LONG_IN_URL = 'x'.repeat(5_000);
+const ORG_NUMBER = orgNumberFrom('91234568');
+
+type ActorKind = 'admin' | 'owner';
+const ACTORS: ActorKind[] = ['admin', 'owner'];
+
+type Fixtures = {
+  org: OrganisationRow;
+  owner: UserRow;
+  member: UserRow;
+  invitationId: string;
+  invitationToken: string;
+  /** Library and tender fixtures; the placeholders stand in where a route does not use them. */
+  itemKey: string;
+  draftId: string;
+  selectionId: string;
+  tenderId: string;
+  itemId: string;
+  sectionId: string;
+  coBuyerId: string;
+  /** The (unanswered) response sheet generated for the tender's issued revision 1. */
+  sheet: Buffer;
+};
+type Session = { kind: ActorKind; user: UserRow; agent: supertest.Agent; csrf: string; tokenId: string };
+
+/** A valid request to each API route that takes input; malformed cases change one part of it. */
+type ValidRequest = {
+  params?: (f: Fixtures, s: Session) => Record<string, string>;
+  query?: (f: Fixtures) => Record<string, string>;
+  /** Bad values for this route's query parameters, where they differ from BAD_QUERY. */
+  badQuery?: Record<string, string[]>;
+  body?: (f: Fixtures, s: Session) => Record<string, unknown>;
+  /**
+   * More valid bodies, for a body that takes exactly one of several fields: together the bodies
+   * name every field, and each field's wrong values are sent in the first body that has it.
+   */
+  otherBodies?: (f: Fixtures, s: Session) => Record<string, unknown>[];
+  /** An empty object is a valid body here (every field is optional). */
+  emptyBodyIsValid?: boolean;
+  /** The body is a multipart upload of these text fields and a file; it gets the upload cases. */
+  multipart?: boolean;
+};
+
+/** Valid content of a library item, every field given (so every field gets its wrong values). */
+const ITEM_CONTENT = {
+  kind: 'requirement',
+  category: 'export',
+  type: 'V',
+  weight: 10,
+  themes: [2],
+  title: { nb: 'Månedlig uttrekk av skoledata', en: 'Monthly extract of school data' },
+  text: { nb: 'Leverandøren skal levere et fullt uttrekk hver {{intervalDays}}. dag.', en: 'The supplier shall deliver a full extract every {{intervalDays}} days.' },
+  rationale: { nb: 'Skolen trenger ferske data.', en: 'The school needs fresh data.' },
+  responseGuidance: { nb: 'Beskriv uttrekket.', en: 'Describe the extract.' },
+  parameters: [{ name: 'intervalDays', type: 'integer', default: 30, min: 1, max: 90, label: { nb: 'Intervall (dager)', en: 'Interval (days)' } }],
+  references: [{ source: 'eu-data-act', section: 'Art. 30(5)', note: { nb: 'Eksport i maskinlesbart format.', en: 'Export in a machine-readable format.' } }],
+  verification: { method: 'sample-export', text: { nb: 'Kunden ber om et uttrekk og kontrollerer innholdet.', en: 'The customer requests an extract and checks its content.' } },
+  evidence: [{ nb: 'Eksempel på uttrekk', en: 'Sample extract' }],
+  domains: ['school'],
+  tags: ['school-data'],
+  supersedes: 'EXP-002',
+  changeNote: { nb: 'Ny utgave.', en: 'New edition.' },
+};
+/** The same content for the fixtures' own items, which supersede nothing. */
+const FIXTURE_CONTENT = { ...ITEM_CONTENT, supersedes: null, changeNote: null } as unknown as ItemContent;
+const CUSTOM_ITEM = { kind: 'requirement', type: 'V', weight: 10, title: 'Integrasjon mot læringsplattformen', text: 'Løsningen skal utveksle elevdata med læringsplattformen daglig.', responseGuidance: 'Beskriv integrasjonen.' };
+const LIBRARY_FILTERS = { q: 'eksport', kind: 'requirement', category: 'export', type: 'A', domain: 'school', status: 'published', source: 'eu-data-act', theme: '2' };
+/** In the library's filters an empty value means "any", so only wrong non-empty values are bad. */
+const LIBRARY_BAD_QUERY = { kind: ['martian', 'REQUIREMENT'] };
+const SEMVER_BAD = ['1.0', 'v1.0.0', '01.0.0', '', LONG_IN_URL];
+
+const API: Record<string, ValidRequest> = {
+  // Well-formed, but for an account that does not exist: if a malformed case were let through by
+  // mistake, it must not log in again and replace the session the other cases use.
+  'POST /api/session': { body: () => ({ email: 'nobody@example.no', password: 'not the password' }) },
+  'PUT /api/me/password': { body: () => ({ currentPassword: TEST_PASSWORD, newPassword: 'another long passphrase' }) },
+  'POST /api/me/tokens': { body: () => ({ name: 'Skript', expiresInDays: 30 }) },
+  'DELETE /api/me/tokens/:tokenId': { params: (_f, s) => ({ tokenId: s.tokenId }) },
+  'GET /api/organisations': { query: () => ({ kind: 'buyer', q: 'kommune', page: '1', pageSize: '10' }) },
+  'POST /api/organisations': { body: (f) => ({ kind: 'council', name: `Nytt råd ${unique()}`, orgNumber: ORG_NUMBER, parentId: f.org.id }) },
+  'GET /api/organisations/:orgId': { params: (f) => ({ orgId: f.org.id }) },
+  'PATCH /api/organisations/:orgId': { params: (f) => ({ orgId: f.org.id }), body: () => ({ name: `Nytt navn ${unique()}`, orgNumber: ORG_NUMBER }), emptyBodyIsValid: true },
+  'GET /api/organisations/:orgId/members': { params: (f) => ({ orgId: f.org.id }) },
+  'PUT /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }), body: () => ({ role: 'viewer' }) },
+  'DELETE /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }) },
+  'GET /api/organisations/:orgId/invitations': { params: (f) => ({ orgId: f.org.id }) },
+  'POST /api/organisations/:orgId/invitations': { params: (f) => ({ orgId: f.org.id }), body: () => ({ email: `ny-${unique()}@example.no`, role: 'viewer' }) },
+  'DELETE /api/organisations/:orgId/invitations/:invitationId': { params: (f) => ({ orgId: f.org.id, invitationId: f.invitationId }) },
+  'POST /api/invitations/:token/accept': { params: (f) => ({ token: f.invitationToken }), body: () => ({ name: 'Ny Bruker', password: 'a long enough password' }), emptyBodyIsValid: true },
+  'GET /api/audit': {
+    query: (f) => ({ organisationId: f.org.id, action: 'organisation.updated', entityType: 'organisation', entityId: f.org.id, actor: 'someone@example.no', from: '2026-01-01', to: '2026-12-31', page: '1', pageSize: '10' }),
+  },
+
+  // The library. A case let through by mistake acts on the target organisation's own item and draft.
+  'GET /api/library/items': { query: () => ({ ...LIBRARY_FILTERS, sort: 'key', page: '1', pageSize: '10' }), badQuery: LIBRARY_BAD_QUERY },
+  'POST /api/library/items': { body: (f) => ({ ...ITEM_CONTENT, key: 'ZZZ-999', organisationId: f.org.id }) },
+  'GET /api/library/items/:key': { params: (f) => ({ key: f.itemKey }), query: () => ({ version: '1.0.0' }) },
+  'GET /api/library/items/:key/versions': { params: (f) => ({ key: f.itemKey }) },
+  'GET /api/library/items/:key/diff': { params: (f) => ({ key: f.itemKey }), query: () => ({ from: '1.0.0', to: '1.0.0' }), badQuery: { from: SEMVER_BAD, to: SEMVER_BAD } },
+  'GET /api/library/items/:key/export': { params: (f) => ({ key: f.itemKey }) },
+  'POST /api/library/items/:key/drafts': { params: (f) => ({ key: f.itemKey }), body: (f) => ({ organisationId: f.org.id }), emptyBodyIsValid: true },
+  'POST /api/library/items/:key/deprecate': { params: (f) => ({ key: f.itemKey }), body: () => ({ replacedBy: 'EXP-002' }), emptyBodyIsValid: true },
+  'GET /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }) },
+  'PUT /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }), body: () => ({ ...ITEM_CONTENT, revision: 1 }) },
+  'DELETE /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }) },
+  'POST /api/library/drafts/:draftId/publish': { params: (f) => ({ draftId: f.draftId }), body: () => ({ level: 'major', changeNote: { nb: 'Første utgave.', en: 'First edition.' }, revision: 1 }) },
+  'POST /api/library/render': { body: () => ({ key: 'EXP-001', version: '1.0.0', values: { exportHours: 36 }, languages: ['nb'] }) },
+  'GET /api/library/export': { query: () => ({ ...LIBRARY_FILTERS, format: 'json' }), badQuery: LIBRARY_BAD_QUERY },
+  'POST /api/library/selections': { body: (f) => ({ name: 'Utvalg', keys: ['EXP-001'], organisationId: f.org.id }) },
+  'DELETE /api/library/selections/:selectionId': { params: (f) => ({ selectionId: f.selectionId }) },
+
+  // Tenders.
+  'GET /api/tenders': { query: () => ({ q: 'skole', status: 'issued', page: '1', pageSize: '10' }) },
+  'POST /api/tenders': {
+    body: (f) => ({ title: 'Nytt fagsystem', reference: '2026/999', domain: 'school', description: 'Beskrivelse', language: 'nb', contactName: 'Ina Innkjøper', contactEmail: 'innkjop@example.no', deadline: '2027-03-31', organisationId: f.org.id }),
+  },
+  'GET /api/tenders/:tenderId': { params: (f) => ({ tenderId: f.tenderId }) },
+  'PUT /api/tenders/:tenderId': {
+    params: (f) => ({ tenderId: f.tenderId }),
+    body: () => ({ title: 'Nytt navn', reference: '2026/998', domain: 'school', description: 'Beskrivelse', language: 'en', contactName: 'Ina Innkjøper', contactEmail: 'innkjop@example.no', deadline: '2027-03-31', parameterDefaults: { exportHours: 24 }, version: 1 }),
+    emptyBodyIsValid: true,
+  },
+  'GET /api/tenders/:tenderId/items': { params: (f) => ({ tenderId: f.tenderId }) },
+  'POST /api/tenders/:tenderId/items': {
+    params: (f) => ({ tenderId: f.tenderId }),
+    body: () => ({ keys: ['EXP-002'] }),
+    otherBodies: (f) => [{ pick: 'domain' }, { clausesOf: 'pricing' }, { selectionId: f.selectionId }, { custom: { ...CUSTOM_ITEM, sectionId: f.sectionId } }],
+  },
+  'PUT /api/tenders/:tenderId/items/:itemId': {
+    params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }),
+    body: (f) => ({ type: 'V', weight: 10, parameterValues: { exportHours: 24 }, sectionId: f.sectionId, title: 'Nytt krav', text: 'Løsningen skal gjøre noe nyttig.', responseGuidance: 'Beskriv.' }),
+    emptyBodyIsValid: true,
+  },
+  'DELETE /api/tenders/:tenderId/items/:itemId': { params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }) },
+  'POST /api/tenders/:tenderId/items/:itemId/move': { params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }), body: () => ({ direction: 'down' }) },
+  'POST /api/tenders/:tenderId/items/:itemId/upgrade': { params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }) },
+  'POST /api/tenders/:tenderId/weights/normalise': { params: (f) => ({ tenderId: f.tenderId }) },
+  'POST /api/tenders/:tenderId/sections': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({ title: 'Ny seksjon' }) },
+  'PUT /api/tenders/:tenderId/sections/:sectionId': { params: (f) => ({ tenderId: f.tenderId, sectionId: f.sectionId }), body: () => ({ title: 'Nytt navn' }) },
+  'DELETE /api/tenders/:tenderId/sections/:sectionId': { params: (f) => ({ tenderId: f.tenderId, sectionId: f.sectionId }) },
+  'POST /api/tenders/:tenderId/sections/:sectionId/move': { params: (f) => ({ tenderId: f.tenderId, sectionId: f.sectionId }), body: () => ({ direction: 'up' }) },
+  'PUT /api/tenders/:tenderId/co-buyers/:organisationId': { params: (f) => ({ tenderId: f.tenderId, organisationId: f.coBuyerId }), body: () => ({ canEdit: true }), emptyBodyIsValid: true },
+  'DELETE /api/tenders/:tenderId/co-buyers/:organisationId': { params: (f) => ({ tenderId: f.tenderId, organisationId: f.coBuyerId }) },
+  'GET /api/tenders/:tenderId/checks': { params: (f) => ({ tenderId: f.tenderId }) },
+  'POST /api/tenders/:tenderId/issue': { params: (f) => ({ tenderId: f.tenderId }) },
+  'POST /api/tenders/:tenderId/close': { params: (f) => ({ tenderId: f.tenderId }) },
+  'GET /api/tenders/:tenderId/revisions': { params: (f) => ({ tenderId: f.tenderId }) },
+  'GET /api/tenders/:tenderId/documents/:document': { params: (f) => ({ tenderId: f.tenderId, document: 'requirements.json' }), query: () => ({ revision: '1' }) },
+  'GET /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }) },
+  'POST /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({ vendorName: 'Tenkt Leverandør AS', revision: '1' }), multipart: true },
+};
+
+/**
+ * One malformed request. `stage: 'parser'` cases are refused by the body parser before any
+ * route runs, so even a caller without access gets the parser's answer; `route` cases reach
+ * the route, where an owner calling an administrator's route is refused first.
+ */
+type Expectation = { status: number; code: string; field?: string };
+type MalformedCase = {
+  name: string;
+  stage: 'parser' | 'route';
+  expect: Expectation;
+  params?: Record<string, string>;
+  query?: (valid: Record<string, string>) => string;
+  /** Which valid body the case changes: 0 the route's `body`, n its n-th `otherBodies`. */
+  bodyIndex?: number;
+  send?: (request: supertest.Test, valid: Record<string, unknown>) => supertest.Test;
+};
+
+const validation = (field?: string): Expectation => ({ status: 400, code: 'validation.failed', ...(field ? { field } : {}) });
+const json = (request: supertest.Test, text: string) => request.set('Content-Type', 'application/json').send(text);
+
+/** Values of the wrong type for a field whose valid value is a string. */
+const NOT_A_STRING: [string, unknown][] = [
+  ['a number', 12345],
+  ['true', true],
+  ['false', false],
+  ['null', null],
+  ['an empty array', []],
+  ['an array of strings', ['text']],
+  ['an empty object', {}],
+  ['an object', { value: 'text' }],
+];
+/**
+ * Values of the wrong type or range for a number field. Booleans are left out: the number
+ * fields coerce, so `true` reads as 1.
+ */
+const NOT_A_NUMBER: [string, unknown][] = [
+  ['a word', 'seven'],
+  ['null', null],
+  ['an empty array', []],
+  ['an array of numbers', [1, 2]],
+  ['an object', {}],
+  ['a negative number', -1],
+  ['zero', 0],
+  ['a fraction', 1.5],
+  ['a huge number', 1e308],
+  ['a 100000-character string', LONG],
+];
+/** Values of the wrong type for a boolean field: no coercion, not even from "true". */
+const NOT_A_BOOLEAN: [string, unknown][] = [
+  ['a word', 'yes'],
+  ['the text "true"', 'true'],
+  ['a number', 1],
+  ['null', null],
+  ['an empty array', []],
+  ['an object', {}],
+];
+/** Values of the wrong type for a list field. */
+const NOT_A_LIST: [string, unknown][] = [
+  ['a string', 'text'],
+  ['a number', 12345],
+  ['true', true],
+  ['null', null],
+  ['an object', { value: 'text' }],
+  ['an empty array', []],
+  ['an array holding null', [null]],
+  ['an array holding an array', [[]]],
+  ['a 100000-character string', LONG],
+];
+/** Values of the wrong type for an object field; the last one is the valid object with a field too many. */
+function notAnObject(valid: object): [string, unknown][] {
+  return [
+    ['a string', 'text'],
+    ['a number', 12345],
+    ['true', true],
+    ['null', null],
+    ['an array', [valid]],
+    ['an empty object', {}],
+    ['an object with an unknown field', { ...valid, isAdmin: true }],
+  ];
+}
+function wrongValuesFor(value: unknown): [string, unknown][] {
+  if (typeof value === 'number') return NOT_A_NUMBER;
+  if (typeof value === 'boolean') return NOT_A_BOOLEAN;
+  if (Array.isArray(value)) return NOT_A_LIST;
+  if (value && typeof value === 'object') return notAnObject(value);
+  if (typeof value === 'string') return [...NOT_A_STRING, ['a 100000-character string', LONG]];
+  throw new Error(`give a valid body field a value that is not ${String(value)}, so it gets wrong values`);
+}
+/** Values the schema accepts on purpose although they look wrong, by route, field and the label of the value. */
+const ACCEPTED: Record<string, string[]> = {
+  // `orgNumber: null` removes the organisation number.
+  'PATCH /api/organisations/:orgId orgNumber': ['null'],
+  // A library item: no parameters and no tags are fine, a weight of 0 is "not weighted", and an item supersedes nothing or has no change note yet.
+  ...Object.fromEntries(
+    ['POST /api/library/items', 'PUT /api/library/drafts/:draftId'].flatMap((key) => [
+      [`${key} parameters`, ['an empty array']],
+      [`${key} tags`, ['an empty array']],
+      [`${key} weight`, ['zero']],
+      [`${key} supersedes`, ['null']],
+      [`${key} changeNote`, ['null']],
+    ]),
+  ),
+  // Deprecating without a replacement.
+  'POST /api/library/items/:key/deprecate replacedBy': ['null'],
+  // Parameter values are checked against the item's parameters by the service (see `text the database cannot store` and the library tests).
+  'POST /api/library/render values': ['an empty object', 'an object with an unknown field'],
+  // A tender without a domain or a deadline; clearing the tender-wide parameter values.
+  'POST /api/tenders domain': ['null'],
+  'POST /api/tenders deadline': ['null'],
+  'PUT /api/tenders/:tenderId domain': ['null'],
+  'PUT /api/tenders/:tenderId deadline': ['null'],
+  'PUT /api/tenders/:tenderId parameterDefaults': ['an empty object'],
+  // An item weighted 0; clearing an item's own parameter values.
+  'PUT /api/tenders/:tenderId/items/:itemId weight': ['zero'],
+  'PUT /api/tenders/:tenderId/items/:itemId parameterValues': ['an empty object'],
+};
+
+function bodyCases(key: string, bodies: Record<string, unknown>[], request: ValidRequest): MalformedCase[] {
+  const cases: MalformedCase[] = [
+    { name: 'the body is malformed JSON text', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r) => json(r, '{"name": "x",') },
+    { name: 'the JSON has text after it', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r, v) => json(r, `${JSON.stringify(v)} and more`) },
+    { name: 'the body is null', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r) => json(r, 'null') },
+    { name: 'the body is a JSON string', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r) => json(r, '"text"') },
+    { name: 'the body is a JSON number', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r) => json(r, '42') },
+    { name: 'the body is in an unsupported charset', stage: 'parser', expect: { status: 415, code: 'request.unsupported_encoding' }, send: (r, v) => r.set('Content-Type', 'application/json; charset=latin1').send(JSON.stringify(v)) },
+    { name: 'the body has an unknown content encoding', stage: 'parser', expect: { status: 415, code: 'request.unsupported_encoding' }, send: (r, v) => r.set('Content-Encoding', 'x-unknown').set('Content-Type', 'application/json').send(JSON.stringify(v)) },
+    { name: 'the body is a JSON array instead of an object', stage: 'route', expect: validation('(body)'), send: (r, v) => r.send([v]) },
+    { name: 'the body is deeply nested arrays', stage: 'route', expect: validation('(body)'), send: (r) => json(r, `${'['.repeat(5000)}${']'.repeat(5000)}`) },
+    { name: 'the body has an unknown extra field', stage: 'route', expect: validation('(body)'), send: (r, v) => r.send({ ...v, isAdmin: true }) },
+    { name: 'the body has a __proto__ field', stage: 'route', expect: validation('(body)'), send: (r, v) => json(r, JSON.stringify(v).replace(/^\{/, '{"__proto__":{"isAdmin":true},')) },
+    { name: 'the body is form-encoded', stage: 'route', expect: { status: 415, code: 'request.body_required' }, send: (r, v) => r.type('form').send(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]))) },
+    { name: 'the JSON is sent as text/plain', stage: 'route', expect: { status: 415, code: 'request.body_required' }, send: (r, v) => r.set('Content-Type', 'text/plain').send(JSON.stringify(v)) },
+    { name: 'there is no body', stage: 'route', expect: { status: 415, code: 'request.body_required' }, send: (r) => r },
+  ];
+  if (!request.emptyBodyIsValid) cases.push({ name: 'the body is an empty object', stage: 'route', expect: validation(), send: (r) => r.send({}) });
+  if (bodies.length > 1) {
+    // Exactly one of the alternatives: two at once is wrong.
+    cases.push({ name: 'the body holds two alternatives at once', stage: 'route', expect: validation('(body)'), send: (r) => r.send({ ...bodies[0], ...bodies[1] }) });
+  }
+  const seen = new Set<string>();
+  bodies.forEach((valid, bodyIndex) => {
+    for (const [field, value] of Object.entries(valid)) {
+      if (seen.has(field)) continue;
+      seen.add(field);
+      for (const [label, bad] of wrongValuesFor(value)) {
+        if (ACCEPTED[`${key} ${field}`]?.includes(label)) continue;
+        cases.push({ name: `${field} is ${label}`, stage: 'route', expect: validation(field), bodyIndex, send: (r, v) => r.send({ ...v, [field]: bad }) });
+      }
+    }
+  });
+  return cases;
+}
+
+/**
+ * Malformed uploads to a multipart route: the text fields and the file. The valid fields are
+ * the route's `body`; the file is the response sheet of the fixture tender (unanswered, so
+ * even a case let through by mistake stores nothing).
+ */
+function uploadCases(): MalformedCase[] {
+  const sheet = () => fixtures.sheet;
+  const upload = (r: supertest.Test, fields: Record<string, unknown>, file: { field?: string; content: Buffer; name: string; type?: string } | null) => {
+    let req = r;
+    for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) if (v !== undefined) req = req.field(name, String(v));
+    return file ? req.attach(file.field ?? 'file', file.content, { filename: file.name, contentType: file.type ?? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }) : req;
+  };
+  const xlsx = () => ({ content: sheet(), name: 'svar.xlsx' });
+  const invalidSheet: Expectation = { status: 422, code: 'tender.response_sheet_invalid' };
+  const boundary = '----datakrav-test-boundary';
+  const rawMultipart = (r: supertest.Test, contentType: string, body: string) => r.set('Content-Type', contentType).send(body);
+  return [
+    { name: 'there is no file', stage: 'route', expect: { status: 400, code: 'tender.response_file_missing' }, send: (r, v) => upload(r, v, null) },
+    { name: 'vendorName is missing', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: undefined }, xlsx()) },
+    { name: 'vendorName is one character', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: 'X' }, xlsx()) },
+    { name: 'vendorName is 100000 characters', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: LONG }, xlsx()) },
+    { name: 'vendorName is given twice', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: ['Første AS', 'Andre AS'] }, xlsx()) },
+    ...['abc', '0', '-1', '1.5', '1e400'].map((bad): MalformedCase => ({ name: `revision is "${bad}"`, stage: 'route', expect: validation('revision'), send: (r, v) => upload(r, { ...v, revision: bad }, xlsx()) })),
+    { name: 'there is an unknown extra field', stage: 'route', expect: validation('(body)'), send: (r, v) => upload(r, { ...v, isAdmin: 'true' }, xlsx()) },
+    { name: 'the file is a text file', stage: 'route', expect: { status: 415, code: 'tender.response_sheet_invalid' }, send: (r, v) => upload(r, v, { content: Buffer.from('Ja, ja, ja'), name: 'svar.txt', type: 'text/plain' }) },
+    { name: 'the file is named .xlsx but holds text', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: Buffer.from('Ja, ja, ja'), name: 'svar.xlsx' }) },
+    { name: 'the file is empty', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: Buffer.alloc(0), name: 'svar.xlsx' }) },
+    { name: 'the file is a zip archive but not a spreadsheet', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: EMPTY_ZIP, name: 'svar.xlsx' }) },
+    { name: 'the file is the sheet cut off halfway', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: sheet().subarray(0, Math.floor(sheet().length / 2)), name: 'svar.xlsx' }) },
+    { name: 'the sheet claims a revision that was never issued', stage: 'route', expect: { status: 404, code: 'tender.revision_not_found' }, send: (r, v) => upload(r, { ...v, revision: '2' }, xlsx()) },
+    { name: 'the file comes in another field', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, v, { ...xlsx(), field: 'upload' }) },
+    { name: 'there are two files', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, v, xlsx()).attach('file', sheet(), 'svar2.xlsx') },
+    { name: 'there are more fields than the server accepts', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, { ...v, ...Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`f${i}`, 'x'])) }, xlsx()) },
+    { name: 'the file is larger than the upload limit', stage: 'route', expect: { status: 413, code: 'upload.too_large' }, send: (r, v) => upload(r, v, { content: Buffer.alloc(UPLOAD_LIMIT_BYTES + 1, 'x'), name: 'svar.xlsx' }) },
+    { name: 'the multipart body has no boundary', stage: 'route', expect: { status: 400, code: 'upload.malformed' }, send: (r) => rawMultipart(r, 'multipart/form-data', 'vendorName=Tenkt') },
+    {
+      name: 'the multipart body ends in the middle of a part',
+      stage: 'route',
+      expect: { status: 400, code: 'upload.malformed' },
+      send: (r) => rawMultipart(r, `multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="vendorName"\r\n\r\nTenkt Leverandør AS\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="svar.xlsx"\r\n\r\nPK`),
+    },
+    { name: 'the body is malformed JSON text', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r) => json(r, '{"vendorName": "x",') },
+  ];
+}
+
+/** An empty zip archive: the end-of-central-directory record alone. */
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...Array.from({ length: 18 }, () => 0)]);
+/** Small, so that the over-size case is quick; the generated sheets are far below it. */
+const UPLOAD_LIMIT = '1mb';
+const UPLOAD_LIMIT_BYTES = 1024 * 1024;
+
+const NOT_A_UUID = ['not-a-uuid', '12345', '0f8fad5b-d9cb-469f-a165-70867728950e0', '0f8fad5b-d9cb-469f-a165-70867728950', '0f8fad5bd9cb469fa16570867728950e', '%00', LONG_IN_URL, '..%2F..%2Fetc%2Fpasswd', "'%20OR%20'1'%3D'1"];
+const NOT_A_TOKEN = ['too-short', 'x'.repeat(101), 'dots.are.not.allowed.in.a.token.12345', '%00'.repeat(25), LONG_IN_URL];
+const NOT_A_KEY = ['exp-001', 'EXP-01', 'EXP-0001', 'EXPORT-001', 'E-001', 'EXP_001', '%00', LONG_IN_URL, '..%2F..%2Fetc%2Fpasswd', "'%20OR%20'1'%3D'1"];
+const NOT_A_DOCUMENT = ['specification.pdf', 'SPECIFICATION.DOCX', 'specification', '..%2F..%2Fpackage.json', '%00', LONG_IN_URL];
+const BAD_PARAMS: Record<string, string[]> = { token: NOT_A_TOKEN, key: NOT_A_KEY, document: NOT_A_DOCUMENT };
+
+function paramCases(path: string): MalformedCase[] {
+  const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
+  return names.flatMap((name) => [
+    ...(BAD_PARAMS[name] ?? NOT_A_UUID).map(
+      (bad): MalformedCase => ({ name: `:${name} is "${bad.length > 60 ? `${bad.slice(0, 20)}… (${bad.length} characters)` : bad}"`, stage: 'route', expect: { status: 404, code: 'request.not_found' }, params: { [name]: bad } }),
+    ),
+    { name: `:${name} has broken percent-encoding`, stage: 'route', expect: { status: 400, code: 'request.invalid' }, params: { [name]: '%E0%A4%A' } },
+  ]);
+}
+
+/** Bad values for each query parameter, by name. */
+const BAD_QUERY: Record<string, string[]> = {
+  page: ['-1', '0', '1.5', 'abc', '1e400', '99999999999999999999', ''],
+  pageSize: ['0', '-5', '100000', 'abc', '2.5'],
+  kind: ['martian', 'BUYER', ''],
+  q: [LONG_IN_URL],
+  organisationId: ['not-a-uuid', '12345'],
+  action: [LONG_IN_URL],
+  entityType: [LONG_IN_URL],
+  entityId: [LONG_IN_URL],
+  actor: [LONG_IN_URL],
+  from: ['not-a-date', '2026-13-45'],
+  to: ['not-a-date', '2026-13-45'],
+  category: ['martian', 'EXPORT', LONG_IN_URL],
+  type: ['Z', 'a', 'AVV'],
+  domain: ['martian', 'SCHOOL'],
+  status: ['martian', 'DRAFT'],
+  source: ['Not a source', '..%2Fetc', LONG_IN_URL],
+  theme: ['0', '31', '-1', '1.5', 'abc'],
+  sort: ['martian', 'key desc'],
+  format: ['pdf', 'ZIP'],
+  version: ['1.0', 'v1.0.0', '01.0.0', 'latest', LONG_IN_URL],
+  revision: ['0', '-1', '1.5', 'abc', '100001', '1e400'],
+};
+
+function queryString(query: Record<string, string>): string {
+  return Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+}
+
+function queryCases(key: string, valid: Record<string, string>, overrides: Record<string, string[]> = {}): MalformedCase[] {
+  const cases: MalformedCase[] = [];
+  for (const field of Object.keys(valid)) {
+    const bad = overrides[field] ?? BAD_QUERY[field];
+    if (!bad) throw new Error(`no bad values for the query parameter ${field}`);
+    for (const value of bad) {
+      const shown = value.length > 60 ? `${value.length} characters` : `"${value}"`;
+      cases.push({ name: `?${field} is ${shown}`, stage: 'route', expect: validation(`query.${field}`), query: (v) => queryString({ ...v, [field]: value }) });
+    }
+    cases.push({ name: `?${field} is given twice`, stage: 'route', expect: validation(`query.${field}`), query: (v) => `${queryString(v)}&${queryString({ [field]: v[field] as string })}` });
+  }
+  cases.push({ name: 'the query has an unknown parameter', stage: 'route', expect: validation('query'), query: (v) => `${queryString(v)}&isAdmin=true` });
+  cases.push({ name: 'the query has a bracketed parameter', stage: 'route', expect: validation('query'), query: (v) => `${queryString(v)}&filter[isAdmin]=true` });
+  if (key === 'GET /api/audit') {
+    // Valid dates in JavaScript, but out of the database's range.
+    cases.push({ name: '?from is a date before the database\'s range', stage: 'route', expect: { status: 400, code: 'request.invalid_value' }, query: (v) => queryString({ ...v, from: '-200000-01-01' }) });
+    cases.push({ name: '?to is a date after the database\'s range', stage: 'route', expect: { status: 400, code: 'request.invalid_value' }, query: (v) => queryString({ ...v, to: '+275760-09-13' }) });
+  }
+  return cases;
+}
+
+/** Cases are made from fixtures that do not exist yet, so valid values are filled in when a case runs. */
+const PLACEHOLDER_FIXTURES: Fixtures = {
+  org: { id: '00000000-0000-4000-8000-000000000001' } as OrganisationRow,
+  owner: {} as UserRow,
+  member: { id: '00000000-0000-4000-8000-000000000002' } as UserRow,
+  invitationId: '00000000-0000-4000-8000-000000000003',
+  invitationToken: 'placeholder-token-0123456789',
+  itemKey: 'ZZZ-000',
+  draftId: '00000000-0000-4000-8000-000000000005',
+  selectionId: '00000000-0000-4000-8000-000000000006',
+  tenderId: '00000000-0000-4000-8000-000000000007',
+  itemId: '00000000-0000-4000-8000-000000000008',
+  sectionId: '00000000-0000-4000-8000-000000000009',
+  coBuyerId: '00000000-0000-4000-8000-00000000000a',
+  sheet: Buffer.alloc(0),
+};
+const PLACEHOLDER_SESSION = { user: { email: 'x@example.no' }, tokenId: '00000000-0000-4000-8000-000000000004' } as Session;
+
+function validBodies(request: ValidRequest, f: Fixtures, s: Session): Record<string, unknown>[] {
+  return request.body ? [request.body(f, s), ...(request.otherBodies?.(f, s) ?? [])] : [];
+}
+
+function casesFor(key: string): MalformedCase[] {
+  const request = API[key] as ValidRequest;
+  const path = key.split(' ')[1] as string;
+  const bodies = validBodies(request, PLACEHOLDER_FIXTURES, PLACEHOLDER_SESSION);
+  return [
+    ...paramCases(path),
+    ...(request.query ? queryCases(key, request.query(PLACEHOLDER_FIXTURES), request.badQuery) : []),
+    ...(request.multipart ? uploadCases() : request.body ? bodyCases(key, bodies, request) : []),
+  ];
+}
+
+function expectProblem(res: supertest.Response, expected: Expectation): void {
+  expect({ status: res.status, code: res.body?.code }).toEqual({ status: expected.status, code: expected.code });
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toEqual(
+    expect.objectContaining({ type: `urn:datakrav:problem:${expected.code}`, code: expected.code, title: expect.any(String), status: expected.status, detail: expect.any(String) }),
+  );
+  expect(res.body.title.length).toBeGreaterThan(0);
+  expect(res.body.detail.length).toBeGreaterThan(0);
+  if (expected.code === 'validation.failed') {
+    expect(Array.isArray(res.body.errors)).toBe(true);
+    expect(res.body.errors.length).toBeGreaterThan(0);
+    for (const error of res.body.errors) expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
+    // The field itself, or a part of it (title.nb, themes.0).
+    if (expected.field) expect(res.body.errors.map((e: { path: string }) => e.path)).toContainEqual(expect.stringMatching(new RegExp(`^${expected.field.replace(/[.()]/g, '\\$&')}($|\\.)`)));
+  }
+}
+
+let ctx: TestContext;
+let fixtures: Fixtures;
+const sessions = {} as Record<ActorKind, Session>;
+
+function ownerActor(owner: UserRow, org: OrganisationRow): Actor {
+  return {
+    userId: owner.id,
+    email: owner.email,
+    name: owner.name,
+    isAdmin: false,
+    locale: 'nb',
+    memberships: [{ organisationId: org.id, organisationName: org.name, kind: org.kind, role: 'owner', parentId: null }],
+    activeOrganisationId: org.id,
+    via: 'session',
+    sessionId: null,
+    csrfToken: null,
+  };
+}
+
+/**
+ * The target organisation with a member and an invitation; with `uses` (a route path, or 'all')
+ * also the library and tender fixtures that path takes, else placeholders for them.
+ */
+async function buildFixtures(uses = ''): Promise<Fixtures> {
+  const { services } = ctx;
+  const org = await buildOrganisation(services, { kind: 'buyer' });
+  const owner = await buildUser(services, { memberships: [[org, 'owner']] });
+  const member = await buildUser(services, { memberships: [[org, 'editor']] });
+  const { invitation, token } = await services.organisations.invite(ownerActor(owner, org), org.id, { email: `invitee-${unique()}@example.no`, role: 'viewer' }, SYSTEM_AUDIT);
+  return addLibraryAndTenderFixtures({ ...PLACEHOLDER_FIXTURES, org, owner, member, invitationId: invitation.id, invitationToken: token }, uses);
+}
+
+/** New library and tender fixtures of the organisation for the parameters `uses` takes ('all': every one). */
+async function addLibraryAndTenderFixtures(base: Fixtures, uses: string): Promise<Fixtures> {
+  const { services } = ctx;
+  const f = { ...base };
+  const actor = ownerActor(f.owner, f.org);
+  const needs = (param: string) => uses === 'all' || uses.includes(param);
+  if (needs(':key')) {
+    // An item of its own, so that a deprecation let through by mistake leaves the shipped library alone.
+    const draft = await services.library.createItem(actor, { ...FIXTURE_CONTENT, key: nextKey() }, SYSTEM_AUDIT);
+    f.itemKey = (await services.library.publish(actor, draft.id, { level: 'major', changeNote: { nb: 'Første utgave.', en: 'First edition.' }, revision: draft.revision }, SYSTEM_AUDIT)).key;
+  }
+  if (needs(':draftId')) f.draftId = (await services.library.createItem(actor, { ...FIXTURE_CONTENT, key: nextKey() }, SYSTEM_AUDIT)).id;
+  if (needs(':selectionId') || needs(':tenderId')) f.selectionId = (await services.tenders.createSelection(actor, { name: `Utvalg ${unique()}`, keys: ['EXP-001'] }, SYSTEM_AUDIT)).id;
+  if (needs(':tenderId')) {
+    const tender = await services.tenders.create(actor, { title: 'Nytt skoleadministrativt system', reference: `2026/${unique()}`, language: 'nb', domain: 'school', contactEmail: 'innkjop@example.no' }, SYSTEM_AUDIT);
+    await services.tenders.addLibraryItems(actor, tender.id, ['EXP-001', 'API-003', 'EXIT-009', 'DOC-002', 'OWN-001'], SYSTEM_AUDIT);
+    await services.tenders.normaliseWeights(actor, tender.id, SYSTEM_AUDIT);
+    const coBuyer = await buildOrganisation(services, { kind: 'buyer' });
+    await services.tenders.setCoBuyer(actor, tender.id, coBuyer.id, false, SYSTEM_AUDIT);
+    if (uses === 'all') {
+      // Issued, with its response sheet for the upload cases; later changes make a working copy again.
+      await services.tenders.issue(actor, tender.id, SYSTEM_AUDIT);
+      const { model, requirementSet } = await services.tenders.documentModel(actor, tender.id, 1);
+      f.sheet = (await generateDocument('response-sheet.xlsx', model, requirementSet)).bytes;
+    }
+    const section = await services.tenders.addSection(actor, tender.id, 'Tom seksjon', SYSTEM_AUDIT);
+    const view = await services.tenders.view(actor, tender.id);
+    Object.assign(f, { tenderId: tender.id, itemId: view.sections[0]?.items[0]?.id, sectionId: section.id, coBuyerId: coBuyer.id });
+  }
+  return f;
+}
+
+let keyCounter = 0;
+/** A library key no other fixture uses. */
+function nextKey(): string {
+  keyCounter += 1;
+  return `ZM${String.fromCharCode(65 + (Math.floor(keyCounter / 1000) % 26))}-${String(keyCounter % 1000).padStart(3, '0')}`;
+}
+
+/** A route path with every parameter filled from the fixtures and the session. */
+function fillPath(path: string, f: Fixtures, s: Session): string {
+  const values: Record<string, string> = {
+    orgId: f.org.id,
+    userId: f.member.id,
+    invitationId: f.invitationId,
+    tokenId: s.tokenId,
+    token: f.invitationToken,
+    key: f.itemKey,
+    draftId: f.draftId,
+    selectionId: f.selectionId,
+    tenderId: f.tenderId,
+    itemId: f.itemId,
+    sectionId: f.sectionId,
+    organisationId: f.coBuyerId,
+    document: 'requirements.json',
+  };
+  return path.replace(/:(\w+)/g, (_m, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no fixture for :${name} in ${path}`);
+    return encodeURIComponent(value);
+  });
+}
+
+async function sessionFor(kind: ActorKind, f: Fixtures): Promise<Session> {
+  const user = kind === 'owner' ? f.owner : await buildUser(ctx.services, { isAdmin: true });
+  const { agent, csrf } = await loginAs(ctx, user);
+  const token = await agent.post('/api/me/tokens').set('X-CSRF-Token', csrf).send({ name: 'Eget token' });
+  if (token.status !== 201) throw new Error(`could not create a token: ${token.status}`);
+  return { kind, user, agent, csrf, tokenId: token.body.id as string };
+}
+
+beforeAll(async () => {
+  ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', UPLOAD_LIMIT });
+  await syncLibraryFrom(ctx.services);
+  fixtures = await buildFixtures('all');
+  for (const kind of ACTORS) sessions[kind] = await sessionFor(kind, fixtures);
+});
+afterAll(() => ctx.close());
+
+function findRoute(key: string): RouteDefinition {
+  const route = routesOf(ctx.app).find((r) => `${r.method.toUpperCase()} ${r.path}` === key);
+  if (!route) throw new Error(`the app registers no route ${key}`);
+  return route;
+}
+
+describe('the list of API routes with input', () => {
+  test('When the app registers an API route that takes params, query or body, then this file has a valid request for it', () => {
+    const withInput = routesOf(ctx.app)
+      .filter((r) => r.surface === 'api' && (r.params || r.query || r.body))
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(withInput.filter((key) => !(key in API))).toEqual([]);
+    expect(Object.keys(API).filter((key) => !withInput.includes(key))).toEqual([]);
+  });
+
+  test('When an API route reads a multipart upload, then it gets the upload cases, and no other route does', () => {
+    const uploads = routesOf(ctx.app)
+      .filter((r) => r.surface === 'api' && r.bodyType === 'multipart')
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(uploads.length).toBeGreaterThan(0);
+    expect(Object.keys(API).filter((key) => API[key]?.multipart).sort()).toEqual(uploads.sort());
+  });
+
+  test.each(Object.keys(API))('When the valid request for %s is checked against the route\'s schemas, then it passes and names every body field', (key) => {
+    const route = findRoute(key);
+    const request = API[key] as ValidRequest;
+    const s = sessions.owner;
+    if (route.params) expect(route.params.safeParse(request.params?.(fixtures, s)).success).toBe(true);
+    if (route.query) expect(route.query.safeParse(request.query?.(fixtures)).success).toBe(true);
+    if (route.body) {
+      const bodies = validBodies(request, fixtures, s);
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const body of bodies) expect({ body, valid: route.body.safeParse(body).success }).toEqual({ body, valid: true });
+      // Every field of the schema is in a valid body, so every field gets its wrong-type cases.
+      expect([...new Set(bodies.flatMap((b) => Object.keys(b)))].sort()).toEqual(Object.keys((route.body as unknown as { shape: object }).shape).sort());
+      expect(route.body.safeParse({}).success).toBe(Boolean(request.emptyBodyIsValid));
+    }
+  });
+});
+
+describe.each(ACTORS)('malformed API requests as the %s', (actor) => {
+  describe.each(Object.keys(API))('%s', (key) => {
+    test.each(casesFor(key).map((c) => [c.name, c] as const))('When %s, then the answer is a 4xx problem', async (_name, malformed) => {
+      const route = findRoute(key);
+      const request = API[key] as ValidRequest;
+      const s = sessions[actor];
+      const params = { ...request.params?.(fixtures, s), ...malformed.params };
+      const path = route.path.replace(/:(\w+)/g, (_m, name: string) => {
+        const value = params[name];
+        if (value === undefined) throw new Error(`no value for :${name}`);
+        return malformed.params?.[name] !== undefined ? value : encodeURIComponent(value);
+      });
+      const validQuery = request.query?.(fixtures) ?? {};
+      const query = malformed.query ? malformed.query(validQuery) : queryString(validQuery);
+      let req = s.agent[route.method](query ? `${path}?${query}` : path);
+      if (route.method !== 'get') req = req.set('X-CSRF-Token', s.csrf);
+      const valid = validBodies(request, fixtures, s)[malformed.bodyIndex ?? 0] ?? {};
+      req = malformed.send ? malformed.send(req, valid) : request.body ? req.send(valid) : req;
+      const res = await req;
+
+      const refusedFirst = malformed.stage === 'route' && route.access === 'admin' && actor !== 'admin';
+      expectProblem(res, refusedFirst ? { status: 403, code: 'auth.admin_only' } : malformed.expect);
+    });
+  });
+});
+
+describe('text the database cannot store', () => {
+  // Postgres refuses the NUL character in text. That is the client's error, not the server's.
+  const invalidValue: Expectation = { status: 400, code: 'request.invalid_value' };
+  const NUL_CASES: [string, (f: Fixtures) => { method: 'get' | 'post' | 'put' | 'patch'; path: string; body?: Record<string, unknown> }, Record<ActorKind, Expectation>][] = [
+    ['the token name holds a NUL character', () => ({ method: 'post', path: '/api/me/tokens', body: { name: 'Skript\u0000' } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
+    ['a new organisation\'s name holds a NUL character', () => ({ method: 'post', path: '/api/organisations', body: { kind: 'buyer', name: 'Null\u0000kommune' } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 403, code: 'auth.admin_only' } }],
+    ['a new name for the organisation holds a NUL character', (f) => ({ method: 'patch', path: `/api/organisations/${f.org.id}`, body: { name: 'Null\u0000kommune' } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
+    ['the login email holds a NUL character', () => ({ method: 'post', path: '/api/session', body: { email: 'a\u0000b@example.no', password: TEST_PASSWORD } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
+    ['the organisation search holds a NUL character', () => ({ method: 'get', path: `/api/organisations?q=${encodeURIComponent('a\u0000b')}` }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
+    ['the audit actor filter holds a NUL character', (f) => ({ method: 'get', path: `/api/audit?organisationId=${f.org.id}&actor=${encodeURIComponent('a\u0000b')}` }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
+    ['the audit entity filter holds a NUL character', (f) => ({ method: 'get', path: `/api/audit?organisationId=${f.org.id}&entityId=${encodeURIComponent('a\u0000b')}` }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
+    ['the library search holds a NUL character', () => ({ method: 'get', path: `/api/library/items?q=${encodeURIComponent('eks\u0000port')}` }), { admin: invalidValue, owner: invalidValue }],
+    ['the tender search holds a NUL character', () => ({ method: 'get', path: `/api/tenders?q=${encodeURIComponent('sko\u0000le')}` }), { admin: invalidValue, owner: invalidValue }],
+    // The administrator, a member of no buyer, is refused before anything is stored.
+    ['a new tender\'s title holds a NUL character', () => ({ method: 'post', path: '/api/tenders', body: { title: 'Null\u0000system', reference: `NUL/${unique()}`, language: 'nb' } }), { admin: { status: 403, code: 'tender.buyer_required' }, owner: invalidValue }],
+    ['a tender\'s new reference holds a NUL character', (f) => ({ method: 'put', path: `/api/tenders/${f.tenderId}`, body: { reference: 'NUL\u0000/1' } }), { admin: invalidValue, owner: invalidValue }],
+    ['a new section\'s title holds a NUL character', (f) => ({ method: 'post', path: `/api/tenders/${f.tenderId}/sections`, body: { title: 'Null\u0000seksjon' } }), { admin: invalidValue, owner: invalidValue }],
+    ['an item written for the tender holds a NUL character', (f) => ({ method: 'post', path: `/api/tenders/${f.tenderId}/items`, body: { custom: { ...CUSTOM_ITEM, text: 'Løsningen skal \u0000 gjøre noe nyttig.' } } }), { admin: invalidValue, owner: invalidValue }],
+    ['a parameter value of a tender item holds a NUL character', (f) => ({ method: 'put', path: `/api/tenders/${f.tenderId}/items/${f.itemId}`, body: { parameterValues: { exportHours: 'a\u0000b' } } }), { admin: { status: 400, code: 'tender.invalid_parameter_values' }, owner: { status: 400, code: 'tender.invalid_parameter_values' } }],
+    ['a saved selection\'s name holds a NUL character', () => ({ method: 'post', path: '/api/library/selections', body: { name: 'Null\u0000utvalg', keys: ['EXP-001'] } }), { admin: { status: 403, code: 'tender.buyer_required' }, owner: invalidValue }],
+    ['a new library item\'s title holds a NUL character', () => ({ method: 'post', path: '/api/library/items', body: { ...FIXTURE_CONTENT, key: nextKey(), title: { nb: 'Null\u0000krav', en: 'Null requirement' } } }), { admin: { status: 403, code: 'library.editor_required' }, owner: invalidValue }],
+    // The library's own content check refuses it first.
+    ['a saved draft\'s text holds a NUL character', (f) => ({ method: 'put', path: `/api/library/drafts/${f.draftId}`, body: { ...FIXTURE_CONTENT, text: { nb: 'Null\u0000tekst', en: 'Null text' }, revision: 1 } }), { admin: { status: 400, code: 'library.invalid_content' }, owner: { status: 400, code: 'library.invalid_content' } }],
+    ['a rendered parameter value holds a NUL character', () => ({ method: 'post', path: '/api/library/render', body: { key: 'EXP-001', values: { exportHours: 'a\u0000b' } } }), { admin: { status: 400, code: 'library.invalid_parameter_values' }, owner: { status: 400, code: 'library.invalid_parameter_values' } }],
+  ];
+
+  test.each(ACTORS.flatMap((actor) => NUL_CASES.map(([name, build, expected]) => [actor, name, build, expected[actor]] as const)))(
+    'When the %s sends a request where %s, then the answer is a 4xx problem, not a 500',
+    async (actor, _name, build, expected) => {
+      const s = sessions[actor];
+      const { method, path, body } = build(fixtures);
+      let req = s.agent[method](path);
+      if (method !== 'get') req = req.set('X-CSRF-Token', s.csrf).send(body ?? {});
+      expectProblem(await req, expected);
+    },
+  );
+
+  test('When someone creates an account from an invitation with a NUL character in the name, then the answer is 400 and the invitation is still open', async () => {
+    const f = await buildFixtures();
+    const res = await ctx.request().post(`/api/invitations/${f.invitationToken}/accept`).send({ name: 'Ny\u0000Bruker', password: 'a long enough password' });
+    expectProblem(res, { status: 400, code: 'request.invalid_value' });
+    const page = await ctx.request().get(`/invitations/${f.invitationToken}`);
+    expect(page.status).toBe(200);
+  });
+});
+
+/** Garbage bodies for page forms. Each carries the session's valid CSRF token unless it cannot. */
+type Garbage = { name: string; build: (csrf: string, fields: string[]) => string | Record<string, string> };
+const GARBAGE: Garbage[] = [
+  { name: 'only the CSRF field', build: (csrf) => ({ _csrf: csrf }) },
+  { name: 'unknown fields', build: (csrf) => ({ _csrf: csrf, isAdmin: 'true', hacker: '1' }) },
+  { name: 'every field 100000 characters long', build: (csrf, fields) => ({ _csrf: csrf, ...Object.fromEntries(fields.map((f) => [f, LONG])) }) },
+  { name: 'every field given twice', build: (csrf, fields) => [`_csrf=${csrf}`, ...fields.flatMap((f) => [`${f}=a`, `${f}=b`])].join('&') },
+  { name: 'bracketed field names', build: (csrf) => `_csrf=${csrf}&a[b]=c&role[]=owner&user[isAdmin]=true` },
+  { name: 'broken percent-encoding', build: (csrf, fields) => [`_csrf=${csrf}`, '%%%=1', ...fields.map((f) => `${f}=%E0%A4%A`)].join('&') },
+  { name: 'markup and control characters in every field', build: (csrf, fields) => ({ _csrf: csrf, ...Object.fromEntries(fields.map((f) => [f, '<script>alert(1)</script>\u0000\u202e'])) }) },
+  { name: 'more fields than the server accepts', build: (csrf) => [`_csrf=${csrf}`, ...Array.from({ length: 2100 }, (_, i) => `f${i}=x`)].join('&') },
+];
+
+const PAGE_POSTS = [
+  'POST /login',
+  'POST /logout',
+  'POST /language',
+  'POST /session/organisation',
+  'POST /account/password',
+  'POST /account/tokens',
+  'POST /account/tokens/:tokenId/revoke',
+  'POST /organisations',
+  'POST /organisations/:orgId',
+  'POST /organisations/:orgId/members/:userId/role',
+  'POST /organisations/:orgId/members/:userId/remove',
+  'POST /organisations/:orgId/invitations',
+  'POST /organisations/:orgId/invitations/:invitationId/revoke',
+  'POST /invitations/:token',
+  'POST /library/items',
+  'POST /library/items/:key/drafts',
+  'POST /library/drafts/:draftId',
+  'POST /library/drafts/:draftId/publish',
+  'POST /library/drafts/:draftId/discard',
+  'POST /library/items/:key/deprecate',
+  'POST /library/selections',
+  'POST /tenders',
+  'POST /tenders/:tenderId',
+  'POST /tenders/:tenderId/parameters',
+  'POST /tenders/:tenderId/items',
+  'POST /tenders/:tenderId/custom-items',
+  'POST /tenders/:tenderId/items/:itemId',
+  'POST /tenders/:tenderId/items/:itemId/move',
+  'POST /tenders/:tenderId/items/:itemId/upgrade',
+  'POST /tenders/:tenderId/items/:itemId/remove',
+  'POST /tenders/:tenderId/weights/normalise',
+  'POST /tenders/:tenderId/sections',
+  'POST /tenders/:tenderId/sections/:sectionId',
+  'POST /tenders/:tenderId/sections/:sectionId/move',
+  'POST /tenders/:tenderId/sections/:sectionId/remove',
+  'POST /tenders/:tenderId/co-buyers',
+  'POST /tenders/:tenderId/co-buyers/:organisationId/remove',
+  'POST /tenders/:tenderId/issue',
+  'POST /tenders/:tenderId/close',
+  'POST /tenders/:tenderId/responses',
+];
+
+/** The fields of forms whose schema is an open record (the route reads the fields itself), as the page sends them. */
+const FORM_FIELDS: Record<string, string[]> = {
+  'POST /library/items': ['key', 'organisationId', 'kind', 'category', 'type', 'weight', 'themes', 'title[nb]', 'text[en]', 'parametersYaml', 'references[0][source]', 'verification[method]', 'evidence[0][nb]', 'domains', 'tags', 'supersedes'],
+  'POST /library/drafts/:draftId': ['revision', 'kind', 'category', 'type', 'weight', 'themes', 'title[nb]', 'text[en]', 'parametersYaml', 'references[0][source]', 'verification[method]', 'evidence[0][nb]', 'domains', 'tags', 'supersedes'],
+  'POST /tenders/:tenderId/parameters': ['version', 'values[exportHours]'],
+  'POST /tenders/:tenderId/items': ['keys', 'key', 'pick', 'clausesOf', 'selectionId', 'returnTo'],
+  'POST /tenders/:tenderId/items/:itemId': ['type', 'weight', 'sectionId', 'values[exportHours]', 'title', 'text', 'responseGuidance'],
+};
+
+/** Garbage that names no field a form knows. */
+const NO_KNOWN_FIELD = ['only the CSRF field', 'unknown fields', 'bracketed field names'];
+
+/** What a page route answers to garbage: forms with fields re-show or refuse; forms without fields ignore the body and do their action. */
+function expectedPageAnswer(route: RouteDefinition, garbage: Garbage, actor: ActorKind): 'redirect' | 'client-error' | 413 {
+  const key = `${route.method.toUpperCase()} ${route.path}`;
+  if (garbage.name === 'more fields than the server accepts') return 413;
+  if (route.access === 'admin' && actor !== 'admin') return 'client-error';
+  if (!route.body) return 'redirect';
+  // The rename form has only optional fields, so a form with nothing in it changes nothing.
+  if (key === 'POST /organisations/:orgId' && garbage.name === 'only the CSRF field') return 'redirect';
+  // Saving a search as a selection answers everything, refusals included, with a message on the library page.
+  if (key === 'POST /library/selections') return 'redirect';
+  if (NO_KNOWN_FIELD.includes(garbage.name)) {
+    // Every field is optional: an item form with nothing in it saves nothing new and goes back to the tender.
+    if (key === 'POST /tenders/:tenderId/items/:itemId') return 'redirect';
+    // Likewise the tender-wide parameter values: none given, none changed.
+    if (key === 'POST /tenders/:tenderId/parameters') return 'redirect';
+    // The organisation is optional when the owner edits for one only: the draft is started (or the existing one opened).
+    // The administrator has no organisation to start it in.
+    if (key === 'POST /library/items/:key/drafts') return actor === 'admin' ? 'client-error' : 'redirect';
+  }
+  return 'client-error';
+}
+
+describe('the list of page forms', () => {
+  test('When the app registers a page POST route, then it gets garbage forms here', () => {
+    const registered = routesOf(ctx.app)
+      .filter((r) => r.surface === 'page' && r.method === 'post')
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(registered.filter((key) => !PAGE_POSTS.includes(key))).toEqual([]);
+    expect(PAGE_POSTS.filter((key) => !registered.includes(key))).toEqual([]);
+  });
+
+  test('When a page form\'s schema has no fields to list, then this file names the fields the page sends', () => {
+    const open = routesOf(ctx.app)
+      .filter((r) => r.surface === 'page' && r.method === 'post' && r.body && !('shape' in r.body))
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(open.sort()).toEqual(Object.keys(FORM_FIELDS).sort());
+  });
+});
+
+describe.each(ACTORS)('garbage page forms as the %s', (actor) => {
+  // Forms without fields act on their own (log out, revoke, remove, discard, issue, close), so each
+  // gets fresh fixtures: a fresh world, or for the library and tenders fresh items in the shared one.
+  let shared: { f: Fixtures; s: Session } | undefined;
+  async function sharedWorld() {
+    if (!shared) {
+      const f = await buildFixtures('all');
+      shared = { f, s: await sessionFor(actor, f) };
+    }
+    return shared;
+  }
+  async function worldFor(route: RouteDefinition) {
+    if (route.body) return sharedWorld();
+    if (route.path.startsWith('/library/') || route.path.startsWith('/tenders/')) {
+      const { f, s } = await sharedWorld();
+      return { f: await addLibraryAndTenderFixtures(f, route.path), s };
+    }
+    const f = await buildFixtures();
+    return { f, s: await sessionFor(actor, f) };
+  }
+
+  describe.each(PAGE_POSTS)('%s', (key) => {
+    test.each(GARBAGE.map((g) => [g.name, g] as const))('When the form holds %s, then the answer is a 3xx or 4xx, never a 5xx', async (_name, garbage) => {
+      const route = findRoute(key);
+      const { f, s } = await worldFor(route);
+      const path = fillPath(route.path, f, s);
+      const fields = FORM_FIELDS[key] ?? (route.body ? Object.keys((route.body as unknown as { shape: object }).shape) : ['name', 'role']);
+      const res = await s.agent.post(path).type('form').send(garbage.build(s.csrf, fields));
+
+      const expected = expectedPageAnswer(route, garbage, actor);
+      if (expected === 413) {
+        expect(res.status).toBe(413);
+      } else if (expected === 'redirect') {
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toMatch(/^\/(?![/\\])/);
+      } else {
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      }
+      if (res.status >= 400) {
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.text).toContain('<html');
+      }
+    });
+  });
+});
+
+describe('answers for the whole app', () => {
+  test('When a JSON body is over the size limit, then the answer is 413 request.too_large', async () => {
+    const s = sessions.owner;
+    const res = await s.agent.post('/api/me/tokens').set('X-CSRF-Token', s.csrf).send({ name: 'x'.repeat(2 * 1024 * 1024) });
+    expectProblem(res, { status: 413, code: 'request.too_large' });
+  });
+
+  test('When an anonymous login body is over the size limit, then the answer is 413 request.too_large', async () => {
+    const res = await ctx.request().post('/api/session').send({ email: 'a@example.no', password: 'x'.repeat(2 * 1024 * 1024) });
+    expectProblem(res, { status: 413, code: 'request.too_large' });
+  });
+
+  test('When a page form is over the size limit, then the answer is a 413 HTML page', async () => {
+    const s = sessions.owner;
+    const res = await s.agent.post('/account/tokens').type('form').send({ _csrf: s.csrf, name: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+  });
+
+  test('When the JSON body is malformed, then the answer is 400 request.malformed_json', async () => {
+    const s = sessions.admin;
+    const res = await s.agent.patch(`/api/organisations/${fixtures.org.id}`).set('X-CSRF-Token', s.csrf).set('Content-Type', 'application/json').send("{name: 'single quotes'}");
+    expectProblem(res, { status: 400, code: 'request.malformed_json' });
+  });
+
+  test('When a broken multipart body is posted to the response import page, then the answer is a 400 HTML page', async () => {
+    const s = sessions.owner;
+    const res = await s.agent.post(`/tenders/${fixtures.tenderId}/responses`).set('Content-Type', 'multipart/form-data').send(`_csrf=${s.csrf}&vendorName=Tenkt`);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('<html');
+  });
+
+  test('When an anonymous caller sends malformed JSON to the login API, then the answer is 400 request.malformed_json', async () => {
+    const res = await ctx.request().post('/api/session').set('Content-Type', 'application/json').send('{"email":');
+    expectProblem(res, { status: 400, code: 'request.malformed_json' });
+  });
+
+  test.each(['get', 'post', 'delete'] as const)('When %s is sent to an unknown /api/ path, then the answer is a 404 problem', async (method) => {
+    const s = sessions.owner;
+    const req = s.agent[method]('/api/no-such-thing/here');
+    const res = await (method === 'get' ? req : req.set('X-CSRF-Token', s.csrf).send({}));
+    expectProblem(res, { status: 404, code: 'request.not_found' });
+  });
+
+  test('When an unknown page is asked for, then the answer is a 404 HTML page', async () => {
+    for (const agent of [ctx.request(), sessions.owner.agent]) {
+      const res = await agent.get('/no-such-page');
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain('<html');
+    }
+  });
+
+  test('When a known path is called with a method it does not support, then the answer is 405 with an Allow header listing the methods it does support', async () => {
+    const routes = routesOf(ctx.app);
+    const byPath = new Map<string, Set<string>>();
+    for (const r of routes) byPath.set(r.path, (byPath.get(r.path) ?? new Set()).add(r.method.toUpperCase()));
+    expect(byPath.size).toBeGreaterThan(10);
+    for (const [path, methods] of byPath) {
+      const url = fillPath(path, fixtures, sessions.owner);
+      const missing = (['PUT', 'PATCH', 'DELETE', 'POST', 'GET'] as const).find((m) => !methods.has(m)) as string;
+      const res = await ctx.request()[missing.toLowerCase() as 'put'](url);
+      expect({ path, method: missing, status: res.status }).toEqual({ path, method: missing, status: 405 });
+      const allow = String(res.headers.allow).split(', ');
+      const expectedAllow = [...methods, ...(methods.has('GET') ? ['HEAD'] : []), 'OPTIONS'];
+      expect(allow.sort()).toEqual(expectedAllow.sort());
+      if (url.startsWith('/api/')) expectProblem(res, { status: 405, code: 'request.method_not_allowed' });
+      else expect(res.headers['content-type']).toMatch(/^text\/html/);
+    }
+  });
+
+  test('When OPTIONS is sent to a known path, then the answer is 204 with the Allow header', async () => {
+    const res = await ctx.request().options('/api/organisations');
+    expect(res.status).toBe(204);
+    expect(res.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+  });
+});

@@ -1,0 +1,23 @@
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { createApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { createServices, type Services } from '../../server/services';
+import { createLogger } from '../../server/shared/logger';
+import { createTestDatabase } from './database';
+
+export type TestContext = {
+  app: Express;
+  services: Services;
+  request: () => supertest.Agent;
+  close: () => Promise<void>;
+};
+
+/** The application on its own fresh database, as one test file uses it. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+  const { database, drop } = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
+  const services = createServices(database, config);
+  const app = createApp({ config, services, logger: createLogger({ level: 'silent' }), version: 'test' });
+  return { app, services, request: () => supertest.agent(app), close: drop };
+}
