@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: library sync and search on the embedded database (PGlite in a temporary
- * folder, as `npm start` uses it). Targets: sync of 2,000 items under 5 s; search p95 under 50 ms.
+ * folder, as `npm start` uses it). Targets: sync of 2,000 items under 5 s; search p95 under 50 ms;
+ * the tender documents and the assessment comparison (see the files they import).
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { SYSTEM_AUDIT, type Actor } from '../server/auth/actor';
 import { Packer } from 'docx';
 import { generateDocument } from '../server/documents/documents';
 import { createSpecificationDocument } from '../server/documents/specification.docx';
+import { benchAssessments } from './assessments.bench';
 import { benchDocuments } from './documents.bench';
 import { benchResponseSheet } from './response-sheet.bench';
 import { loadConfig } from '../server/config';
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
     const p95 = percentile(timings, 95);
     results.push(`Search over ${report.added + 0} items, ${SEARCHES} queries: median ${percentile(timings, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${(timings[timings.length - 1] as number).toFixed(1)} ms — target p95 < 50 ms: ${p95 < 50 ? 'met' : 'NOT met'}`);
     results.push(...(await benchTender(services)));
+    results.push(...(await benchAssessments(services, config)));
     await db.close();
   } finally {
     await rm(work, { recursive: true, force: true });

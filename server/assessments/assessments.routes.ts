@@ -1,4 +1,5 @@
 import type { RequestHandler, Response } from 'express';
+import Handlebars from 'handlebars';
 import multer from 'multer';
 import { z } from 'zod';
 import { renderTemplate } from '../library/clause-template';
@@ -201,6 +202,33 @@ function cellViews(t: Translator) {
     const state = cell.status ? (cell.lapsed ? 'lapsed' : (cell.verification as VerificationState)) : 'none';
     const statusClass = cell.status ?? 'unanswered';
     return { ...cell, state, statusClass, statusText: statusText[statusClass], markerText: cell.status ? markerText[state] : '' };
+  };
+}
+
+/**
+ * The matrix cells of a row as one pre-built HTML string. A matrix page holds up to 500 × 100
+ * cells, and building them in the template costs more than the rest of the page; every part of a
+ * cell is an enum value looked up in an escaped table or a database uuid, so no user text is in it.
+ */
+function matrixCellsHtml(t: Translator) {
+  const escape = Handlebars.escapeExpression;
+  const statusText = Object.fromEntries(CELL_STATUSES.map((s) => [s, escape(t(`assessments.short.${s}`))]));
+  const markerText = Object.fromEntries(CELL_STATES.map((s) => [s, escape(t(`assessments.marker.${s}`))]));
+  const inner = new Map<string, string>();
+  return (cells: Cell[]): { toHTML: () => string } => {
+    let html = '';
+    for (const cell of cells) {
+      const statusClass = cell.status ?? 'unanswered';
+      const state = cell.status ? (cell.lapsed ? 'lapsed' : (cell.verification as VerificationState)) : 'none';
+      const memo = `${statusClass}|${state}`;
+      let body = inner.get(memo);
+      if (body === undefined) {
+        body = `${statusText[statusClass] ?? ''}${cell.status ? `<span class="dk-marker dk-marker--${state}">${markerText[state] ?? ''}</span>` : ''}`;
+        inner.set(memo, body);
+      }
+      html += cell.answerId ? `<td class="dk-cell--${statusClass}"><a href="/assessments/answers/${encodeURIComponent(cell.answerId)}">${body}</a></td>` : `<td class="dk-cell--${statusClass}">${body}</td>`;
+    }
+    return { toHTML: () => html };
   };
 }
 
@@ -790,12 +818,12 @@ export function assessmentRoutes(services: Services, options: AssessmentRouteOpt
           });
         }
         const result = await assessments.comparison(ctx.actor, { ...filter, page: query.page, pageSize: query.pageSize });
-        const cellView = cellViews(ctx.t);
+        const cellsHtml = matrixCellsHtml(ctx.t);
         return ctx.render('assessments/compare', {
           ...base,
           profile: profileRef(result.profile, result.version.version, ctx.t),
           requirements: result.items.map((i) => requirementBody(i, ctx.locale)),
-          matrix: result.rows.map((r) => ({ ...r, cells: r.cells.map(cellView) })),
+          matrix: result.rows.map((r) => ({ ...r, cellsHtml: cellsHtml(r.cells) })),
           linkQuery,
           chartSrc: `/api/assessments/chart?${linkQuery}&limit=25`,
           pager: pagination({ page: query.page, pageSize: query.pageSize, total: result.total, basePath: '/assessments/compare', query: { ...query, profileId } }),

@@ -7,7 +7,7 @@ import { QUEUE_REASONS, VERIFICATION_STATES } from './assessments.service';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2027-03-31').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'must be a real date');
 const page = z.coerce.number().int().min(1).max(100_000).default(1);
-const pageSize = (fallback: number) => z.coerce.number().int().min(1).max(200).default(fallback);
+const pageSize = (fallback: number, max = 200) => z.coerce.number().int().min(1).max(max).default(fallback);
 const search = z.preprocess(emptyToUndefined, z.string().trim().max(200).optional());
 const domain = z.preprocess(emptyToUndefined, z.enum(DOMAINS).optional());
 const organisationId = z.preprocess(emptyToUndefined, z.uuid('must be an organisation id').optional());
@@ -76,7 +76,8 @@ export const verificationCreateSchema = z.strictObject({
 export const messageCreateSchema = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters'), organisationId: z.uuid('must be an organisation id').optional() });
 
 export const scoreQuerySchema = z.strictObject({ profileId: z.uuid('must be a profile id'), productVersionId: z.uuid('must be a product version id') });
-export const comparisonQuerySchema = z.strictObject({ profileId: z.uuid('must be a profile id'), domain, q: search, page, pageSize: pageSize(50) });
+/** The matrix may show up to 500 products on one page, for a council that wants the whole market at once. */
+export const comparisonQuerySchema = z.strictObject({ profileId: z.uuid('must be a profile id'), domain, q: search, page, pageSize: pageSize(50, 500) });
 export const rankingQuerySchema = comparisonQuerySchema.extend({ basis: z.enum(['claimed', 'verified']).default('claimed') });
 export const exportQuerySchema = z.strictObject({ profileId: z.uuid('must be a profile id'), domain, q: search, basis: z.enum(['claimed', 'verified']).default('claimed'), format: z.enum(['csv', 'xlsx']) });
 export const chartQuerySchema = z.strictObject({ profileId: z.uuid('must be a profile id'), domain, q: search, basis: z.enum(['claimed', 'verified']).default('claimed'), limit: z.coerce.number().int().min(1).max(100).default(25) });

@@ -17,6 +17,10 @@ const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
   nb: new Intl.DateTimeFormat('nb-NO', { dateStyle: 'medium', timeZone: 'Europe/Oslo' }),
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Europe/Oslo' }),
 };
+const numberFormats: Record<Locale, Intl.NumberFormat> = {
+  nb: new Intl.NumberFormat('nb-NO', { maximumFractionDigits: 1 }),
+  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }),
+};
 const dateTimeFormats: Record<Locale, Intl.DateTimeFormat> = {
   nb: new Intl.DateTimeFormat('nb-NO', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }),
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }),
@@ -50,6 +54,10 @@ export const viewHelpers = {
   formatDateTime(value: unknown, options: HelperOptions): string {
     const d = toDate(value);
     return d ? dateTimeFormats[rootOf(options).lang ?? 'nb'].format(d) : '';
+  },
+  /** A number with the language's decimal mark (71,4 in bokmål); nothing for null. */
+  formatNumber(value: unknown, options: HelperOptions): string {
+    return typeof value === 'number' && Number.isFinite(value) ? numberFormats[rootOf(options).lang ?? 'nb'].format(value) : '';
   },
   isoDate(value: unknown): string {
     const d = toDate(value);

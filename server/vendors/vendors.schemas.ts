@@ -101,10 +101,13 @@ export const versionCreateSchema = z.strictObject({ label: versionLabel, release
 export const versionUpdateSchema = z.strictObject({ label: versionLabel.optional(), releaseDate: optionalDate });
 export type VersionInput = z.infer<typeof versionUpdateSchema>;
 
+/** Forms send the notice period as text; only text is read as a number, so that `[]` is not 0 months. */
+const monthsFromText = (v: unknown) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v)) : v);
+
 const usageFields = {
   contractStart: optionalDate,
   contractEnd: optionalDate,
-  noticeMonths: z.preprocess(emptyToUndefined, z.coerce.number('must be a number of months').int('must be whole months').min(0).max(120).nullable().optional()),
+  noticeMonths: z.preprocess(monthsFromText, z.number('must be a number of months').int('must be whole months').min(0).max(120).nullable().optional()),
   exitPlanStatus: z.enum(EXIT_PLAN_STATUSES),
   note: z.string().trim().max(5000, 'must be at most 5000 characters'),
 };

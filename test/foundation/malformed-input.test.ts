@@ -7,9 +7,11 @@ import { generateDocument } from '../../server/documents/documents';
 import type { ItemContent } from '../../server/library/library.schemas';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { RouteDefinition } from '../../server/shared/http/route';
+import type { ProductVersionRow } from '../../server/vendors/vendors.table';
+import { buildProduct, SAMPLE_FILES, syncLibraryAndBaseline } from '../assessments/fixtures';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
+import { freshOrgNumber } from '../vendors/fixtures';
 
 /**
  * Malformed requests to every API route that takes params, query or body, sent as an
@@ -18,10 +20,16 @@ import { syncLibraryFrom } from '../helpers/library';
  * POST route, and the app-wide answers: body too large, malformed JSON, unknown routes and
  * wrong methods.
  *
- * The shipped library is synced. The fixtures of the target organisation: a published item of
- * its own (:key), a private draft (:draftId), a saved selection (:selectionId), and an issued
- * tender (:tenderId) with items (:itemId), an empty section (:sectionId) and a co-buyer
- * (:organisationId).
+ * The shipped library is synced, with the baseline profile. The fixtures of the target
+ * organisation: a published item of its own (:key), a private draft (:draftId), a saved selection
+ * (:selectionId), and an issued tender (:tenderId) with items (:itemId), an empty section
+ * (:sectionId) and a co-buyer (:organisationId). Of the vendor register and assessments: a vendor
+ * (:vendorId) with a pending contact invitation (its :invitationId), a product (:productId) with a
+ * version (:versionId, :productVersionId), the target organisation's usage of it (:usageId), a
+ * private profile of the target organisation (:profileId), and the vendor's answer (:answerId)
+ * with an evidence file (:evidenceId) and a review by the target organisation. The owner of the
+ * target organisation may change vendors and products too; answering for a product is for the
+ * vendor's own owner (see `byVendor`).
  */
 
 const unique = () => randomBytes(4).toString('hex');
@@ -49,6 +57,16 @@ type Fixtures = {
   coBuyerId: string;
   /** The (unanswered) response sheet generated for the tender's issued revision 1. */
   sheet: Buffer;
+  /** Vendor register and assessment fixtures; the placeholders stand in where a route does not use them. */
+  vendor: OrganisationRow;
+  vendorOwner: UserRow;
+  vendorInvitationId: string;
+  productId: string;
+  versionId: string;
+  usageId: string;
+  profileId: string;
+  answerId: string;
+  evidenceId: string;
 };
 type Session = { kind: ActorKind; user: UserRow; agent: supertest.Agent; csrf: string; tokenId: string };
 
@@ -66,8 +84,13 @@ type ValidRequest = {
   otherBodies?: (f: Fixtures, s: Session) => Record<string, unknown>[];
   /** An empty object is a valid body here (every field is optional). */
   emptyBodyIsValid?: boolean;
-  /** The body is a multipart upload of these text fields and a file; it gets the upload cases. */
+  /** The body is a multipart upload of these text fields and a file; it gets the upload cases of its UPLOADS entry. */
   multipart?: boolean;
+  /**
+   * Only the owners and editors of the product's vendor may do this, so the owner's cases are sent
+   * by the fixture vendor's owner: the owner of the organisation the route is about.
+   */
+  byVendor?: boolean;
 };
 
 /** Valid content of a library item, every field given (so every field gets its wrong values). */
@@ -97,6 +120,8 @@ const LIBRARY_FILTERS = { q: 'eksport', kind: 'requirement', category: 'export',
 /** In the library's filters an empty value means "any", so only wrong non-empty values are bad. */
 const LIBRARY_BAD_QUERY = { kind: ['martian', 'REQUIREMENT'] };
 const SEMVER_BAD = ['1.0', 'v1.0.0', '01.0.0', '', LONG_IN_URL];
+/** A profile's version is a whole number; empty means the current one. */
+const PROFILE_VERSION_BAD = ['0', '-1', '1.5', 'abc', '100001', '1e400', 'latest'];
 
 const API: Record<string, ValidRequest> = {
   // Well-formed, but for an account that does not exist: if a malformed case were let through by
@@ -177,17 +202,113 @@ const API: Record<string, ValidRequest> = {
   'GET /api/tenders/:tenderId/documents/:document': { params: (f) => ({ tenderId: f.tenderId, document: 'requirements.json' }), query: () => ({ revision: '1' }) },
   'GET /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }) },
   'POST /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({ vendorName: 'Tenkt Leverandør AS', revision: '1' }), multipart: true },
+
+  // Assessment profiles. A case let through by mistake acts on the target organisation's own profile.
+  'GET /api/profiles': { query: () => ({ q: 'profil', page: '1', pageSize: '10' }) },
+  'POST /api/profiles': {
+    body: (f) => ({ name: `Ny profil ${unique()}`, description: 'Krav til fagsystemer i skolen.', visibility: 'private', organisationId: f.org.id, items: [{ key: 'EXP-001', version: '1.0.0', type: 'V', weight: 10 }] }),
+    otherBodies: (f) => [{ name: `Ny profil ${unique()}`, tenderId: f.tenderId }],
+  },
+  'GET /api/profiles/:profileId': { params: (f) => ({ profileId: f.profileId }), query: () => ({ version: '1' }), badQuery: { version: PROFILE_VERSION_BAD } },
+  'PUT /api/profiles/:profileId': {
+    params: (f) => ({ profileId: f.profileId }),
+    body: () => ({ name: 'Nytt profilnavn', description: 'Ny beskrivelse.', visibility: 'shared', items: [{ key: 'EXP-001' }, { key: 'API-003' }], changeNote: 'Ny utgave.', currentVersion: 1 }),
+    emptyBodyIsValid: true,
+  },
+  'DELETE /api/profiles/:profileId': { params: (f) => ({ profileId: f.profileId }) },
+  'GET /api/profiles/:profileId/requests': { params: (f) => ({ profileId: f.profileId }) },
+  'POST /api/profiles/:profileId/requests': { params: (f) => ({ profileId: f.profileId }), body: (f) => ({ productId: f.productId, organisationId: f.org.id }) },
+
+  // Answers, reviews and the thread, of the vendor's product version.
+  'GET /api/assessments/answers': { query: (f) => ({ productVersionId: f.versionId, profileId: f.profileId }) },
+  'POST /api/assessments/answers': {
+    body: (f) => ({
+      productVersionId: f.versionId,
+      key: 'API-003',
+      major: 1,
+      status: 'meets',
+      explanation: 'Fullt API for elevdata.',
+      links: [{ url: 'https://leverandor.example/api', title: 'API-dokumentasjon' }],
+      validUntil: '2027-12-31',
+      revision: 0,
+    }),
+    byVendor: true,
+  },
+  'GET /api/assessments/answers/:answerId': { params: (f) => ({ answerId: f.answerId }) },
+  'POST /api/assessments/answers/:answerId/evidence': { params: (f) => ({ answerId: f.answerId }), body: () => ({}), emptyBodyIsValid: true, multipart: true, byVendor: true },
+  'GET /api/assessments/evidence/:evidenceId': { params: (f) => ({ evidenceId: f.evidenceId }) },
+  'POST /api/assessments/answers/:answerId/verifications': {
+    params: (f) => ({ answerId: f.answerId }),
+    body: (f) => ({ decision: 'accepted', noteForVendor: 'Godkjent.', internalNote: 'Sjekket mot uttrekket.', organisationId: f.org.id }),
+  },
+  'GET /api/assessments/answers/:answerId/messages': { params: (f) => ({ answerId: f.answerId }) },
+  'POST /api/assessments/answers/:answerId/messages': { params: (f) => ({ answerId: f.answerId }), body: (f) => ({ body: 'Kan dere sende et eksempel på uttrekket?', organisationId: f.org.id }) },
+
+  // Scores, comparison and the review queue against the target organisation's profile.
+  'GET /api/assessments/scores': { query: (f) => ({ profileId: f.profileId, productVersionId: f.versionId }) },
+  'GET /api/assessments/comparison': { query: (f) => ({ profileId: f.profileId, domain: 'school', q: 'fag', page: '1', pageSize: '10' }) },
+  'GET /api/assessments/ranking': { query: (f) => ({ profileId: f.profileId, domain: 'school', q: 'fag', basis: 'verified', page: '1', pageSize: '10' }) },
+  'GET /api/assessments/comparison/export': { query: (f) => ({ profileId: f.profileId, domain: 'school', q: 'fag', basis: 'verified', format: 'csv' }), badQuery: { format: ['pdf', 'CSV', 'json', ''] } },
+  'GET /api/assessments/chart': { query: (f) => ({ profileId: f.profileId, domain: 'school', q: 'fag', basis: 'claimed', limit: '10' }) },
+  'GET /api/assessments/queue': { query: (f) => ({ reason: 'expired', profileId: f.profileId, page: '1', pageSize: '10' }) },
+  'GET /api/assessments/feedback': { query: () => ({ page: '1', pageSize: '10' }) },
+  // The register is closed in this app (PUBLIC_REGISTER is off); a malformed query is refused before that.
+  'GET /api/register': { query: (f) => ({ profileId: f.profileId, page: '1', pageSize: '10' }) },
+
+  // The vendor register. The owner of the target organisation (a buyer) may change vendors and products.
+  'GET /api/vendors': { query: () => ({ q: 'leverandør', page: '1', pageSize: '10' }) },
+  'POST /api/vendors': { body: () => ({ name: `Ny leverandør ${unique()} AS`, orgNumber: freshOrgNumber(), website: 'https://leverandor.example' }) },
+  'GET /api/vendors/:vendorId': { params: (f) => ({ vendorId: f.vendor.id }) },
+  'PATCH /api/vendors/:vendorId': {
+    params: (f) => ({ vendorId: f.vendor.id }),
+    body: (f) => ({ name: `Nytt leverandørnavn ${unique()} AS`, orgNumber: f.vendor.orgNumber, website: 'https://leverandor.example' }),
+    emptyBodyIsValid: true,
+  },
+  'GET /api/vendors/:vendorId/invitations': { params: (f) => ({ vendorId: f.vendor.id }) },
+  'POST /api/vendors/:vendorId/invitations': { params: (f) => ({ vendorId: f.vendor.id }), body: () => ({ email: `kontakt-${unique()}@example.no` }) },
+  'DELETE /api/vendors/:vendorId/invitations/:invitationId': { params: (f) => ({ vendorId: f.vendor.id, invitationId: f.vendorInvitationId }) },
+  'GET /api/products': { query: (f) => ({ q: 'fag', domain: 'school', deployment: 'saas', vendorId: f.vendor.id, page: '1', pageSize: '10' }) },
+  'POST /api/products': { body: (f) => ({ vendorId: f.vendor.id, name: `Fagsystem ${unique()}`, description: 'Et fagsystem for skolen.', domains: ['school'], deployment: 'saas' }) },
+  'GET /api/products/:productId': { params: (f) => ({ productId: f.productId }) },
+  'PATCH /api/products/:productId': {
+    params: (f) => ({ productId: f.productId }),
+    body: () => ({ name: `Fagsystem ${unique()}`, description: 'Ny beskrivelse.', domains: ['school'], deployment: 'hosted' }),
+    emptyBodyIsValid: true,
+  },
+  'GET /api/products/:productId/versions': { params: (f) => ({ productId: f.productId }) },
+  'POST /api/products/:productId/versions': { params: (f) => ({ productId: f.productId }), body: () => ({ label: `2.${unique()}`, releaseDate: '2026-05-01' }) },
+  'PATCH /api/products/:productId/versions/:versionId': {
+    params: (f) => ({ productId: f.productId, versionId: f.versionId }),
+    body: () => ({ label: `1.${unique()}`, releaseDate: '2026-02-01' }),
+    emptyBodyIsValid: true,
+  },
+
+  // Usages of the target organisation.
+  'GET /api/usages': { query: (f) => ({ organisationId: f.org.id, productId: f.productId, page: '1', pageSize: '10' }) },
+  'POST /api/usages': {
+    body: (f) => ({ organisationId: f.org.id, productId: f.productId, contractStart: '2025-01-01', contractEnd: '2028-12-31', noticeMonths: 6, exitPlanStatus: 'draft', note: 'Rammeavtale.' }),
+  },
+  'GET /api/usages/exposure': { query: (f) => ({ organisationId: f.org.id, horizonMonths: '12' }) },
+  'GET /api/usages/:usageId': { params: (f) => ({ usageId: f.usageId }) },
+  'PATCH /api/usages/:usageId': {
+    params: (f) => ({ usageId: f.usageId }),
+    body: () => ({ contractStart: '2025-01-01', contractEnd: '2027-06-30', noticeMonths: 3, exitPlanStatus: 'approved', note: 'Exitplanen er godkjent.' }),
+    emptyBodyIsValid: true,
+  },
+  'DELETE /api/usages/:usageId': { params: (f) => ({ usageId: f.usageId }) },
 };
 
 /**
  * One malformed request. `stage: 'parser'` cases are refused by the body parser before any
  * route runs, so even a caller without access gets the parser's answer; `route` cases reach
- * the route, where an owner calling an administrator's route is refused first.
+ * the route, where an owner calling an administrator's route is refused first; `service` cases
+ * are valid requests up to an uploaded file, which reach the service, where a caller who may
+ * not upload there is refused first (see `UploadDescription.refused`).
  */
 type Expectation = { status: number; code: string; field?: string };
 type MalformedCase = {
   name: string;
-  stage: 'parser' | 'route';
+  stage: 'parser' | 'route' | 'service';
   expect: Expectation;
   params?: Record<string, string>;
   query?: (valid: Record<string, string>) => string;
@@ -294,6 +415,28 @@ const ACCEPTED: Record<string, string[]> = {
   // An item weighted 0; clearing an item's own parameter values.
   'PUT /api/tenders/:tenderId/items/:itemId weight': ['zero'],
   'PUT /api/tenders/:tenderId/items/:itemId parameterValues': ['an empty object'],
+  // A profile may start without items and get them later (the page's key list may be empty too), and a change may remove them all.
+  'POST /api/profiles items': ['an empty array'],
+  'PUT /api/profiles/:profileId items': ['an empty array'],
+  // An answer without links or an end date; revision 0 is a first answer, and 0.x is a released major version like any other.
+  'POST /api/assessments/answers links': ['an empty array'],
+  'POST /api/assessments/answers validUntil': ['null'],
+  'POST /api/assessments/answers revision': ['zero'],
+  'POST /api/assessments/answers major': ['zero'],
+  // A vendor without a website; `website: null` removes it.
+  'POST /api/vendors website': ['null'],
+  'PATCH /api/vendors/:vendorId website': ['null'],
+  // A version without a release date; `releaseDate: null` removes it.
+  'POST /api/products/:productId/versions releaseDate': ['null'],
+  'PATCH /api/products/:productId/versions/:versionId releaseDate': ['null'],
+  // A usage with an unknown contract period or notice period (null clears them), and a contract without a notice period.
+  ...Object.fromEntries(
+    ['POST /api/usages', 'PATCH /api/usages/:usageId'].flatMap((key) => [
+      [`${key} contractStart`, ['null']],
+      [`${key} contractEnd`, ['null']],
+      [`${key} noticeMonths`, ['null', 'zero']],
+    ]),
+  ),
 };
 
 function bodyCases(key: string, bodies: Record<string, unknown>[], request: ValidRequest): MalformedCase[] {
@@ -332,48 +475,113 @@ function bodyCases(key: string, bodies: Record<string, unknown>[], request: Vali
   return cases;
 }
 
+type UploadFile = { field?: string; content: Buffer; name: string; type: string };
+/**
+ * What a multipart route reads and how it answers: wrong values of its text fields, a valid file,
+ * and the answers to no file and to files refused for their type or content.
+ */
+type UploadDescription = {
+  /** Wrong values of each text field (undefined: the field is left out), each sent with the valid file. */
+  badFields: Record<string, [label: string, value: unknown][]>;
+  /** A valid file. */
+  file: () => UploadFile;
+  /** The answer when no file is sent. */
+  missingFile: Expectation;
+  /** Files refused for their type or their content. */
+  badFiles: { name: string; file: () => UploadFile; expect: Expectation }[];
+  /** Valid text fields and file that the route still refuses. */
+  otherCases?: { name: string; fields: Record<string, unknown>; expect: Expectation }[];
+  /** Callers who may not upload here: their answer to every case that gets as far as the file. */
+  refused?: Partial<Record<ActorKind, Expectation>>;
+};
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const sheetFile = (content: Buffer): UploadFile => ({ content, name: 'svar.xlsx', type: XLSX_TYPE });
+const evidenceFile = (content: Buffer, name: string, type = 'application/octet-stream'): UploadFile => ({ content, name, type });
+
+const UPLOADS: Record<string, UploadDescription> = {
+  // The response sheet of the fixture tender (unanswered, so even a case let through by mistake stores nothing).
+  'POST /api/tenders/:tenderId/responses': {
+    badFields: {
+      vendorName: [
+        ['missing', undefined],
+        ['one character', 'X'],
+        ['100000 characters', LONG],
+        ['given twice', ['Første AS', 'Andre AS']],
+      ],
+      revision: ['abc', '0', '-1', '1.5', '1e400'].map((bad): [string, unknown] => [`"${bad}"`, bad]),
+    },
+    file: () => sheetFile(fixtures.sheet),
+    missingFile: { status: 400, code: 'tender.response_file_missing' },
+    badFiles: [
+      { name: 'the file is a text file', file: () => ({ content: Buffer.from('Ja, ja, ja'), name: 'svar.txt', type: 'text/plain' }), expect: { status: 415, code: 'tender.response_sheet_invalid' } },
+      { name: 'the file is named .xlsx but holds text', file: () => sheetFile(Buffer.from('Ja, ja, ja')), expect: { status: 422, code: 'tender.response_sheet_invalid' } },
+      { name: 'the file is empty', file: () => sheetFile(Buffer.alloc(0)), expect: { status: 422, code: 'tender.response_sheet_invalid' } },
+      { name: 'the file is a zip archive but not a spreadsheet', file: () => sheetFile(EMPTY_ZIP), expect: { status: 422, code: 'tender.response_sheet_invalid' } },
+      { name: 'the file is the sheet cut off halfway', file: () => sheetFile(fixtures.sheet.subarray(0, Math.floor(fixtures.sheet.length / 2))), expect: { status: 422, code: 'tender.response_sheet_invalid' } },
+    ],
+    otherCases: [{ name: 'the sheet claims a revision that was never issued', fields: { revision: '2' }, expect: { status: 404, code: 'tender.revision_not_found' } }],
+  },
+  // Evidence for the fixture vendor's answer, sent by the vendor's owner. The administrator may not
+  // upload evidence: the service refuses before it looks at the file.
+  'POST /api/assessments/answers/:answerId/evidence': {
+    badFields: {},
+    file: () => evidenceFile(SAMPLE_FILES.txt, 'bevis.txt', 'text/plain'),
+    missingFile: { status: 400, code: 'evidence.file_missing' },
+    badFiles: [
+      { name: 'the file is a program', file: () => evidenceFile(Buffer.from('4d5a90000300000004000000ffff0000', 'hex'), 'bevis.exe') },
+      { name: 'the file is a web page', file: () => evidenceFile(Buffer.from('<html><script>alert(1)</script></html>'), 'bevis.html', 'text/html') },
+      { name: 'the file name has no extension', file: () => evidenceFile(SAMPLE_FILES.txt, 'bevis', 'text/plain') },
+      { name: 'the file is named .pdf but holds text', file: () => evidenceFile(SAMPLE_FILES.txt, 'bevis.pdf', 'application/pdf') },
+      { name: 'the file is named .png but holds a PDF', file: () => evidenceFile(SAMPLE_FILES.pdf, 'bevis.png', 'image/png') },
+      { name: 'the file is named .zip but holds a PNG', file: () => evidenceFile(SAMPLE_FILES.png, 'bevis.zip', 'application/zip') },
+      { name: 'the file is named .txt but holds binary data', file: () => evidenceFile(Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x41]), 'bevis.txt', 'text/plain') },
+      { name: 'the file is empty', file: () => evidenceFile(Buffer.alloc(0), 'bevis.txt', 'text/plain') },
+    ].map((c) => ({ ...c, expect: { status: 415, code: 'evidence.type_refused' } })),
+    refused: { admin: { status: 403, code: 'answer.vendor_required' } },
+  },
+};
+
 /**
  * Malformed uploads to a multipart route: the text fields and the file. The valid fields are
- * the route's `body`; the file is the response sheet of the fixture tender (unanswered, so
- * even a case let through by mistake stores nothing).
+ * the route's `body`, the valid file its UPLOADS entry's.
  */
-function uploadCases(): MalformedCase[] {
-  const sheet = () => fixtures.sheet;
-  const upload = (r: supertest.Test, fields: Record<string, unknown>, file: { field?: string; content: Buffer; name: string; type?: string } | null) => {
+function uploadCases(key: string): MalformedCase[] {
+  const description = UPLOADS[key];
+  if (!description) throw new Error(`describe the upload of ${key} in UPLOADS`);
+  const { file, badFields, badFiles, missingFile, otherCases = [] } = description;
+  const upload = (r: supertest.Test, fields: Record<string, unknown>, sent: UploadFile | null) => {
     let req = r;
     for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) if (v !== undefined) req = req.field(name, String(v));
-    return file ? req.attach(file.field ?? 'file', file.content, { filename: file.name, contentType: file.type ?? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }) : req;
+    return sent ? req.attach(sent.field ?? 'file', sent.content, { filename: sent.name, contentType: sent.type }) : req;
   };
-  const xlsx = () => ({ content: sheet(), name: 'svar.xlsx' });
-  const invalidSheet: Expectation = { status: 422, code: 'tender.response_sheet_invalid' };
   const boundary = '----datakrav-test-boundary';
   const rawMultipart = (r: supertest.Test, contentType: string, body: string) => r.set('Content-Type', contentType).send(body);
+  /** The first text field as a multipart part, if the route has text fields. */
+  const firstPart = (valid: Record<string, unknown>) => {
+    const [name, value] = Object.entries(valid)[0] ?? [];
+    return name ? `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n` : '';
+  };
   return [
-    { name: 'there is no file', stage: 'route', expect: { status: 400, code: 'tender.response_file_missing' }, send: (r, v) => upload(r, v, null) },
-    { name: 'vendorName is missing', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: undefined }, xlsx()) },
-    { name: 'vendorName is one character', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: 'X' }, xlsx()) },
-    { name: 'vendorName is 100000 characters', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: LONG }, xlsx()) },
-    { name: 'vendorName is given twice', stage: 'route', expect: validation('vendorName'), send: (r, v) => upload(r, { ...v, vendorName: ['Første AS', 'Andre AS'] }, xlsx()) },
-    ...['abc', '0', '-1', '1.5', '1e400'].map((bad): MalformedCase => ({ name: `revision is "${bad}"`, stage: 'route', expect: validation('revision'), send: (r, v) => upload(r, { ...v, revision: bad }, xlsx()) })),
-    { name: 'there is an unknown extra field', stage: 'route', expect: validation('(body)'), send: (r, v) => upload(r, { ...v, isAdmin: 'true' }, xlsx()) },
-    { name: 'the file is a text file', stage: 'route', expect: { status: 415, code: 'tender.response_sheet_invalid' }, send: (r, v) => upload(r, v, { content: Buffer.from('Ja, ja, ja'), name: 'svar.txt', type: 'text/plain' }) },
-    { name: 'the file is named .xlsx but holds text', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: Buffer.from('Ja, ja, ja'), name: 'svar.xlsx' }) },
-    { name: 'the file is empty', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: Buffer.alloc(0), name: 'svar.xlsx' }) },
-    { name: 'the file is a zip archive but not a spreadsheet', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: EMPTY_ZIP, name: 'svar.xlsx' }) },
-    { name: 'the file is the sheet cut off halfway', stage: 'route', expect: invalidSheet, send: (r, v) => upload(r, v, { content: sheet().subarray(0, Math.floor(sheet().length / 2)), name: 'svar.xlsx' }) },
-    { name: 'the sheet claims a revision that was never issued', stage: 'route', expect: { status: 404, code: 'tender.revision_not_found' }, send: (r, v) => upload(r, { ...v, revision: '2' }, xlsx()) },
-    { name: 'the file comes in another field', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, v, { ...xlsx(), field: 'upload' }) },
-    { name: 'there are two files', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, v, xlsx()).attach('file', sheet(), 'svar2.xlsx') },
-    { name: 'there are more fields than the server accepts', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, { ...v, ...Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`f${i}`, 'x'])) }, xlsx()) },
-    { name: 'the file is larger than the upload limit', stage: 'route', expect: { status: 413, code: 'upload.too_large' }, send: (r, v) => upload(r, v, { content: Buffer.alloc(UPLOAD_LIMIT_BYTES + 1, 'x'), name: 'svar.xlsx' }) },
-    { name: 'the multipart body has no boundary', stage: 'route', expect: { status: 400, code: 'upload.malformed' }, send: (r) => rawMultipart(r, 'multipart/form-data', 'vendorName=Tenkt') },
+    { name: 'there is no file', stage: 'service', expect: missingFile, send: (r, v) => upload(r, v, null) },
+    ...Object.entries(badFields).flatMap(([field, values]) =>
+      values.map(([label, bad]): MalformedCase => ({ name: `${field} is ${label}`, stage: 'route', expect: validation(field), send: (r, v) => upload(r, { ...v, [field]: bad }, file()) })),
+    ),
+    { name: 'there is an unknown extra field', stage: 'route', expect: validation('(body)'), send: (r, v) => upload(r, { ...v, isAdmin: 'true' }, file()) },
+    ...badFiles.map((c): MalformedCase => ({ name: c.name, stage: 'service', expect: c.expect, send: (r, v) => upload(r, v, c.file()) })),
+    ...otherCases.map((c): MalformedCase => ({ name: c.name, stage: 'service', expect: c.expect, send: (r, v) => upload(r, { ...v, ...c.fields }, file()) })),
+    { name: 'the file comes in another field', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, v, { ...file(), field: 'upload' }) },
+    { name: 'there are two files', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, v, file()).attach('file', file().content, `2-${file().name}`) },
+    { name: 'there are more fields than the server accepts', stage: 'route', expect: { status: 400, code: 'upload.rejected' }, send: (r, v) => upload(r, { ...v, ...Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`f${i}`, 'x'])) }, file()) },
+    { name: 'the file is larger than the upload limit', stage: 'route', expect: { status: 413, code: 'upload.too_large' }, send: (r, v) => upload(r, v, { ...file(), content: Buffer.alloc(UPLOAD_LIMIT_BYTES + 1, 'x') }) },
+    { name: 'the multipart body has no boundary', stage: 'route', expect: { status: 400, code: 'upload.malformed' }, send: (r, v) => rawMultipart(r, 'multipart/form-data', `${Object.keys(v)[0] ?? 'file'}=Tenkt`) },
     {
       name: 'the multipart body ends in the middle of a part',
       stage: 'route',
       expect: { status: 400, code: 'upload.malformed' },
-      send: (r) => rawMultipart(r, `multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="vendorName"\r\n\r\nTenkt Leverandør AS\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="svar.xlsx"\r\n\r\nPK`),
+      send: (r, v) => rawMultipart(r, `multipart/form-data; boundary=${boundary}`, `${firstPart(v)}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file().name}"\r\n\r\n${file().content.subarray(0, 2).toString('latin1')}`),
     },
-    { name: 'the body is malformed JSON text', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r) => json(r, '{"vendorName": "x",') },
+    { name: 'the body is malformed JSON text', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r, v) => json(r, `{"${Object.keys(v)[0] ?? 'file'}": "x",`) },
   ];
 }
 
@@ -422,6 +630,15 @@ const BAD_QUERY: Record<string, string[]> = {
   format: ['pdf', 'ZIP'],
   version: ['1.0', 'v1.0.0', '01.0.0', 'latest', LONG_IN_URL],
   revision: ['0', '-1', '1.5', 'abc', '100001', '1e400'],
+  profileId: ['not-a-uuid', '12345', LONG_IN_URL],
+  productVersionId: ['not-a-uuid', '12345', '', LONG_IN_URL],
+  productId: ['not-a-uuid', '12345', LONG_IN_URL],
+  vendorId: ['not-a-uuid', '12345', LONG_IN_URL],
+  deployment: ['martian', 'SAAS', 'on premises'],
+  basis: ['martian', 'VERIFIED', ''],
+  limit: ['0', '-1', '101', '1.5', 'abc', ''],
+  reason: ['martian', 'EXPIRED', 'rejected'],
+  horizonMonths: ['0', '-1', '121', '1.5', 'abc'],
 };
 
 function queryString(query: Record<string, string>): string {
@@ -466,6 +683,15 @@ const PLACEHOLDER_FIXTURES: Fixtures = {
   sectionId: '00000000-0000-4000-8000-000000000009',
   coBuyerId: '00000000-0000-4000-8000-00000000000a',
   sheet: Buffer.alloc(0),
+  vendor: { id: '00000000-0000-4000-8000-00000000000b', orgNumber: ORG_NUMBER } as OrganisationRow,
+  vendorOwner: {} as UserRow,
+  vendorInvitationId: '00000000-0000-4000-8000-00000000000c',
+  productId: '00000000-0000-4000-8000-00000000000d',
+  versionId: '00000000-0000-4000-8000-00000000000e',
+  usageId: '00000000-0000-4000-8000-00000000000f',
+  profileId: '00000000-0000-4000-8000-000000000010',
+  answerId: '00000000-0000-4000-8000-000000000011',
+  evidenceId: '00000000-0000-4000-8000-000000000012',
 };
 const PLACEHOLDER_SESSION = { user: { email: 'x@example.no' }, tokenId: '00000000-0000-4000-8000-000000000004' } as Session;
 
@@ -480,7 +706,7 @@ function casesFor(key: string): MalformedCase[] {
   return [
     ...paramCases(path),
     ...(request.query ? queryCases(key, request.query(PLACEHOLDER_FIXTURES), request.badQuery) : []),
-    ...(request.multipart ? uploadCases() : request.body ? bodyCases(key, bodies, request) : []),
+    ...(request.multipart ? uploadCases(key) : request.body ? bodyCases(key, bodies, request) : []),
   ];
 }
 
@@ -504,6 +730,8 @@ function expectProblem(res: supertest.Response, expected: Expectation): void {
 let ctx: TestContext;
 let fixtures: Fixtures;
 const sessions = {} as Record<ActorKind, Session>;
+/** The fixture vendor's owner, who sends the owner's cases of the `byVendor` routes. */
+let vendorSession: Session;
 
 function ownerActor(owner: UserRow, org: OrganisationRow): Actor {
   return {
@@ -522,7 +750,7 @@ function ownerActor(owner: UserRow, org: OrganisationRow): Actor {
 
 /**
  * The target organisation with a member and an invitation; with `uses` (a route path, or 'all')
- * also the library and tender fixtures that path takes, else placeholders for them.
+ * also the library, tender, vendor and assessment fixtures that path takes, else placeholders for them.
  */
 async function buildFixtures(uses = ''): Promise<Fixtures> {
   const { services } = ctx;
@@ -530,7 +758,47 @@ async function buildFixtures(uses = ''): Promise<Fixtures> {
   const owner = await buildUser(services, { memberships: [[org, 'owner']] });
   const member = await buildUser(services, { memberships: [[org, 'editor']] });
   const { invitation, token } = await services.organisations.invite(ownerActor(owner, org), org.id, { email: `invitee-${unique()}@example.no`, role: 'viewer' }, SYSTEM_AUDIT);
-  return addLibraryAndTenderFixtures({ ...PLACEHOLDER_FIXTURES, org, owner, member, invitationId: invitation.id, invitationToken: token }, uses);
+  return addFixturesFor({ ...PLACEHOLDER_FIXTURES, org, owner, member, invitationId: invitation.id, invitationToken: token }, uses);
+}
+
+/** New fixtures of the organisation for the parameters `uses` takes ('all': every one). */
+async function addFixturesFor(base: Fixtures, uses: string): Promise<Fixtures> {
+  return addVendorAndAssessmentFixtures(await addLibraryAndTenderFixtures(base, uses), uses);
+}
+
+/**
+ * New vendor register and assessment fixtures for the parameters `uses` takes ('all': every one):
+ * a vendor with a product and its version, a contact invitation of the vendor, the organisation's
+ * usage of the product, a private profile of the organisation, and the vendor's answer to EXP-001
+ * with an evidence file and a review by the organisation.
+ */
+async function addVendorAndAssessmentFixtures(base: Fixtures, uses: string): Promise<Fixtures> {
+  const { services } = ctx;
+  const f = { ...base };
+  const actor = ownerActor(f.owner, f.org);
+  const needs = (...params: string[]) => uses === 'all' || params.some((param) => uses.includes(param));
+  if (needs(':vendorId', ':productId', ':versionId', ':productVersionId', ':usageId', ':answerId', ':evidenceId')) {
+    f.vendor = await buildOrganisation(services, { kind: 'vendor', name: `Leverandør ${unique()} AS`, orgNumber: freshOrgNumber() });
+    f.vendorOwner = await buildUser(services, { memberships: [[f.vendor, 'owner']] });
+    const { product, versions } = await buildProduct(services, f.vendor);
+    f.productId = product.id;
+    f.versionId = (versions[0] as ProductVersionRow).id;
+  }
+  if (needs(':invitationId') && needs(':vendorId')) f.vendorInvitationId = (await services.vendors.invite(actor, f.vendor.id, { email: `kontakt-${unique()}@example.no` }, SYSTEM_AUDIT)).invitation.id;
+  if (needs(':usageId')) {
+    f.usageId = (await services.vendors.createUsage(actor, { organisationId: f.org.id, productId: f.productId, contractEnd: '2027-06-30', noticeMonths: 6, exitPlanStatus: 'none', note: '' }, SYSTEM_AUDIT)).id;
+  }
+  if (needs(':profileId')) {
+    f.profileId = (await services.assessments.createProfile(actor, { name: `Profil ${unique()}`, visibility: 'private', items: [{ key: 'EXP-001' }, { key: 'API-003' }] }, SYSTEM_AUDIT)).profile.id;
+  }
+  if (needs(':answerId', ':evidenceId')) {
+    const vendorActor = ownerActor(f.vendorOwner, f.vendor);
+    const { answer } = await services.assessments.saveAnswer(vendorActor, { productVersionId: f.versionId, key: 'EXP-001', major: 1, status: 'partly', explanation: 'Eksport av elevdata.' }, SYSTEM_AUDIT);
+    f.answerId = answer.id;
+    f.evidenceId = (await services.assessments.addEvidence(vendorActor, answer.id, { originalname: 'bevis.txt', buffer: SAMPLE_FILES.txt }, SYSTEM_AUDIT)).id;
+    await services.assessments.verify(actor, answer.id, { decision: 'change_requested', noteForVendor: 'Legg ved et uttrekk.', internalNote: 'Bare skjermbilder så langt.' }, SYSTEM_AUDIT);
+  }
+  return f;
 }
 
 /** New library and tender fixtures of the organisation for the parameters `uses` takes ('all': every one). */
@@ -588,7 +856,17 @@ function fillPath(path: string, f: Fixtures, s: Session): string {
     sectionId: f.sectionId,
     organisationId: f.coBuyerId,
     document: 'requirements.json',
+    vendorId: f.vendor.id,
+    productId: f.productId,
+    versionId: f.versionId,
+    productVersionId: f.versionId,
+    usageId: f.usageId,
+    profileId: f.profileId,
+    answerId: f.answerId,
+    evidenceId: f.evidenceId,
   };
+  // In the vendor routes :invitationId is an invitation of the vendor, not of the organisation.
+  if (/^\/(api\/)?vendors\//.test(path)) values.invitationId = f.vendorInvitationId;
   return path.replace(/:(\w+)/g, (_m, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`no fixture for :${name} in ${path}`);
@@ -597,7 +875,10 @@ function fillPath(path: string, f: Fixtures, s: Session): string {
 }
 
 async function sessionFor(kind: ActorKind, f: Fixtures): Promise<Session> {
-  const user = kind === 'owner' ? f.owner : await buildUser(ctx.services, { isAdmin: true });
+  return sessionOf(kind, kind === 'owner' ? f.owner : await buildUser(ctx.services, { isAdmin: true }));
+}
+
+async function sessionOf(kind: ActorKind, user: UserRow): Promise<Session> {
   const { agent, csrf } = await loginAs(ctx, user);
   const token = await agent.post('/api/me/tokens').set('X-CSRF-Token', csrf).send({ name: 'Eget token' });
   if (token.status !== 201) throw new Error(`could not create a token: ${token.status}`);
@@ -606,9 +887,10 @@ async function sessionFor(kind: ActorKind, f: Fixtures): Promise<Session> {
 
 beforeAll(async () => {
   ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', UPLOAD_LIMIT });
-  await syncLibraryFrom(ctx.services);
+  await syncLibraryAndBaseline(ctx.services);
   fixtures = await buildFixtures('all');
   for (const kind of ACTORS) sessions[kind] = await sessionFor(kind, fixtures);
+  vendorSession = await sessionOf('owner', fixtures.vendorOwner);
 });
 afterAll(() => ctx.close());
 
@@ -657,7 +939,7 @@ describe.each(ACTORS)('malformed API requests as the %s', (actor) => {
     test.each(casesFor(key).map((c) => [c.name, c] as const))('When %s, then the answer is a 4xx problem', async (_name, malformed) => {
       const route = findRoute(key);
       const request = API[key] as ValidRequest;
-      const s = sessions[actor];
+      const s = actor === 'owner' && request.byVendor ? vendorSession : sessions[actor];
       const params = { ...request.params?.(fixtures, s), ...malformed.params };
       const path = route.path.replace(/:(\w+)/g, (_m, name: string) => {
         const value = params[name];
@@ -672,8 +954,9 @@ describe.each(ACTORS)('malformed API requests as the %s', (actor) => {
       req = malformed.send ? malformed.send(req, valid) : request.body ? req.send(valid) : req;
       const res = await req;
 
-      const refusedFirst = malformed.stage === 'route' && route.access === 'admin' && actor !== 'admin';
-      expectProblem(res, refusedFirst ? { status: 403, code: 'auth.admin_only' } : malformed.expect);
+      const refusedFirst = malformed.stage !== 'parser' && route.access === 'admin' && actor !== 'admin';
+      const refusedByService = malformed.stage === 'service' ? UPLOADS[key]?.refused?.[actor] : undefined;
+      expectProblem(res, refusedFirst ? { status: 403, code: 'auth.admin_only' } : (refusedByService ?? malformed.expect));
     });
   });
 });
@@ -778,6 +1061,25 @@ const PAGE_POSTS = [
   'POST /tenders/:tenderId/issue',
   'POST /tenders/:tenderId/close',
   'POST /tenders/:tenderId/responses',
+  'POST /assessments/profiles',
+  'POST /assessments/profiles/:profileId',
+  'POST /assessments/profiles/:profileId/delete',
+  'POST /assessments/profiles/:profileId/requests',
+  'POST /assessments/products/:productVersionId/answers',
+  'POST /assessments/answers/:answerId/evidence',
+  'POST /assessments/answers/:answerId/verifications',
+  'POST /assessments/answers/:answerId/messages',
+  'POST /vendors',
+  'POST /vendors/:vendorId',
+  'POST /vendors/:vendorId/products',
+  'POST /vendors/:vendorId/invitations',
+  'POST /vendors/:vendorId/invitations/:invitationId/revoke',
+  'POST /products/:productId',
+  'POST /products/:productId/versions',
+  'POST /products/:productId/versions/:versionId',
+  'POST /usages',
+  'POST /usages/:usageId',
+  'POST /usages/:usageId/remove',
 ];
 
 /** The fields of forms whose schema is an open record (the route reads the fields itself), as the page sends them. */
@@ -832,8 +1134,9 @@ describe('the list of page forms', () => {
 });
 
 describe.each(ACTORS)('garbage page forms as the %s', (actor) => {
-  // Forms without fields act on their own (log out, revoke, remove, discard, issue, close), so each
-  // gets fresh fixtures: a fresh world, or for the library and tenders fresh items in the shared one.
+  // Forms without fields act on their own (log out, revoke, remove, discard, issue, close, delete), so
+  // each gets fresh fixtures: a fresh world, or for the library, tenders, the vendor register and
+  // assessments fresh ones in the shared world.
   let shared: { f: Fixtures; s: Session } | undefined;
   async function sharedWorld() {
     if (!shared) {
@@ -844,9 +1147,9 @@ describe.each(ACTORS)('garbage page forms as the %s', (actor) => {
   }
   async function worldFor(route: RouteDefinition) {
     if (route.body) return sharedWorld();
-    if (route.path.startsWith('/library/') || route.path.startsWith('/tenders/')) {
+    if (/^\/(library|tenders|assessments|vendors|products|usages)\//.test(route.path)) {
       const { f, s } = await sharedWorld();
-      return { f: await addLibraryAndTenderFixtures(f, route.path), s };
+      return { f: await addFixturesFor(f, route.path), s };
     }
     const f = await buildFixtures();
     return { f, s: await sessionFor(actor, f) };
@@ -903,9 +1206,12 @@ describe('answers for the whole app', () => {
     expectProblem(res, { status: 400, code: 'request.malformed_json' });
   });
 
-  test('When a broken multipart body is posted to the response import page, then the answer is a 400 HTML page', async () => {
+  test.each([
+    ['the response import page', 'POST /tenders/:tenderId/responses', 'vendorName=Tenkt'],
+    ['the evidence upload page', 'POST /assessments/answers/:answerId/evidence', 'file=bevis.txt'],
+  ])('When a broken multipart body is posted to %s, then the answer is a 400 HTML page', async (_name, key, fields) => {
     const s = sessions.owner;
-    const res = await s.agent.post(`/tenders/${fixtures.tenderId}/responses`).set('Content-Type', 'multipart/form-data').send(`_csrf=${s.csrf}&vendorName=Tenkt`);
+    const res = await s.agent.post(fillPath(findRoute(key).path, fixtures, s)).set('Content-Type', 'multipart/form-data').send(`_csrf=${s.csrf}&${fields}`);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toContain('<html');
