@@ -74,13 +74,18 @@ export async function benchAssessments(services: Services, config: Config): Prom
   try {
     for (let run = 0; run <= RUNS; run++) {
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
       const body = Buffer.from(await res.arrayBuffer());
       const elapsed = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      if (process.env.BENCH_VERBOSE) process.stdout.write(`matrix run ${run}: ${elapsed.toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU\n`);
       if (res.status !== 200) throw new Error(`the matrix page answered ${res.status}`);
       if (run === 0) {
         const rows = (body.toString('utf8').match(/<tr>/g) ?? []).length - 1;
         if (rows !== productCount) throw new Error(`the matrix page shows ${rows} products, not ${productCount}`);
+        const answerLinks = (body.toString('utf8').match(/href="\/assessments\/answers\//g) ?? []).length;
+        if (answerLinks !== answerRows.length) throw new Error(`the matrix page links ${answerLinks} answers, not ${answerRows.length}`);
       }
       bytes = body.length;
       if (run > 0) matrixTimes.push(elapsed);

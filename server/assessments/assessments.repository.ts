@@ -70,6 +70,8 @@ const { content: _content, ...evidenceMeta } = getTableColumns(evidenceFiles);
 
 /** A current answer as a comparison cell needs it. */
 export type CellAnswer = Pick<AnswerRow, 'id' | 'productVersionId' | 'libraryKey' | 'libraryMajor' | 'status' | 'validUntil'>;
+/** The newest review of a thread, as a comparison cell needs it (`decidedAt` in epoch milliseconds). */
+export type CellReview = Pick<LatestVerification, 'productVersionId' | 'libraryKey' | 'libraryMajor' | 'answerId' | 'decision' | 'expiresAt'> & { decidedAt: number };
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 export type EvidenceMeta = Omit<EvidenceFileRow, 'content'>;
@@ -311,31 +313,47 @@ export function createAssessmentsRepository() {
     },
 
     /**
-     * Just what a comparison cell needs of the current answers. Aggregated to one text row per
-     * product version (fields joined by ',', answers by ';': ids, keys, numbers, enum values and
-     * dates hold neither), and the lists passed as two array parameters: tens of thousands of
-     * answers come back as a few hundred rows, several times faster than one row or one JSON
-     * value per answer.
+     * What the comparison cells need, in one pass over the answers: the current answer of every
+     * thread and the newest review of the thread (which may be of an earlier revision). One text
+     * row per product version (fields joined by ',', rows by ';': ids, keys, numbers, enum values
+     * and epoch milliseconds hold neither), the lists passed as two array parameters: tens of
+     * thousands of answers come back as a few hundred rows, several times faster than a row or a
+     * JSON value per answer.
      */
-    async currentStatuses(db: Database, productVersionIds: string[], keys: string[]): Promise<CellAnswer[]> {
-      if (productVersionIds.length === 0 || keys.length === 0) return [];
+    async matrixThreads(db: Database, productVersionIds: string[], keys: string[]): Promise<{ current: CellAnswer[]; latest: CellReview[] }> {
+      const current: CellAnswer[] = [];
+      const latest: CellReview[] = [];
+      if (productVersionIds.length === 0 || keys.length === 0) return { current, latest };
       const result = await db.execute(sql`
-        select a.product_version_id as pv, string_agg(concat_ws(',', a.id, a.library_key, a.library_major, a.status, coalesce(a.valid_until::text, '')), ';') as answers
-        from answers a
-        where a.is_current and a.product_version_id = any(${sql.param(productVersionIds)}::uuid[]) and a.library_key = any(${sql.param(keys)}::text[])
+        select a.product_version_id as pv,
+               string_agg(concat_ws(',', a.id, a.library_key, a.library_major, a.is_current::int, a.status, coalesce(a.valid_until::text, ''),
+                                    v.decision, floor(extract(epoch from v.decided_at) * 1000)::bigint, floor(extract(epoch from v.expires_at) * 1000)::bigint), ';') as threads
+        from answers a left join verifications v on v.answer_id = a.id
+        where a.product_version_id = any(${sql.param(productVersionIds)}::uuid[]) and a.library_key = any(${sql.param(keys)}::text[]) and (a.is_current or v.id is not null)
         group by a.product_version_id`);
-      const cells: CellAnswer[] = [];
       for (const row of rowsOf(result)) {
         const productVersionId = row.pv as string;
-        for (const answer of (row.answers as string).split(';')) {
-          const [id, libraryKey, major, status, validUntil] = answer.split(',') as [string, string, string, AnswerStatus, string];
-          cells.push({ id, productVersionId, libraryKey, libraryMajor: Number(major), status, validUntil: validUntil === '' ? null : validUntil });
+        const newest = new Map<string, CellReview>();
+        const seen = new Set<string>();
+        for (const entry of (row.threads as string).split(';')) {
+          const [id, libraryKey, major, isCurrent, status, validUntil, decision, decidedAt, expiresAt] = entry.split(',') as [string, string, string, string, AnswerStatus, string, VerificationDecision?, string?, string?];
+          const libraryMajor = Number(major);
+          // An answer with several reviews comes once per review.
+          if (isCurrent === '1' && !seen.has(id)) {
+            seen.add(id);
+            current.push({ id, productVersionId, libraryKey, libraryMajor, status, validUntil: validUntil === '' ? null : validUntil });
+          }
+          if (!decision) continue;
+          const thread = `${libraryKey}|${libraryMajor}`;
+          const known = newest.get(thread);
+          if (!known || Number(decidedAt) > known.decidedAt) newest.set(thread, { productVersionId, libraryKey, libraryMajor, answerId: id, decision, decidedAt: Number(decidedAt), expiresAt: new Date(Number(expiresAt)) });
         }
+        latest.push(...newest.values());
       }
-      return cells;
+      return { current, latest };
     },
 
-    /** The newest verification of every thread of the given product versions, aggregated like `currentStatuses`. */
+    /** The newest verification of every thread of the given product versions, aggregated like `matrixThreads`. */
     async latestVerifications(db: Database, productVersionIds: string[], keys?: string[]): Promise<LatestVerification[]> {
       if (productVersionIds.length === 0 || keys?.length === 0) return [];
       const result = await db.execute(sql`

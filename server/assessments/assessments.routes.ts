@@ -4,6 +4,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import { renderTemplate } from '../library/clause-template';
 import { DOMAINS, REQUIREMENT_TYPES } from '../library/library.codes';
+import { jointSetOrigin } from '../joint-sets/joint-sets.pages';
 import type { Services } from '../services';
 import { AppError, isAppError, type FieldError } from '../shared/errors';
 import type { Translator } from '../shared/i18n';
@@ -214,6 +215,8 @@ function matrixCellsHtml(t: Translator) {
   const escape = Handlebars.escapeExpression;
   const statusText = Object.fromEntries(CELL_STATUSES.map((s) => [s, escape(t(`assessments.short.${s}`))]));
   const markerText = Object.fromEntries(CELL_STATES.map((s) => [s, escape(t(`assessments.marker.${s}`))]));
+  // Compact markup, styled by the matrix's CSS: <b> a verified marker, <i> one that no longer counts, <small> the rest.
+  const markerTag: Record<string, string> = { verified: 'b', expired: 'i', lapsed: 'i', rejected: 'i' };
   const inner = new Map<string, string>();
   return (cells: Cell[]): { toHTML: () => string } => {
     let html = '';
@@ -223,7 +226,8 @@ function matrixCellsHtml(t: Translator) {
       const memo = `${statusClass}|${state}`;
       let body = inner.get(memo);
       if (body === undefined) {
-        body = `${statusText[statusClass] ?? ''}${cell.status ? `<span class="dk-marker dk-marker--${state}">${markerText[state] ?? ''}</span>` : ''}`;
+        const tag = markerTag[state] ?? 'small';
+        body = `${statusText[statusClass] ?? ''}${cell.status ? `<${tag}>${markerText[state] ?? ''}</${tag}>` : ''}`;
         inner.set(memo, body);
       }
       html += cell.answerId ? `<td class="dk-cell--${statusClass}"><a href="/assessments/answers/${encodeURIComponent(cell.answerId)}">${body}</a></td>` : `<td class="dk-cell--${statusClass}">${body}</td>`;
@@ -283,9 +287,11 @@ export function assessmentRoutes(services: Services, options: AssessmentRouteOpt
       buyerSide ? assessments.productOptions(ctx.actor) : Promise.resolve([]),
     ]);
     const body = profileBody(view, ctx.t, ctx.locale);
+    const origin = await jointSetOrigin(services, ctx.actor, view.profile.jointSetRevisionId);
     ctx.render(
       'assessments/profile',
       {
+        jointSetOrigin: origin,
         title: body.name,
         nav: 'assessments',
         profile: body,

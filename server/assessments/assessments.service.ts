@@ -209,6 +209,20 @@ export function addMonths(moment: Date, months: number): Date {
 
 export const majorOf = (version: string): number => Number(version.split('.')[0]);
 const threadKey = (pv: string, key: string, major: number) => `${pv}|${key}|${major}`;
+
+/** Rows of many product versions as a map of product version → (`key|major` → row). */
+function groupByVersion<T extends { productVersionId: string; libraryKey: string; libraryMajor: number }>(rows: T[]): Map<string, Map<string, T>> {
+  const byVersion = new Map<string, Map<string, T>>();
+  for (const row of rows) {
+    let threads = byVersion.get(row.productVersionId);
+    if (!threads) {
+      threads = new Map();
+      byVersion.set(row.productVersionId, threads);
+    }
+    threads.set(`${row.libraryKey}|${row.libraryMajor}`, row);
+  }
+  return byVersion;
+}
 const isBuyerSide = (m: ActorMembership) => m.kind === 'buyer' || m.kind === 'council';
 
 export function verificationStateOf(answer: Pick<AnswerRow, 'id'>, latest: Pick<LatestVerification, 'answerId' | 'decision' | 'expiresAt'> | undefined, now: Date): VerificationState {
@@ -351,31 +365,28 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
   /** The cells of every product version for the given items: two queries whatever the size. */
   async function cellsFor(items: ProfileItem[], versionIds: string[]): Promise<Map<string, Cell[]>> {
     const keys = [...new Set(items.map((i) => i.key))];
-    const [current, latest] = await Promise.all([repo.currentStatuses(db, versionIds, keys), repo.latestVerifications(db, versionIds, keys)]);
-    const answersByThread = new Map(current.map((a) => [threadKey(a.productVersionId, a.libraryKey, a.libraryMajor), a]));
-    const latestByThread = new Map(latest.map((v) => [threadKey(v.productVersionId, v.libraryKey, v.libraryMajor), v]));
+    const { current, latest } = await repo.matrixThreads(db, versionIds, keys);
+    // Looked up by product version, then by key and major: a matrix has tens of thousands of cells.
+    const answersByVersion = groupByVersion(current);
+    const latestByVersion = groupByVersion(latest);
+    const columns = items.map((item) => {
+      const major = majorOf(item.libraryVersion);
+      return { key: item.key, major, thread: `${item.key}|${major}` };
+    });
     const moment = now();
     const date = today();
     const cells = new Map<string, Cell[]>();
     for (const versionId of versionIds) {
+      const answersOf = answersByVersion.get(versionId);
+      const latestOf = latestByVersion.get(versionId);
       cells.set(
         versionId,
-        items.map((item) => {
-          const major = majorOf(item.libraryVersion);
-          const answer = answersByThread.get(threadKey(versionId, item.key, major));
-          if (!answer) return { key: item.key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null };
-          const verification = verificationStateOf(answer, latestByThread.get(threadKey(versionId, item.key, major)), moment);
+        columns.map(({ key, major, thread }) => {
+          const answer = answersOf?.get(thread);
+          if (!answer) return { key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null };
+          const verification = verificationStateOf(answer, latestOf?.get(thread), moment);
           const lapsed = answer.validUntil !== null && answer.validUntil < date;
-          return {
-            key: item.key,
-            major,
-            answerId: answer.id,
-            status: answer.status,
-            verification,
-            lapsed,
-            claimed: lapsed ? null : answer.status,
-            verified: !lapsed && verification === 'verified' ? answer.status : null,
-          };
+          return { key, major, answerId: answer.id, status: answer.status, verification, lapsed, claimed: lapsed ? null : answer.status, verified: !lapsed && verification === 'verified' ? answer.status : null };
         }),
       );
     }
