@@ -12,6 +12,7 @@ import { authRoutes } from './auth/auth.routes';
 import { homeRoutes } from './home/home.routes';
 import { libraryRoutes } from './library/library.routes';
 import { tenderRoutes } from './tenders/tenders.routes';
+import { jointSetRoutes } from './joint-sets/joint-sets.routes';
 import { assessmentRoutes } from './assessments/assessments.routes';
 import { vendorRoutes } from './vendors/vendors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
     ...organisationRoutes(services, cookies, config.SESSION_HOURS, publicUrl),
     ...libraryRoutes(services),
     ...tenderRoutes(services, byteSize(config.UPLOAD_LIMIT)),
+    ...jointSetRoutes(services, byteSize(config.UPLOAD_LIMIT)),
     ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
     ...vendorRoutes(services, publicUrl),
     ...auditRoutes(services),

@@ -12,6 +12,9 @@ import { createAssessmentsRepository } from './assessments/assessments.repositor
 import { createAssessmentsService, tenderLibraryItems } from './assessments/assessments.service';
 import { createVendorsRepository } from './vendors/vendors.repository';
 import { createVendorsService } from './vendors/vendors.service';
+import { createJointSetPackages } from './joint-sets/joint-sets.package';
+import { createJointSetsRepository } from './joint-sets/joint-sets.repository';
+import { createCoordinationLookup, createJointSetsService } from './joint-sets/joint-sets.service';
 import { createI18n } from './shared/i18n';
 import { createOrganisationsRepository } from './organisations/organisations.repository';
 import { createOrganisationsService } from './organisations/organisations.service';
@@ -29,8 +32,21 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   const vendorsRepository = createVendorsRepository();
   const { translator } = createI18n();
   const assessmentsRepository = createAssessmentsRepository();
-  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, now: clock });
+  const jointSetsRepository = createJointSetsRepository();
+  const coordination = createCoordinationLookup({ db, jointSetsRepository, libraryRepository });
+  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock });
   const assessments = createAssessmentsService({ db, assessmentsRepository, libraryRepository, auditRepository, tenderItems: tenderLibraryItems(tenders), verificationValidMonths: settings.VERIFICATION_VALID_MONTHS, now: clock });
+  const jointSets = createJointSetsService({
+    db,
+    jointSetsRepository,
+    libraryRepository,
+    organisationsRepository,
+    auditRepository,
+    translator,
+    createTender: (actor, input, content, context) => tenders.createFromJointSet(actor, input, content, context),
+    createProfile: async (actor, input, context) => ({ id: (await assessments.createProfile(actor, input, context)).profile.id }),
+    now: clock,
+  });
   return {
     database,
     auth: createAuthService({ db, authRepository, auditRepository, sessionHours: settings.SESSION_HOURS, loginAttemptsPerWindow: settings.LOGIN_ATTEMPTS_PER_15_MIN, now: clock }),
@@ -40,7 +56,9 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     tenders,
     vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
     assessments,
-    repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository },
+    jointSets,
+    jointSetPackages: createJointSetPackages({ db, jointSets, jointSetsRepository, libraryRepository, auditRepository, now: clock }),
+    repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository, jointSets: jointSetsRepository },
   };
 }
 

@@ -87,6 +87,8 @@ export type ProfileInput = {
   organisationId?: string | undefined;
   items?: ItemInput[] | undefined;
   tenderId?: string | undefined;
+  /** The joint-set revision the items come from; its newer adoptions are shown on the profile. */
+  jointSetRevisionId?: string | undefined;
 };
 
 export type ItemInput = { key: string; version?: string | undefined; type?: RequirementType | undefined; weight?: number | undefined };
@@ -433,9 +435,9 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
       const organisationId = pickOrganisation(assessingMemberships(actor), input.organisationId, profileOwnerRequired);
       const items = input.tenderId ? await resolveItems((await deps.tenderItems(actor, input.tenderId)).map((i) => ({ key: i.key, version: i.libraryVersion, type: i.type, weight: i.weight }))) : await resolveItems(input.items ?? []);
       const created = await db.transaction(async (tx) => {
-        const profile = await repo.insertProfile(tx, { ownerOrganisationId: organisationId, name: input.name, description: input.description ?? '', visibility: input.visibility ?? 'private', currentVersion: 1, createdBy: actor.userId });
+        const profile = await repo.insertProfile(tx, { ownerOrganisationId: organisationId, name: input.name, description: input.description ?? '', visibility: input.visibility ?? 'private', currentVersion: 1, jointSetRevisionId: input.jointSetRevisionId ?? null, createdBy: actor.userId });
         await repo.insertProfileVersion(tx, { profileId: profile.id, version: 1, items, changeNote: input.tenderId ? `tender:${input.tenderId}` : '', createdBy: actor.userId });
-        await audit.record(tx, context, { organisationId, action: 'profile.created', entityType: 'assessment_profile', entityId: profile.id, after: { name: profile.name, visibility: profile.visibility, fromTender: input.tenderId ?? null, items } });
+        await audit.record(tx, context, { organisationId, action: 'profile.created', entityType: 'assessment_profile', entityId: profile.id, after: { name: profile.name, visibility: profile.visibility, fromTender: input.tenderId ?? null, ...(input.jointSetRevisionId ? { fromJointSetRevision: input.jointSetRevisionId } : {}), items } });
         return profile;
       });
       return viewProfile(actor, { ...created, ownerName: actor.memberships.find((m) => m.organisationId === organisationId)?.organisationName ?? null });

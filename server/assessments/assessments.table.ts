@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/users.table';
 import type { RequirementType } from '../library/library.codes';
+import { jointSetRevisions } from '../joint-sets/joint-sets.table';
 import { organisations } from '../organisations/organisations.table';
 import { products, productVersions } from '../vendors/vendors.table';
 
@@ -32,6 +33,8 @@ export const assessmentProfiles = pgTable('assessment_profiles', {
   description: text('description').notNull().default(''),
   visibility: text('visibility').$type<ProfileVisibility>().notNull().default('private'),
   currentVersion: integer('current_version').notNull().default(1),
+  /** The joint-set revision the profile was made from, if any. */
+  jointSetRevisionId: uuid('joint_set_revision_id').references(() => jointSetRevisions.id, { onDelete: 'set null' }),
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -27,6 +27,28 @@ export type DocumentItem = {
 
 export type DocumentSection = { number: string; title: string; items: DocumentItem[] };
 
+/** One of the buyer's documented local deviations from a joint requirement set. */
+export type DocumentDeviation = {
+  key: string;
+  title: string;
+  /** The buyer leaves the item out of its tenders. */
+  excluded: boolean;
+  /** Type, weight and parameter values the buyer uses instead of the joint set's ("type", "weight", or a parameter name). */
+  changes: { field: string; from: string; to: string }[];
+  justification: string;
+};
+
+/** The joint requirement set a tender started from: who it is coordinated with, and how the buyer deviates. */
+export type DocumentCoordination = {
+  setTitle: string;
+  revision: number;
+  /** ISO date the revision was adopted. */
+  adoptedOn: string | null;
+  /** Organisations that signed the revision. */
+  organisations: string[];
+  deviations: DocumentDeviation[];
+};
+
 export type TenderDocumentModel = {
   tenderId: string;
   language: DocumentLanguage;
@@ -46,4 +68,6 @@ export type TenderDocumentModel = {
   /** Domain label in the document language, or null for all domains. */
   domain: string | null;
   sections: DocumentSection[];
+  /** Set when the tender started from an adopted revision of a joint requirement set. */
+  coordination?: DocumentCoordination | null;
 };

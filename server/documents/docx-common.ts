@@ -158,7 +158,7 @@ export function cleanText(text: string): string {
 const proseHandlebars = Handlebars.create();
 proseHandlebars.registerHelper('count', (value: unknown, singular: unknown, plural: unknown) => `${String(value)} ${value === 1 ? String(singular) : String(plural)}`);
 
-export type ProseName = 'specification-introduction' | 'specification-instructions' | 'specification-evaluation' | 'contract-annex-introduction' | 'traceability';
+export type ProseName = 'specification-introduction' | 'specification-instructions' | 'specification-evaluation' | 'specification-coordination' | 'contract-annex-introduction' | 'traceability';
 export type ProseContext = Record<string, string | number | boolean | null>;
 
 const compiledProse = new Map<string, Promise<HandlebarsTemplateDelegate>>();

@@ -1,5 +1,6 @@
 import { AlignmentType, Paragraph, TableOfContents, TextRun, type Document, type FileChild } from 'docx';
-import type { DocumentItem, DocumentLanguage, DocumentSection, TenderDocumentModel } from './document-model';
+import { formatList } from '../library/clause-template';
+import type { DocumentCoordination, DocumentItem, DocumentLanguage, DocumentSection, TenderDocumentModel } from './document-model';
 import {
   COLOUR,
   COMMON_LABELS,
@@ -12,6 +13,7 @@ import {
   coverBlock,
   createDocument,
   documentProperties,
+  formatDate,
   formatNumber,
   gridTable,
   heading,
@@ -42,6 +44,13 @@ type SpecificationLabels = {
   evaluation: string;
   noRequirements: string;
   count: (requirements: number) => string;
+  coordination: string;
+  deviationsAnnex: string;
+  noDeviations: string;
+  deviationColumns: [requirement: string, deviation: string, justification: string];
+  excluded: string;
+  field: (field: string) => string;
+  insteadOf: (to: string, from: string) => string;
   columns: [number: string, requirement: string, type: string, weight: string, guidance: string, answer: string, documentation: string];
   keywords: string[];
 };
@@ -59,6 +68,13 @@ const LABELS: Record<DocumentLanguage, SpecificationLabels> = {
     evaluation: 'Kravtyper og evalueringsmodell',
     noRequirements: 'Anskaffelsen har ingen krav ennå.',
     count: (requirements) => `${requirements} krav`,
+    coordination: 'Samordnede krav',
+    deviationsAnnex: 'Vedlegg: Lokale avvik',
+    noDeviations: 'Oppdragsgiver har ingen lokale avvik fra det felles kravsettet.',
+    deviationColumns: ['Krav', 'Avvik', 'Begrunnelse'],
+    excluded: 'Kravet er tatt ut av denne anskaffelsen.',
+    field: (field) => (field === 'type' ? 'Kravtype' : field === 'weight' ? 'Vekt' : `Parameter ${field}`),
+    insteadOf: (to, from) => `${to} i stedet for ${from}`,
     columns: ['Nr.', 'Krav', 'Type', 'Vekt', 'Krav til besvarelse', 'Leverandørens svar', 'Dokumentasjon/\u200Breferanse'],
     keywords: ['kravspesifikasjon', 'SSA', 'bilag 1', 'Datakrav'],
   },
@@ -74,6 +90,13 @@ const LABELS: Record<DocumentLanguage, SpecificationLabels> = {
     evaluation: 'Requirement types and evaluation model',
     noRequirements: 'The tender has no requirements yet.',
     count: (requirements) => `${requirements} ${requirements === 1 ? 'requirement' : 'requirements'}`,
+    coordination: 'Coordinated requirements',
+    deviationsAnnex: 'Annex: Local deviations',
+    noDeviations: 'The contracting authority has no local deviations from the joint requirement set.',
+    deviationColumns: ['Requirement', 'Deviation', 'Justification'],
+    excluded: 'The requirement is left out of this tender.',
+    field: (field) => (field === 'type' ? 'Requirement type' : field === 'weight' ? 'Weight' : `Parameter ${field}`),
+    insteadOf: (to, from) => `${to} instead of ${from}`,
     columns: ['No.', 'Requirement', 'Type', 'Weight', 'Required response', "Supplier's response", 'Documentation/\u200Breference'],
     keywords: ['requirement specification', 'SSA', 'annex 1', 'Datakrav'],
   },
@@ -126,6 +149,40 @@ function requirementTables(sections: DocumentSection[], language: DocumentLangua
   ]);
 }
 
+const DEVIATION_WIDTHS = [3200, TEXT_WIDTH.landscape - 3200 - 4800, 4800];
+
+/** The annex listing the buyer's documented local deviations from the joint set the tender started from. */
+function deviationsAnnex(coordination: DocumentCoordination, language: DocumentLanguage): FileChild[] {
+  const labels = LABELS[language];
+  const [requirement, deviation, justification] = DEVIATION_WIDTHS as [number, number, number];
+  if (coordination.deviations.length === 0) return [heading(labels.deviationsAnnex, 1, { pageBreakBefore: true }), new Paragraph({ children: [new TextRun(labels.noDeviations)] })];
+  return [
+    heading(labels.deviationsAnnex, 1, { pageBreakBefore: true }),
+    gridTable(
+      labels.deviationColumns,
+      DEVIATION_WIDTHS,
+      coordination.deviations.map((d) => [
+        bodyCell([cellText(d.key, { bold: true }), cellText(d.title)], requirement),
+        bodyCell(d.excluded ? [cellText(labels.excluded)] : d.changes.map((c) => cellText(`${labels.field(c.field)}: ${labels.insteadOf(c.to, c.from)}`)), deviation),
+        bodyCell(cellParagraphs(d.justification), justification),
+      ]),
+    ),
+  ];
+}
+
+async function coordinationStatement(model: TenderDocumentModel, coordination: DocumentCoordination): Promise<FileChild[]> {
+  const text = await renderProse(model.language, 'specification-coordination', {
+    ...proseContext(model),
+    jointSet: coordination.setTitle,
+    jointRevision: coordination.revision,
+    adoptedOn: coordination.adoptedOn ? formatDate(coordination.adoptedOn, model.language) : null,
+    organisations: formatList(coordination.organisations, model.language),
+    organisationCount: coordination.organisations.length,
+    deviationCount: coordination.deviations.length,
+  });
+  return [heading(LABELS[model.language].coordination, 1), ...proseParagraphs(text)];
+}
+
 /** The specification as a docx Document, before packing; the benchmark packs it on its own. */
 export async function createSpecificationDocument(model: TenderDocumentModel): Promise<{ document: Document; properties: DocumentProperties }> {
   const labels = LABELS[model.language];
@@ -156,12 +213,17 @@ export async function createSpecificationDocument(model: TenderDocumentModel): P
     new TableOfContents(labels.contents, { hyperlink: true, headingStyleRange: '1-2' }),
     heading(labels.introduction, 1, { pageBreakBefore: true }),
     ...proseParagraphs(introduction),
+    ...(model.coordination ? await coordinationStatement(model, model.coordination) : []),
     heading(labels.instructions, 1),
     ...proseParagraphs(instructions),
     heading(labels.evaluation, 1),
     ...proseParagraphs(evaluation),
   ];
-  const tables: FileChild[] = [...requirementTables(sections, model.language), ...(await traceabilityChapter(model, 'requirement', requirements, 'landscape'))];
+  const tables: FileChild[] = [
+    ...requirementTables(sections, model.language),
+    ...(await traceabilityChapter(model, 'requirement', requirements, 'landscape')),
+    ...(model.coordination ? deviationsAnnex(model.coordination, model.language) : []),
+  ];
 
   const document = createDocument(model, [
     pageSection(model, labels.documentName, 'portrait', front, { cover: true }),

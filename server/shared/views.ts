@@ -97,6 +97,7 @@ export function configureViews(app: Express, options: { cache: boolean }): void 
 export const NAV_SECTIONS: { key: string; href: string; label: string; help: string }[] = [
   { key: 'library', href: '/library', label: 'nav.library', help: 'home.libraryHelp' },
   { key: 'tenders', href: '/tenders', label: 'nav.tenders', help: 'home.tendersHelp' },
+  { key: 'joint-sets', href: '/joint-sets', label: 'nav.jointSets', help: 'home.jointSetsHelp' },
   { key: 'assessments', href: '/assessments', label: 'nav.assessments', help: 'home.assessmentsHelp' },
   { key: 'vendors', href: '/vendors', label: 'nav.vendors', help: 'home.vendorsHelp' },
 ];

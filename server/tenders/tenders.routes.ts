@@ -6,6 +6,7 @@ import { readResponseSheet } from '../documents/response-sheet.xlsx';
 import { checkParameterValues, defaultValue, renderTemplate } from '../library/clause-template';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES, type Category } from '../library/library.codes';
 import { coerceFormValues } from '../library/library.forms';
+import { jointSetOrigin } from '../joint-sets/joint-sets.pages';
 import { librarySearchQuerySchema, type Parameter } from '../library/library.schemas';
 import type { Services } from '../services';
 import { AppError, badRequest, isAppError, type FieldError } from '../shared/errors';
@@ -135,6 +136,7 @@ export function tenderRoutes(services: Services, uploadLimitBytes: number): Rout
   async function renderTender(ctx: Ctx<{ tenderId: string }>, extra: Record<string, unknown> = {}, status = 200) {
     const view = await tenders.view(ctx.actor, ctx.params.tenderId);
     const [checks, revisions, responses, selections] = await Promise.all([tenders.checks(view), tenders.revisions(ctx.actor, view.tender.id), tenders.responses(ctx.actor, view.tender.id), tenders.selections(ctx.actor)]);
+    const origin = await jointSetOrigin(services, ctx.actor, view.tender.jointSetRevisionId);
     const buyerOrgs = view.access.isBuyer ? await services.organisations.list({ ...ctx.actor, isAdmin: true }, { kind: 'buyer' }, { limit: 500, offset: 0 }) : { rows: [] };
     const lang = view.tender.language;
     const upgrades = new Map(checks.notices.map((n) => [n.itemId, n]));
@@ -183,6 +185,7 @@ export function tenderRoutes(services: Services, uploadLimitBytes: number): Rout
         kinds: ITEM_KINDS,
         types: REQUIREMENT_TYPES,
         sharedParameters,
+        jointSetOrigin: origin && view.tender.status !== 'draft' ? { ...origin, newer: null } : origin,
         coBuyerOptions: buyerOrgs.rows.filter((o) => o.id !== view.tender.buyerOrganisationId && !view.coBuyers.some((c) => c.organisationId === o.id)),
         ...extra,
       },

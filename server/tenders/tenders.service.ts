@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Actor, AuditContext } from '../auth/actor';
 import type { AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
-import type { DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
+import type { DocumentCoordination, DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
 import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
 import type { Category, Domain, ItemKind, RequirementType } from '../library/library.codes';
 import type { LibraryRepository } from '../library/library.repository';
@@ -71,7 +71,15 @@ export type TendersServiceDeps = {
   organisationsRepository: OrganisationsRepository;
   auditRepository: AuditRepository;
   translator: (lang: 'nb' | 'en') => Translator;
+  /** The joint-set coordination statement and the buyer's deviations, for tenders started from a joint set. */
+  coordination?: (jointSetRevisionId: string, buyerOrganisationId: string, lang: 'nb' | 'en') => Promise<DocumentCoordination | null>;
   now?: () => Date;
+};
+
+/** What a tender started from a joint set holds: sections of pinned library items, deviations applied. */
+export type JointSetTenderContent = {
+  revisionId: string;
+  sections: { title: string; items: { key: string; version: string; kind: ItemKind; type: RequirementType; weight: number; parameterValues: ParameterValueMap; deviationId: string | null }[] }[];
 };
 
 /** Weights that sum to 100 in proportion to the given ones, rounded by largest remainder. */
@@ -254,6 +262,11 @@ export function createTendersService(deps: TendersServiceDeps) {
     };
   }
 
+  async function withCoordination(model: TenderDocumentModel, tender: TenderRow): Promise<TenderDocumentModel> {
+    if (!tender.jointSetRevisionId || !deps.coordination) return model;
+    return { ...model, coordination: await deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) };
+  }
+
   function requirementSetOf(model: TenderDocumentModel, tenderView: TenderView) {
     const values = new Map(tenderView.sections.flatMap((s) => s.items).map((i) => [i.libraryKey ?? i.customKey, i.effectiveValues]));
     return {
@@ -345,6 +358,38 @@ export function createTendersService(deps: TendersServiceDeps) {
           createdBy: actor.userId,
         });
         await audit.record(tx, context, { organisationId: buyerOrganisationId, action: 'tender.created', entityType: 'tender', entityId: created.id, after: { title: created.title, reference: created.reference, language: created.language } });
+        return created;
+      });
+    },
+
+    /** A tender that starts from an adopted joint-set revision: its sections and items, the buyer's deviations already applied. */
+    async createFromJointSet(actor: Actor, input: TenderInput & { organisationId?: string | undefined }, content: JointSetTenderContent, context: AuditContext): Promise<TenderRow> {
+      const buyerOrganisationId = buyerOrganisationFor(actor, input.organisationId);
+      if (await repo.findByReference(db, buyerOrganisationId, input.reference)) throw duplicateReference();
+      return db.transaction(async (tx) => {
+        const created = await repo.insert(tx, {
+          buyerOrganisationId,
+          title: input.title,
+          reference: input.reference,
+          domain: input.domain ?? null,
+          description: input.description ?? '',
+          language: input.language,
+          contactName: input.contactName ?? actor.name,
+          contactEmail: input.contactEmail ?? actor.email,
+          deadline: input.deadline ?? null,
+          jointSetRevisionId: content.revisionId,
+          createdBy: actor.userId,
+        });
+        let position = 0;
+        for (const section of content.sections.filter((s) => s.items.length > 0)) {
+          const row = await repo.insertSection(tx, { tenderId: created.id, position: position++, title: section.title, category: null });
+          await repo.insertItems(
+            tx,
+            section.items.map((item, index) => ({ tenderId: created.id, sectionId: row.id, position: index, libraryKey: item.key, libraryVersion: item.version, kind: item.kind, type: item.type, weight: item.weight, parameterValues: item.parameterValues, jointSetDeviationId: item.deviationId })),
+          );
+        }
+        const deviations = content.sections.flatMap((s) => s.items).filter((i) => i.deviationId).map((i) => i.key);
+        await audit.record(tx, context, { organisationId: buyerOrganisationId, action: 'tender.created', entityType: 'tender', entityId: created.id, after: { title: created.title, reference: created.reference, language: created.language, jointSetRevisionId: content.revisionId, items: content.sections.reduce((n, s) => n + s.items.length, 0), deviationsApplied: deviations } });
         return created;
       });
     },
@@ -567,7 +612,7 @@ export function createTendersService(deps: TendersServiceDeps) {
       const result = await checks(current);
       if (!result.ok) throw checksFailed(result.errors.map((e) => ({ path: e.path, message: e.message })));
       const revision = tender.currentRevision + 1;
-      const model = modelOf(current, revision, false);
+      const model = await withCoordination(modelOf(current, revision, false), tender);
       return db.transaction(async (tx) => {
         const locked = await repo.lock(tx, id);
         if (!locked || locked.version !== tender.version) throw tenderConflict(locked?.version ?? tender.version);
@@ -605,7 +650,7 @@ export function createTendersService(deps: TendersServiceDeps) {
         return { model: row.model, requirementSet: row.requirementSet };
       }
       const current = await view(actor, id);
-      const model = modelOf(current, tender.currentRevision + 1, true);
+      const model = await withCoordination(modelOf(current, tender.currentRevision + 1, true), tender);
       return { model, requirementSet: requirementSetOf(model, current) };
     },
 

@@ -3,6 +3,7 @@ import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text,
 import { users } from '../auth/users.table';
 import type { TenderDocumentModel } from '../documents/document-model';
 import type { Category, Domain, ItemKind, RequirementType } from '../library/library.codes';
+import { jointSetDeviations, jointSetRevisions } from '../joint-sets/joint-sets.table';
 import { organisations } from '../organisations/organisations.table';
 
 export const TENDER_STATUSES = ['draft', 'issued', 'closed'] as const;
@@ -33,6 +34,8 @@ export const tenders = pgTable(
     currentRevision: integer('current_revision').notNull().default(0),
     hasUnissuedChanges: boolean('has_unissued_changes').notNull().default(true),
     parameterDefaults: jsonb('parameter_defaults').$type<ParameterValueMap>().notNull().default({}),
+    /** The adopted joint-set revision the tender started from, if any. */
+    jointSetRevisionId: uuid('joint_set_revision_id').references(() => jointSetRevisions.id, { onDelete: 'set null' }),
     version: integer('version').notNull().default(1),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -99,6 +102,8 @@ export const tenderItems = pgTable(
     customTitle: text('custom_title'),
     customText: text('custom_text'),
     customGuidance: text('custom_guidance'),
+    /** The buyer's local deviation from the joint set that this item carries, if any. */
+    jointSetDeviationId: uuid('joint_set_deviation_id').references(() => jointSetDeviations.id, { onDelete: 'set null' }),
   },
   (t) => [
     index('tender_items_tender_idx').on(t.tenderId, t.sectionId, t.position),

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import JSZip from 'jszip';
 import ExcelJS from 'exceljs';
 import type supertest from 'supertest';
 import { routesOf } from '../../server/app';
@@ -336,6 +337,92 @@ const EXPECTED: Record<string, Record<Role, number>> = {
   // logged in or not; with the default (false) it is 404 (see "the effects behind the answers").
   'GET /api/register': { anonymous: 200, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
   'GET /register': { anonymous: 200, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+
+  // Joint requirement sets (see `jointSetFixtures`): a private set coordinated by the target
+  // organisation, with another buyer (:organisationId) taking part. Members of the coordinator and
+  // administrators read everything; other buyers and vendors get 404 (public sets are tested in
+  // test/joint-sets). Lists show one's own sets; starting a set or importing a package needs the
+  // editor or owner role in a buyer (the outsider does it in theirs).
+  'GET /api/joint-sets': { anonymous: 401, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+  'POST /api/joint-sets': { anonymous: 401, outsider: 201, viewer: 403, editor: 201, assessor: 403, owner: 201, vendor: 403, admin: 403 },
+  'POST /api/joint-sets/import': { anonymous: 401, outsider: 201, viewer: 403, editor: 201, assessor: 403, owner: 201, vendor: 403, admin: 403 },
+  'GET /joint-sets': { anonymous: 303, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+  'GET /joint-sets/new': { anonymous: 303, outsider: 200, viewer: 403, editor: 200, assessor: 403, owner: 200, vendor: 403, admin: 403 },
+  'POST /joint-sets': { anonymous: 401, outsider: 303, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 403, admin: 403 },
+  'GET /joint-sets/import': { anonymous: 303, outsider: 200, viewer: 403, editor: 200, assessor: 403, owner: 200, vendor: 403, admin: 403 },
+  'POST /joint-sets/import': { anonymous: 401, outsider: 303, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 403, admin: 403 },
+
+  // Reading the set, its adopted revision 1, sign-offs, deviations, the consultation report, the diff and the package.
+  'GET /api/joint-sets/:setId': { anonymous: 401, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/joint-sets/:setId/revisions/:number': { anonymous: 401, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/joint-sets/:setId/revisions/:number/coordination': { anonymous: 401, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/joint-sets/:setId/revisions/:number/deviations': { anonymous: 401, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/joint-sets/:setId/revisions/:number/consultation-report': { anonymous: 401, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/joint-sets/:setId/revisions/:number/package': { anonymous: 401, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/joint-sets/:setId/diff': { anonymous: 401, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId/diff': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId/revisions/:number': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId/revisions/:number/consultation': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId/revisions/:number/consultation.docx': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId/revisions/:number/coordination': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId/revisions/:number/deviations': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+  'GET /joint-sets/:setId/revisions/:number/package': { anonymous: 303, outsider: 404, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 404, admin: 200 },
+
+  // The coordinator's work: owners and editors of the coordinating organisation, and administrators.
+  // Items and sections change in the draft (revision 1 as a draft, :itemId its EXP-001, :sectionId an
+  // empty section); comments are answered in consultation (:commentId the participant's comment);
+  // a new revision starts from the adopted one.
+  'PATCH /api/joint-sets/:setId': { anonymous: 401, outsider: 404, viewer: 403, editor: 200, assessor: 403, owner: 200, vendor: 404, admin: 200 },
+  'PUT /api/joint-sets/:setId/participants/:organisationId': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'DELETE /api/joint-sets/:setId/participants/:organisationId': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'POST /api/joint-sets/:setId/revisions': { anonymous: 401, outsider: 404, viewer: 403, editor: 201, assessor: 403, owner: 201, vendor: 404, admin: 201 },
+  'POST /api/joint-sets/:setId/revisions/:number/items': { anonymous: 401, outsider: 404, viewer: 403, editor: 201, assessor: 403, owner: 201, vendor: 404, admin: 201 },
+  'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'DELETE /api/joint-sets/:setId/revisions/:number/items/:itemId': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'POST /api/joint-sets/:setId/revisions/:number/sections': { anonymous: 401, outsider: 404, viewer: 403, editor: 201, assessor: 403, owner: 201, vendor: 404, admin: 201 },
+  'PUT /api/joint-sets/:setId/revisions/:number/sections/:sectionId': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'DELETE /api/joint-sets/:setId/revisions/:number/sections/:sectionId': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'POST /api/joint-sets/:setId/revisions/:number/transition': { anonymous: 401, outsider: 404, viewer: 403, editor: 200, assessor: 403, owner: 200, vendor: 404, admin: 200 },
+  'PUT /api/joint-sets/:setId/revisions/:number/comments/:commentId/resolution': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'POST /joint-sets/:setId': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/participants': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/participants/:organisationId/remove': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/items': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/items/:itemId': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/items/:itemId/remove': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/sections': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/sections/:sectionId': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/sections/:sectionId/remove': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/transition': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /joint-sets/:setId/revisions/:number/comments/:commentId/resolution': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+
+  // Answering an invitation: here the set is coordinated by the other buyer and the target
+  // organisation is invited; its owners and editors answer, its viewers and assessors may not
+  // (403), and the administrator, who sees the set, has no invitation to answer (409).
+  'POST /api/joint-sets/:setId/invitation': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 409 },
+  'POST /joint-sets/:setId/invitation': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 409 },
+
+  // A participant's own work, for an organisation that takes part: comments (in consultation) and
+  // deviations (from the adopted revision; :key EXP-001, which the target organisation already
+  // deviates from, so withdrawing finds it) by owners and editors; sign-off by owners only. The
+  // administrator sees the set but acts for no organisation (403).
+  'POST /api/joint-sets/:setId/revisions/:number/comments': { anonymous: 401, outsider: 404, viewer: 403, editor: 201, assessor: 403, owner: 201, vendor: 404, admin: 403 },
+  'POST /api/joint-sets/:setId/revisions/:number/signoffs': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 204, vendor: 404, admin: 403 },
+  'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key': { anonymous: 401, outsider: 404, viewer: 403, editor: 200, assessor: 403, owner: 200, vendor: 404, admin: 403 },
+  'DELETE /api/joint-sets/:setId/revisions/:number/deviations/:key': { anonymous: 401, outsider: 404, viewer: 403, editor: 204, assessor: 403, owner: 204, vendor: 404, admin: 403 },
+  'POST /joint-sets/:setId/revisions/:number/comments': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 403 },
+  'POST /joint-sets/:setId/revisions/:number/signoffs': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 303, vendor: 404, admin: 403 },
+  'POST /joint-sets/:setId/revisions/:number/deviations/:key': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 403 },
+  'POST /joint-sets/:setId/revisions/:number/deviations/:key/withdraw': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 403 },
+
+  // Using the adopted revision: a tender needs the editor or owner role in a buyer; a profile the
+  // owner, editor or assessor role (as for profiles of one's own).
+  'POST /api/joint-sets/:setId/revisions/:number/tenders': { anonymous: 401, outsider: 404, viewer: 403, editor: 201, assessor: 403, owner: 201, vendor: 404, admin: 403 },
+  'POST /api/joint-sets/:setId/revisions/:number/profiles': { anonymous: 401, outsider: 404, viewer: 403, editor: 201, assessor: 201, owner: 201, vendor: 404, admin: 403 },
+  'POST /joint-sets/:setId/revisions/:number/tenders': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 403 },
+  'POST /joint-sets/:setId/revisions/:number/profiles': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 303, owner: 303, vendor: 404, admin: 403 },
 };
 
 const NEW_PASSWORD = 'a brand new passphrase for the test';
@@ -421,6 +508,16 @@ type Fixtures = {
   /** :answerId — the vendor's answer to EXP-001 for the version, reviewed by the target organisation; :evidenceId — its evidence file. */
   answerId?: string;
   evidenceId?: string;
+  /** :setId — a joint set coordinated by the target organisation (for invitations: by :organisationId, inviting the target). */
+  setId?: string;
+  /** :number — its revision 1: a draft, in consultation or adopted, as the route needs. */
+  revisionNumber?: number;
+  /** :itemId and :sectionId of the joint-set routes — its EXP-001 and an empty section; :commentId — a participant's comment. */
+  jointItemId?: string;
+  jointSectionId?: string;
+  commentId?: string;
+  /** For importing: a package of the set's adopted revision under a new set id. */
+  jointPackage?: Buffer;
 };
 
 /** Everything one case needs, built fresh so that destructive cases cannot disturb each other. */
@@ -552,7 +649,50 @@ async function buildFixtures(key: string, owner: UserRow, org: OrganisationRow):
     const view = await services.tenders.view(actor, tender.id);
     Object.assign(fixtures, { tenderId: tender.id, tenderVersion: view.tender.version, itemId: view.sections[0]?.items[0]?.id, sectionId: section.id, coBuyer });
   }
+  if (key === READ_FIXTURES || key.includes('joint-sets/:setId') || key.includes('joint-sets/import')) Object.assign(fixtures, await jointSetFixtures(key, owner, org, fixtures));
   return fixtures;
+}
+
+/**
+ * A joint set coordinated by the target organisation, with its shipped-library items in revision 1
+ * and another buyer (:organisationId) taking part: a draft for the routes that edit items and
+ * sections or send it on, in consultation with the participant's comment for the comment routes,
+ * else adopted with the target organisation's deviation from EXP-001. For answering invitations
+ * the other buyer coordinates and the target organisation is invited.
+ */
+async function jointSetFixtures(key: string, owner: UserRow, org: OrganisationRow, fixtures: Fixtures): Promise<Fixtures> {
+  const { services } = ctx;
+  const actor = ownerActor(owner, org);
+  const partner = fixtures.coBuyer ?? (await buildOrganisation(services, { kind: 'buyer' }));
+  const partnerActor = ownerActor(await buildUser(services, { memberships: [[partner, 'owner']] }), partner);
+  if (key.endsWith('/invitation')) {
+    const set = await services.jointSets.create(partnerActor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
+    await services.jointSets.invite(partnerActor, set.id, org.id, SYSTEM_AUDIT);
+    return { setId: set.id, revisionNumber: 1, coBuyer: partner, itemKey: SHIPPED_KEY };
+  }
+  const set = await services.jointSets.create(actor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
+  await services.jointSets.invite(actor, set.id, partner.id, SYSTEM_AUDIT);
+  await services.jointSets.respond(partnerActor, set.id, { response: 'accept' }, SYSTEM_AUDIT);
+  await services.jointSets.addItems(actor, set.id, 1, TENDER_KEYS, SYSTEM_AUDIT);
+  const section = await services.jointSets.addSection(actor, set.id, 1, 'Tom seksjon', SYSTEM_AUDIT);
+  const view = await services.jointSets.revision(actor, set.id, 1);
+  const result: Fixtures = { setId: set.id, revisionNumber: 1, coBuyer: partner, jointSectionId: section.id, jointItemId: view.sections[0]?.items[0]?.id, itemKey: SHIPPED_KEY };
+  if (/revisions\/:number\/(items|sections|transition)/.test(key)) return result;
+  await services.jointSets.transition(actor, set.id, 1, 'consultation', SYSTEM_AUDIT);
+  if (key.includes('/comments')) {
+    result.commentId = (await services.jointSets.comment(partnerActor, set.id, 1, { itemId: result.jointItemId as string, position: 'change', text: 'Vi foreslår en endring.' }, SYSTEM_AUDIT)).id;
+    return result;
+  }
+  await services.jointSets.transition(actor, set.id, 1, 'adopted', SYSTEM_AUDIT);
+  await services.jointSets.declareDeviation(actor, set.id, 1, SHIPPED_KEY, { kind: 'change', parameterValues: { exportHours: 36 }, justification: 'Vi har store datamengder.' }, SYSTEM_AUDIT);
+  if (key.includes('joint-sets/import')) {
+    const { bytes } = await services.jointSetPackages.exportRevision(actor, set.id, 1);
+    const zip = await JSZip.loadAsync(bytes);
+    const manifest = await (zip.file('joint-set.yaml') as JSZip.JSZipObject).async('string');
+    zip.file('joint-set.yaml', manifest.replace(set.id, randomUUID()));
+    result.jointPackage = await zip.generateAsync({ type: 'nodebuffer' });
+  }
+  return result;
 }
 
 async function buildWorld(ctx: TestContext, role: Role, key = ''): Promise<World> {
@@ -719,6 +859,43 @@ const CALLS: Record<string, Call> = {
   'GET /api/assessments/comparison/export': { query: (w) => ({ ...profileQuery(w), format: 'csv' }) },
   'GET /api/assessments/chart': { query: profileQuery },
   'GET /assessments/compare': { query: profileQuery },
+
+  'POST /api/joint-sets': { body: () => ({ title: `Felles kravsett ${unique()}` }) },
+  'POST /joint-sets': { body: () => ({ title: `Felles kravsett ${unique()}` }) },
+  'POST /api/joint-sets/import': { upload: (w) => ({ fields: {}, file: { name: 'kravsett.zip', content: w.jointPackage as Buffer } }) },
+  'POST /joint-sets/import': { upload: (w) => ({ fields: {}, file: { name: 'kravsett.zip', content: w.jointPackage as Buffer } }) },
+  'GET /api/joint-sets/:setId/diff': { query: () => ({ from: '1', to: '1' }) },
+  'GET /joint-sets/:setId/diff': { query: () => ({ from: '1', to: '1' }) },
+  'PATCH /api/joint-sets/:setId': { body: () => ({ title: 'Nytt navn på kravsettet' }) },
+  'POST /joint-sets/:setId': { body: () => ({ title: 'Nytt navn på kravsettet', description: '', domain: '', isPublic: '' }) },
+  'POST /joint-sets/:setId/participants': { body: (w) => ({ organisationId: (w.coBuyer as OrganisationRow).id }) },
+  'POST /api/joint-sets/:setId/invitation': { body: () => ({ response: 'accept' }) },
+  'POST /joint-sets/:setId/invitation': { body: () => ({ response: 'accept' }) },
+  'POST /api/joint-sets/:setId/revisions': { body: () => ({ changeNote: 'Årlig revisjon.' }) },
+  'POST /joint-sets/:setId/revisions': { body: () => ({ changeNote: 'Årlig revisjon.' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/items': { body: () => ({ keys: ['EXP-002'] }) },
+  'POST /joint-sets/:setId/revisions/:number/items': { body: () => ({ keys: 'EXP-002' }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId': { body: () => ({ weight: 10 }) },
+  'POST /joint-sets/:setId/revisions/:number/items/:itemId': { body: () => ({ type: 'A', weight: '0' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/sections': { body: () => ({ title: 'Ny seksjon' }) },
+  'POST /joint-sets/:setId/revisions/:number/sections': { body: () => ({ title: 'Ny seksjon' }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/sections/:sectionId': { body: () => ({ title: 'Nytt seksjonsnavn' }) },
+  'POST /joint-sets/:setId/revisions/:number/sections/:sectionId': { body: () => ({ title: 'Nytt seksjonsnavn' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/transition': { body: () => ({ to: 'consultation' }) },
+  'POST /joint-sets/:setId/revisions/:number/transition': { body: () => ({ to: 'consultation' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/comments': { body: (w) => ({ itemId: w.jointItemId, position: 'agree', text: 'Vi støtter kravet.' }) },
+  'POST /joint-sets/:setId/revisions/:number/comments': { body: (w) => ({ itemId: w.jointItemId as string, position: 'agree', text: 'Vi støtter kravet.' }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/comments/:commentId/resolution': { body: () => ({ resolution: 'noted', response: 'Tatt til orientering.' }) },
+  'POST /joint-sets/:setId/revisions/:number/comments/:commentId/resolution': { body: () => ({ resolution: 'noted', response: 'Tatt til orientering.' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/signoffs': { body: () => ({ decision: 'signed' }) },
+  'POST /joint-sets/:setId/revisions/:number/signoffs': { body: () => ({ decision: 'signed' }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key': { body: () => ({ kind: 'change', parameterValues: { exportHours: 48 }, justification: 'Vi har store datamengder.' }) },
+  'POST /joint-sets/:setId/revisions/:number/deviations/:key': { body: () => ({ kind: 'exclude', justification: 'Vi trenger ikke dette kravet.' }) },
+  'POST /joint-sets/:setId/revisions/:number/deviations/:key/withdraw': { body: () => ({ organisationId: '' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/tenders': { body: () => ({ title: 'Anskaffelse fra kravsettet', reference: `FK-${unique()}`, language: 'nb' }) },
+  'POST /joint-sets/:setId/revisions/:number/tenders': { body: () => ({ title: 'Anskaffelse fra kravsettet', reference: `FK-${unique()}`, language: 'nb' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/profiles': { body: () => ({ name: `Profil fra kravsettet ${unique()}` }) },
+  'POST /joint-sets/:setId/revisions/:number/profiles': { body: () => ({ name: `Profil fra kravsettet ${unique()}` }) },
 };
 
 /**
@@ -728,6 +905,19 @@ const CALLS: Record<string, Call> = {
 const PARAM_OVERRIDES: Record<string, Record<string, (w: World) => string | undefined>> = {
   'DELETE /api/vendors/:vendorId/invitations/:invitationId': { invitationId: (w) => w.vendorInvitationId },
   'POST /vendors/:vendorId/invitations/:invitationId/revoke': { invitationId: (w) => w.vendorInvitationId },
+  // In the joint-set routes :itemId and :sectionId are the set's, not the tender's.
+  ...Object.fromEntries(
+    [
+      'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId',
+      'DELETE /api/joint-sets/:setId/revisions/:number/items/:itemId',
+      'POST /joint-sets/:setId/revisions/:number/items/:itemId',
+      'POST /joint-sets/:setId/revisions/:number/items/:itemId/remove',
+      'PUT /api/joint-sets/:setId/revisions/:number/sections/:sectionId',
+      'DELETE /api/joint-sets/:setId/revisions/:number/sections/:sectionId',
+      'POST /joint-sets/:setId/revisions/:number/sections/:sectionId',
+      'POST /joint-sets/:setId/revisions/:number/sections/:sectionId/remove',
+    ].map((key) => [key, { itemId: (w: World) => w.jointItemId, sectionId: (w: World) => w.jointSectionId }]),
+  ),
 };
 
 /** The value of each path parameter in a world, for the route `key`. */
@@ -756,6 +946,9 @@ function paramValue(name: string, w: World, key = ''): string | undefined {
     profileId: w.profileId,
     answerId: w.answerId,
     evidenceId: w.evidenceId,
+    setId: w.setId,
+    number: w.revisionNumber === undefined ? undefined : String(w.revisionNumber),
+    commentId: w.commentId,
   };
   return values[name];
 }
@@ -825,7 +1018,7 @@ describe('the authorisation table', () => {
 
   test('When a path parameter appears in a route, then every world has a value for it', () => {
     const names = new Set(routesOf(ctx.app).flatMap((r) => [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1] as string)));
-    const known = ['orgId', 'userId', 'invitationId', 'tokenId', 'token', 'key', 'draftId', 'selectionId', 'tenderId', 'itemId', 'sectionId', 'organisationId', 'document', 'vendorId', 'productId', 'versionId', 'productVersionId', 'usageId', 'profileId', 'answerId', 'evidenceId'];
+    const known = ['orgId', 'userId', 'invitationId', 'tokenId', 'token', 'key', 'draftId', 'selectionId', 'tenderId', 'itemId', 'sectionId', 'organisationId', 'document', 'vendorId', 'productId', 'versionId', 'productVersionId', 'usageId', 'profileId', 'answerId', 'evidenceId', 'setId', 'number', 'commentId'];
     expect([...names].filter((name) => !known.includes(name))).toEqual([]);
   });
 });
