@@ -1,8 +1,8 @@
-import { SYSTEM_AUDIT, type Actor, type AuditContext } from '../auth/actor';
 import { addMonths, ensureBaselineProfile, majorOf } from '../assessments/assessments.service';
 import type { AnswerStatus } from '../assessments/assessments.table';
 import { isAbsolute } from '../assessments/scoring';
 import type { Services } from '../services';
+import { demoActor } from './demo.actors';
 
 /** The demo vendors whose products get answers, each answered by its demo owner (see demo.seed.ts). */
 const ANSWERING_VENDORS: Record<string, string> = {
@@ -47,26 +47,6 @@ const EXPLANATIONS: Record<AnswerStatus, string> = {
   not_applicable: 'Gjelder ikke: løsningen lagrer ingen data av denne typen. (Fiktivt demosvar.)',
 };
 
-async function actorFor(services: Services, email: string, organisationName: string): Promise<{ actor: Actor; context: AuditContext } | null> {
-  const { db } = services.database;
-  const user = await services.repositories.auth.findUserByEmail(db, email);
-  const organisation = await services.repositories.organisations.findByName(db, organisationName);
-  if (!user || !organisation) return null;
-  const actor: Actor = {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    isAdmin: false,
-    locale: 'nb',
-    memberships: await services.repositories.auth.membershipsOf(db, user.id),
-    activeOrganisationId: organisation.id,
-    via: 'session',
-    sessionId: null,
-    csrfToken: null,
-  };
-  return { actor, context: { ...SYSTEM_AUDIT, actorUserId: user.id, actorEmail: user.email } };
-}
-
 /**
  * Demo answers, reviews and replies for the demo vendors' products, and a demo profile made from
  * the demo tender. Does nothing without the demo products (see demo.vendors.ts); products that
@@ -78,7 +58,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   const baseline = await ensureBaselineProfile(services);
   if (!baseline) return;
   const items = (await repo.profileVersion(db, baseline.id, baseline.currentVersion))?.items ?? [];
-  const reviewer = await actorFor(services, REVIEWER.email, REVIEWER.organisation);
+  const reviewer = await demoActor(services, REVIEWER.email, REVIEWER.organisation);
   if (!reviewer) return;
   const reviewerOrganisationId = reviewer.actor.activeOrganisationId as string;
 
@@ -91,7 +71,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
     const email = ANSWERING_VENDORS[product.vendorName];
     if (!product.versionId || !email) continue;
     if ((await repo.currentAnswers(db, [product.versionId])).length > 0) continue;
-    const vendor = await actorFor(services, email, product.vendorName);
+    const vendor = await demoActor(services, email, product.vendorName);
     if (!vendor) continue;
     for (const [itemIndex, item] of items.entries()) {
       const plan = PLAN[(itemIndex + productIndex * 3) % PLAN.length];
@@ -142,7 +122,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
 /** A shared profile of the demo buyer, made from the demo tender, with Elevportalen asked to answer it. */
 async function seedDemoProfile(services: Services, productId: string | undefined): Promise<void> {
   const { db } = services.database;
-  const editor = await actorFor(services, BUYER_EDITOR.email, BUYER_EDITOR.organisation);
+  const editor = await demoActor(services, BUYER_EDITOR.email, BUYER_EDITOR.organisation);
   const buyerId = editor?.actor.activeOrganisationId;
   if (!editor || !buyerId) return;
   const tender = await services.repositories.tenders.findByReference(db, buyerId, DEMO_TENDER_REFERENCE);

@@ -4,6 +4,7 @@ import type { MembershipRole, OrganisationKind } from '../organisations/organisa
 import type { Services } from '../services';
 import { seedDemoVendors } from './demo.vendors';
 import { seedDemoAssessments } from './demo.assessments';
+import { seedDemoJointSets } from './demo.joint-sets';
 
 /** Shared password of every demo user; demo data is for trying the product, never production. */
 export const DEMO_PASSWORD = 'demo-passord-2026';
@@ -61,6 +62,7 @@ export async function seedDemo(services: Services): Promise<{ emails: string[]; 
   await seedDemoTender(services);
   await seedDemoVendors(services);
   await seedDemoAssessments(services);
+  await seedDemoJointSets(services);
   return { emails: USERS.map((u) => u.email), password: DEMO_PASSWORD };
 }
 

@@ -1,6 +1,6 @@
-import { SYSTEM_AUDIT, type Actor, type AuditContext } from '../auth/actor';
 import type { Domain } from '../library/library.codes';
 import type { Services } from '../services';
+import { demoActor } from './demo.actors';
 import { addMonths, localDate } from '../vendors/vendors.service';
 import type { Deployment, ExitPlanStatus } from '../vendors/vendors.table';
 
@@ -58,27 +58,6 @@ const USAGES: DemoUsage[] = [
   { buyer: PROVESTAD, product: 'Elevportalen', startMonths: -16, endMonths: 20, noticeMonths: 6, exitPlanStatus: 'approved', note: '' },
 ];
 
-/** The demo editor of a buyer, acting through the services so that rules and audit apply. */
-async function actorFor(services: Services, email: string, organisationName: string): Promise<{ actor: Actor; context: AuditContext } | null> {
-  const { db } = services.database;
-  const user = await services.repositories.auth.findUserByEmail(db, email);
-  const organisation = await services.repositories.organisations.findByName(db, organisationName);
-  if (!user || !organisation) return null;
-  const actor: Actor = {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    isAdmin: false,
-    locale: 'nb',
-    memberships: await services.repositories.auth.membershipsOf(db, user.id),
-    activeOrganisationId: organisation.id,
-    via: 'session',
-    sessionId: null,
-    csrfToken: null,
-  };
-  return { actor, context: { ...SYSTEM_AUDIT, actorUserId: user.id, actorEmail: user.email } };
-}
-
 /**
  * Clearly fictional vendors (with made-up organisation numbers), their products and versions,
  * and the demo municipalities' usages with contracts ending at different times and exit plans in
@@ -87,7 +66,7 @@ async function actorFor(services: Services, email: string, organisationName: str
 export async function seedDemoVendors(services: Services): Promise<void> {
   const { db } = services.database;
   const repos = services.repositories;
-  const editor = await actorFor(services, BUYER_EDITORS[EKSEMPELBY] as string, EKSEMPELBY);
+  const editor = await demoActor(services, BUYER_EDITORS[EKSEMPELBY] as string, EKSEMPELBY);
   if (!editor) return;
   const { actor, context } = editor;
 
@@ -118,7 +97,7 @@ export async function seedDemoVendors(services: Services): Promise<void> {
   const today = localDate(new Date());
   for (const usage of USAGES) {
     const buyer = await repos.organisations.findByName(db, usage.buyer);
-    const recorder = await actorFor(services, BUYER_EDITORS[usage.buyer] as string, usage.buyer);
+    const recorder = await demoActor(services, BUYER_EDITORS[usage.buyer] as string, usage.buyer);
     const productId = productIds.get(usage.product) as string;
     if (!buyer || !recorder || (await repos.vendors.listUsages(db, { buyerIds: [buyer.id], productId }, { limit: 1, offset: 0 })).total > 0) continue;
     await services.vendors.createUsage(
