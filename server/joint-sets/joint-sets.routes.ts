@@ -118,6 +118,8 @@ export function jointSetRoutes(services: Services, uploadLimitBytes: number): Ro
     const view = await jointSets.revision(ctx.actor, ctx.params.setId, ctx.params.number);
     if (!view.access.isParticipant) throw revisionNotFound();
     const bytes = await buildConsultationReportDocx(view, ctx.locale);
+    const sha256 = await jointSets.recordReport(ctx.actor, ctx.params.setId, ctx.params.number, bytes, ctx.audit);
+    ctx.res.set('X-Content-SHA256', sha256);
     ctx.res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').attachment(`consultation-report-rev${view.revision.number}.docx`).send(bytes);
   }
 

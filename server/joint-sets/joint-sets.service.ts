@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Actor, ActorMembership, AuditContext } from '../auth/actor';
 import type { AuditEntry, AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
@@ -610,6 +611,20 @@ export function createJointSetsService(deps: JointSetsServiceDeps) {
       await change(set, context, [{ organisationId: organisation.organisationId, action: 'joint_set.deviation_withdrawn', entityType: 'joint_set_deviation', entityId: existing.id, before: { key, kind: existing.kind, justification: existing.justification }, after: { jointSetId: id, revision: number } }], async (tx) => {
         await repo.deleteDeviation(tx, revision.id, organisation.organisationId, key);
       });
+    },
+
+    /** Records a generated consultation report in the coordinator's audit log, with the file's SHA-256. */
+    async recordReport(actor: Actor, id: string, number: number, bytes: Buffer, context: AuditContext): Promise<string> {
+      const { set, revision } = await loadRevision(actor, id, number);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      await audit.record(db, context, {
+        organisationId: set.coordinatorOrganisationId,
+        action: 'joint_set.report_generated',
+        entityType: 'joint_set_revision',
+        entityId: revision.id,
+        after: { jointSetId: id, revision: number, document: 'consultation-report.docx', sha256, bytes: bytes.length },
+      });
+      return sha256;
     },
 
     async diff(actor: Actor, id: string, fromNumber: number, toNumber: number): Promise<{ from: JointSetRevisionRow; to: JointSetRevisionRow; diff: RevisionDiff }> {

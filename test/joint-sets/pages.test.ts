@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import JSZip from 'jszip';
+import { auditLog } from '../../server/audit/audit.table';
 import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import type { LoggedIn } from '../helpers/factories';
@@ -105,6 +108,11 @@ describe('the joint-set pages', () => {
     expect(text).toContain('Høringsrapport');
     expect(text).toContain('Bergen foreslår 48 timer for full eksport.');
     expect(text).toContain('Tatt til følge');
+    // The generated file is in the coordinator's audit log with its SHA-256.
+    const sha256 = createHash('sha256').update(docx.body as Buffer).digest('hex');
+    expect(docx.headers['x-content-sha256']).toBe(sha256);
+    const logged = await ctx.services.database.db.select().from(auditLog).where(eq(auditLog.action, 'joint_set.report_generated'));
+    expect(logged.map((e) => [e.organisationId, (e.after as { sha256: string }).sha256])).toContainEqual([c.oslo.id, sha256]);
     expect((await c.outsider.agent.get(`/joint-sets/${id}/revisions/1/consultation`)).status).toBe(404);
   });
 
