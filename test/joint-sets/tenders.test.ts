@@ -60,6 +60,9 @@ describe('tenders from a joint set', () => {
     const rows = await ctx.services.repositories.tenders.items(ctx.services.database.db, res.body.id);
     const deviations = (await ctx.services.repositories.jointSets.deviations(ctx.services.database.db, (await ctx.services.repositories.tenders.findById(ctx.services.database.db, res.body.id))?.jointSetRevisionId as string)).filter((d) => d.organisationId === c.bergen.id);
     expect(Object.fromEntries(rows.map((r) => [r.libraryKey, r.jointSetDeviationId]))).toEqual({ 'EXP-001': deviations.find((d) => d.libraryKey === 'EXP-001')?.id, 'DOC-002': deviations.find((d) => d.libraryKey === 'DOC-002')?.id, 'EXIT-009': null });
+    // The tender page marks the two items that carry the buyer's deviation.
+    const page = await c.bergenEditor.agent.get(`/tenders/${res.body.id}`);
+    expect(page.text.match(/lokalt avvik<\/span>/g)).toHaveLength(2);
   });
 
   test('When the specification is generated, then it states the coordination with the signing organisations, revision and date, and lists the buyer\'s deviations in an annex', async () => {
