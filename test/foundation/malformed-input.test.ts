@@ -29,7 +29,11 @@ import { freshOrgNumber } from '../vendors/fixtures';
  * private profile of the target organisation (:profileId), and the vendor's answer (:answerId)
  * with an evidence file (:evidenceId) and a review by the target organisation. The owner of the
  * target organisation may change vendors and products too; answering for a product is for the
- * vendor's own owner (see `byVendor`).
+ * vendor's own owner (see `byVendor`). Of joint sets: a set (:setId) coordinated by the target
+ * organisation with another buyer taking part (:organisationId), whose revision 1 was consulted on
+ * (the other buyer's resolved comment, :commentId) and adopted, and whose revision 2 is a draft copy
+ * of it (:number 2 with its item :itemId and empty section :sectionId for the routes that edit the
+ * draft, :number 1 and :key EXP-001 for the rest).
  */
 
 const unique = () => randomBytes(4).toString('hex');
@@ -67,6 +71,18 @@ type Fixtures = {
   profileId: string;
   answerId: string;
   evidenceId: string;
+  /** Joint-set fixtures; the placeholders stand in where a route does not use them. */
+  setId: string;
+  /** The other buyer taking part in the set. */
+  jointPartnerId: string;
+  /** Revision 1's (adopted) EXP-001, which the other buyer commented on. */
+  jointItemId: string;
+  /** Revision 2's (the draft's) first item and its empty section. */
+  jointDraftItemId: string;
+  jointDraftSectionId: string;
+  commentId: string;
+  /** Revision 1 exported as a package (importing it here again is 409: the revision is already here). */
+  jointPackage: Buffer;
 };
 type Session = { kind: ActorKind; user: UserRow; agent: supertest.Agent; csrf: string; tokenId: string };
 
@@ -122,6 +138,8 @@ const LIBRARY_BAD_QUERY = { kind: ['martian', 'REQUIREMENT'] };
 const SEMVER_BAD = ['1.0', 'v1.0.0', '01.0.0', '', LONG_IN_URL];
 /** A profile's version is a whole number; empty means the current one. */
 const PROFILE_VERSION_BAD = ['0', '-1', '1.5', 'abc', '100001', '1e400', 'latest'];
+/** A joint set's revision number is a whole number from 1 to 100000. */
+const REVISION_NUMBER_BAD = ['0', '-1', '1.5', 'en', '100001', '1e400', ''];
 
 const API: Record<string, ValidRequest> = {
   // Well-formed, but for an account that does not exist: if a malformed case were let through by
@@ -296,6 +314,48 @@ const API: Record<string, ValidRequest> = {
     emptyBodyIsValid: true,
   },
   'DELETE /api/usages/:usageId': { params: (f) => ({ usageId: f.usageId }) },
+
+  // Joint requirement sets. :number 1 is adopted, 2 is a draft copy of it.
+  'POST /api/joint-sets': { body: (f) => ({ title: 'Felles kravsett', description: 'Storbyenes felles krav.', domain: 'school', isPublic: false, organisationId: f.org.id }) },
+  'POST /api/joint-sets/import': { body: (f) => ({ organisationId: f.org.id }), emptyBodyIsValid: true, multipart: true },
+  'GET /api/joint-sets/:setId': { params: (f) => ({ setId: f.setId }) },
+  'PATCH /api/joint-sets/:setId': { params: (f) => ({ setId: f.setId }), body: () => ({ title: 'Nytt navn på kravsettet', description: 'Ny beskrivelse.', domain: 'school', isPublic: false }), emptyBodyIsValid: true },
+  'PUT /api/joint-sets/:setId/participants/:organisationId': { params: (f) => ({ setId: f.setId, organisationId: f.jointPartnerId }) },
+  'DELETE /api/joint-sets/:setId/participants/:organisationId': { params: (f) => ({ setId: f.setId, organisationId: f.jointPartnerId }) },
+  'POST /api/joint-sets/:setId/invitation': { params: (f) => ({ setId: f.setId }), body: (f) => ({ response: 'accept', organisationId: f.org.id }) },
+  'POST /api/joint-sets/:setId/revisions': { params: (f) => ({ setId: f.setId }), body: () => ({ changeNote: 'Årlig revisjon.' }), emptyBodyIsValid: true },
+  'GET /api/joint-sets/:setId/revisions/:number': { params: (f) => ({ setId: f.setId, number: '1' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/items': { params: (f) => ({ setId: f.setId, number: '2' }), body: () => ({ keys: ['EXP-002'] }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId': {
+    params: (f) => ({ setId: f.setId, number: '2', itemId: f.jointDraftItemId }),
+    body: (f) => ({ type: 'A', weight: 10, parameterValues: { exportHours: 36 }, sectionId: f.jointDraftSectionId, libraryVersion: '1.0.0' }),
+    emptyBodyIsValid: true,
+  },
+  'DELETE /api/joint-sets/:setId/revisions/:number/items/:itemId': { params: (f) => ({ setId: f.setId, number: '2', itemId: f.jointDraftItemId }) },
+  'POST /api/joint-sets/:setId/revisions/:number/sections': { params: (f) => ({ setId: f.setId, number: '2' }), body: () => ({ title: 'Ny seksjon' }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/sections/:sectionId': { params: (f) => ({ setId: f.setId, number: '2', sectionId: f.jointDraftSectionId }), body: () => ({ title: 'Nytt seksjonsnavn' }) },
+  'DELETE /api/joint-sets/:setId/revisions/:number/sections/:sectionId': { params: (f) => ({ setId: f.setId, number: '2', sectionId: f.jointDraftSectionId }) },
+  'POST /api/joint-sets/:setId/revisions/:number/transition': { params: (f) => ({ setId: f.setId, number: '2' }), body: () => ({ to: 'consultation' }) },
+  // Revision 1 is adopted, so even a valid comment or resolution is refused (409), and a case let through by mistake stores nothing.
+  'POST /api/joint-sets/:setId/revisions/:number/comments': { params: (f) => ({ setId: f.setId, number: '1' }), body: (f) => ({ itemId: f.jointItemId, position: 'change', text: 'Vi foreslår 48 timer.', organisationId: f.org.id }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/comments/:commentId/resolution': { params: (f) => ({ setId: f.setId, number: '1', commentId: f.commentId }), body: () => ({ resolution: 'noted', response: 'Tatt til orientering.' }) },
+  'GET /api/joint-sets/:setId/revisions/:number/consultation-report': { params: (f) => ({ setId: f.setId, number: '1' }) },
+  'GET /api/joint-sets/:setId/revisions/:number/coordination': { params: (f) => ({ setId: f.setId, number: '1' }) },
+  'POST /api/joint-sets/:setId/revisions/:number/signoffs': { params: (f) => ({ setId: f.setId, number: '1' }), body: (f) => ({ decision: 'signed', note: 'Vedtatt av kommunedirektøren.', organisationId: f.org.id }) },
+  'GET /api/joint-sets/:setId/revisions/:number/deviations': { params: (f) => ({ setId: f.setId, number: '1' }) },
+  'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key': {
+    params: (f) => ({ setId: f.setId, number: '1', key: 'EXP-001' }),
+    // A deviation that leaves the item out takes no type, weight or values, so the valid body changes the item.
+    body: (f) => ({ kind: 'change', type: 'AV', weight: 10, parameterValues: { exportHours: 48 }, justification: 'Vi har store datamengder.', organisationId: f.org.id }),
+  },
+  'DELETE /api/joint-sets/:setId/revisions/:number/deviations/:key': { params: (f) => ({ setId: f.setId, number: '1', key: 'EXP-001' }), query: (f) => ({ organisationId: f.org.id }) },
+  'GET /api/joint-sets/:setId/diff': { params: (f) => ({ setId: f.setId }), query: () => ({ from: '1', to: '2' }), badQuery: { from: REVISION_NUMBER_BAD, to: REVISION_NUMBER_BAD } },
+  'POST /api/joint-sets/:setId/revisions/:number/tenders': {
+    params: (f) => ({ setId: f.setId, number: '1' }),
+    body: (f) => ({ title: 'Anskaffelse fra kravsettet', reference: `FK-${unique()}`, language: 'nb', contactName: 'Kari Innkjøper', contactEmail: 'kari@example.no', deadline: '2027-03-31', organisationId: f.org.id }),
+  },
+  'POST /api/joint-sets/:setId/revisions/:number/profiles': { params: (f) => ({ setId: f.setId, number: '1' }), body: (f) => ({ name: 'Profil fra kravsettet', description: 'Kravene i kravsettet.', visibility: 'private', organisationId: f.org.id }) },
+  'GET /api/joint-sets/:setId/revisions/:number/package': { params: (f) => ({ setId: f.setId, number: '1' }) },
 };
 
 /**
@@ -437,6 +497,17 @@ const ACCEPTED: Record<string, string[]> = {
       [`${key} noticeMonths`, ['null', 'zero']],
     ]),
   ),
+  // A joint set for no particular domain; `domain: null` removes it.
+  'POST /api/joint-sets domain': ['null'],
+  'PATCH /api/joint-sets/:setId domain': ['null'],
+  // A joint-set item weighted 0; clearing its own parameter values.
+  'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId weight': ['zero'],
+  'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId parameterValues': ['an empty object'],
+  // A participant may weight an item 0 locally; changing no parameter values is fine when the type or weight changes (the service refuses a change that changes nothing).
+  'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key weight': ['zero'],
+  'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key parameterValues': ['an empty object'],
+  // A tender from the joint set without a deadline, as any tender.
+  'POST /api/joint-sets/:setId/revisions/:number/tenders deadline': ['null'],
 };
 
 function bodyCases(key: string, bodies: Record<string, unknown>[], request: ValidRequest): MalformedCase[] {
@@ -493,11 +564,15 @@ type UploadDescription = {
   otherCases?: { name: string; fields: Record<string, unknown>; expect: Expectation }[];
   /** Callers who may not upload here: their answer to every case that gets as far as the file. */
   refused?: Partial<Record<ActorKind, Expectation>>;
+  /** The route asks for the file before the service looks at the caller, so no file is refused before the caller is. */
+  fileFirst?: boolean;
 };
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const sheetFile = (content: Buffer): UploadFile => ({ content, name: 'svar.xlsx', type: XLSX_TYPE });
 const evidenceFile = (content: Buffer, name: string, type = 'application/octet-stream'): UploadFile => ({ content, name, type });
+const packageFile = (content: Buffer): UploadFile => ({ content, name: 'kravsett.zip', type: 'application/zip' });
+const PLACEHOLDER_ORG_ID = '00000000-0000-4000-8000-000000000001';
 
 const UPLOADS: Record<string, UploadDescription> = {
   // The response sheet of the fixture tender (unanswered, so even a case let through by mistake stores nothing).
@@ -540,6 +615,28 @@ const UPLOADS: Record<string, UploadDescription> = {
     ].map((c) => ({ ...c, expect: { status: 415, code: 'evidence.type_refused' } })),
     refused: { admin: { status: 403, code: 'answer.vendor_required' } },
   },
+  // Revision 1 of the fixture set, already here: even a case let through by mistake imports nothing.
+  // The administrator, a member of no buyer, may not import: the service refuses before it reads the file.
+  'POST /api/joint-sets/import': {
+    badFields: {
+      organisationId: [
+        ['not an organisation id', 'not-a-uuid'],
+        ['100000 characters', LONG],
+        ['given twice', [PLACEHOLDER_ORG_ID, PLACEHOLDER_ORG_ID]],
+      ],
+    },
+    file: () => packageFile(fixtures.jointPackage),
+    missingFile: { status: 400, code: 'joint_set.package_missing' },
+    fileFirst: true,
+    badFiles: [
+      { name: 'the file is a text file', file: () => ({ content: Buffer.from('Ja, ja, ja'), name: 'kravsett.txt', type: 'text/plain' }) },
+      { name: 'the file is empty', file: () => packageFile(Buffer.alloc(0)) },
+      { name: 'the file is a zip archive without joint-set.yaml', file: () => packageFile(EMPTY_ZIP) },
+      { name: 'the file is the package cut off halfway', file: () => packageFile(fixtures.jointPackage.subarray(0, Math.floor(fixtures.jointPackage.length / 2))) },
+    ].map((c) => ({ ...c, expect: { status: 422, code: 'joint_set.package_invalid' } })),
+    otherCases: [{ name: 'the package holds a revision that is already here', fields: {}, expect: { status: 409, code: 'joint_set.package_revision_exists' } }],
+    refused: { admin: { status: 403, code: 'joint_set.buyer_required' } },
+  },
 };
 
 /**
@@ -549,7 +646,7 @@ const UPLOADS: Record<string, UploadDescription> = {
 function uploadCases(key: string): MalformedCase[] {
   const description = UPLOADS[key];
   if (!description) throw new Error(`describe the upload of ${key} in UPLOADS`);
-  const { file, badFields, badFiles, missingFile, otherCases = [] } = description;
+  const { file, badFields, badFiles, missingFile, otherCases = [], fileFirst = false } = description;
   const upload = (r: supertest.Test, fields: Record<string, unknown>, sent: UploadFile | null) => {
     let req = r;
     for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) if (v !== undefined) req = req.field(name, String(v));
@@ -563,7 +660,7 @@ function uploadCases(key: string): MalformedCase[] {
     return name ? `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n` : '';
   };
   return [
-    { name: 'there is no file', stage: 'service', expect: missingFile, send: (r, v) => upload(r, v, null) },
+    { name: 'there is no file', stage: fileFirst ? 'route' : 'service', expect: missingFile, send: (r, v) => upload(r, v, null) },
     ...Object.entries(badFields).flatMap(([field, values]) =>
       values.map(([label, bad]): MalformedCase => ({ name: `${field} is ${label}`, stage: 'route', expect: validation(field), send: (r, v) => upload(r, { ...v, [field]: bad }, file()) })),
     ),
@@ -595,7 +692,9 @@ const NOT_A_UUID = ['not-a-uuid', '12345', '0f8fad5b-d9cb-469f-a165-70867728950e
 const NOT_A_TOKEN = ['too-short', 'x'.repeat(101), 'dots.are.not.allowed.in.a.token.12345', '%00'.repeat(25), LONG_IN_URL];
 const NOT_A_KEY = ['exp-001', 'EXP-01', 'EXP-0001', 'EXPORT-001', 'E-001', 'EXP_001', '%00', LONG_IN_URL, '..%2F..%2Fetc%2Fpasswd', "'%20OR%20'1'%3D'1"];
 const NOT_A_DOCUMENT = ['specification.pdf', 'SPECIFICATION.DOCX', 'specification', '..%2F..%2Fpackage.json', '%00', LONG_IN_URL];
-const BAD_PARAMS: Record<string, string[]> = { token: NOT_A_TOKEN, key: NOT_A_KEY, document: NOT_A_DOCUMENT };
+/** A joint set's revision number: a whole number from 1 to 100000. */
+const NOT_A_REVISION_NUMBER = ['0', '-1', '1.5', 'abc', '100001', '1e400', '%00', LONG_IN_URL, "'%20OR%20'1'%3D'1"];
+const BAD_PARAMS: Record<string, string[]> = { token: NOT_A_TOKEN, key: NOT_A_KEY, document: NOT_A_DOCUMENT, number: NOT_A_REVISION_NUMBER };
 
 function paramCases(path: string): MalformedCase[] {
   const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
@@ -670,7 +769,7 @@ function queryCases(key: string, valid: Record<string, string>, overrides: Recor
 
 /** Cases are made from fixtures that do not exist yet, so valid values are filled in when a case runs. */
 const PLACEHOLDER_FIXTURES: Fixtures = {
-  org: { id: '00000000-0000-4000-8000-000000000001' } as OrganisationRow,
+  org: { id: PLACEHOLDER_ORG_ID } as OrganisationRow,
   owner: {} as UserRow,
   member: { id: '00000000-0000-4000-8000-000000000002' } as UserRow,
   invitationId: '00000000-0000-4000-8000-000000000003',
@@ -692,6 +791,13 @@ const PLACEHOLDER_FIXTURES: Fixtures = {
   profileId: '00000000-0000-4000-8000-000000000010',
   answerId: '00000000-0000-4000-8000-000000000011',
   evidenceId: '00000000-0000-4000-8000-000000000012',
+  setId: '00000000-0000-4000-8000-000000000013',
+  jointPartnerId: '00000000-0000-4000-8000-000000000014',
+  jointItemId: '00000000-0000-4000-8000-000000000015',
+  jointDraftItemId: '00000000-0000-4000-8000-000000000016',
+  jointDraftSectionId: '00000000-0000-4000-8000-000000000017',
+  commentId: '00000000-0000-4000-8000-000000000018',
+  jointPackage: Buffer.alloc(0),
 };
 const PLACEHOLDER_SESSION = { user: { email: 'x@example.no' }, tokenId: '00000000-0000-4000-8000-000000000004' } as Session;
 
@@ -763,7 +869,43 @@ async function buildFixtures(uses = ''): Promise<Fixtures> {
 
 /** New fixtures of the organisation for the parameters `uses` takes ('all': every one). */
 async function addFixturesFor(base: Fixtures, uses: string): Promise<Fixtures> {
-  return addVendorAndAssessmentFixtures(await addLibraryAndTenderFixtures(base, uses), uses);
+  return addJointSetFixtures(await addVendorAndAssessmentFixtures(await addLibraryAndTenderFixtures(base, uses), uses), uses);
+}
+
+/**
+ * A new joint set coordinated by the organisation, for the parameters `uses` takes ('all': also its
+ * package): another buyer takes part; revision 1 holds shipped items and an empty section, went
+ * through consultation (the other buyer's comment, resolved) and was adopted; revision 2 is a draft
+ * copy of it.
+ */
+async function addJointSetFixtures(base: Fixtures, uses: string): Promise<Fixtures> {
+  const f = { ...base };
+  if (uses !== 'all' && !uses.includes(':setId')) return f;
+  const { jointSets } = ctx.services;
+  const actor = ownerActor(f.owner, f.org);
+  const partner = await buildOrganisation(ctx.services, { kind: 'buyer' });
+  const partnerActor = ownerActor(await buildUser(ctx.services, { memberships: [[partner, 'owner']] }), partner);
+  const set = await jointSets.create(actor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
+  await jointSets.invite(actor, set.id, partner.id, SYSTEM_AUDIT);
+  await jointSets.respond(partnerActor, set.id, { response: 'accept' }, SYSTEM_AUDIT);
+  await jointSets.addItems(actor, set.id, 1, ['EXP-001', 'API-003', 'EXIT-009', 'DOC-002', 'OWN-001'], SYSTEM_AUDIT);
+  await jointSets.addSection(actor, set.id, 1, 'Tom seksjon', SYSTEM_AUDIT);
+  const jointItemId = (await jointSets.revision(actor, set.id, 1)).sections[0]?.items[0]?.id as string;
+  await jointSets.transition(actor, set.id, 1, 'consultation', SYSTEM_AUDIT);
+  const comment = await jointSets.comment(partnerActor, set.id, 1, { itemId: jointItemId, position: 'change', text: 'Vi foreslår 48 timer.' }, SYSTEM_AUDIT);
+  await jointSets.resolveComment(actor, set.id, 1, comment.id, { resolution: 'noted', response: 'Tatt til orientering.' }, SYSTEM_AUDIT);
+  await jointSets.transition(actor, set.id, 1, 'adopted', SYSTEM_AUDIT);
+  if (uses === 'all') f.jointPackage = (await ctx.services.jointSetPackages.exportRevision(actor, set.id, 1)).bytes;
+  await jointSets.newRevision(actor, set.id, {}, SYSTEM_AUDIT);
+  const draft = await jointSets.revision(actor, set.id, 2);
+  return Object.assign(f, {
+    setId: set.id,
+    jointPartnerId: partner.id,
+    jointItemId,
+    jointDraftItemId: draft.sections[0]?.items[0]?.id as string,
+    jointDraftSectionId: draft.sections.find((s) => s.title === 'Tom seksjon')?.id as string,
+    commentId: comment.id,
+  });
 }
 
 /**
@@ -864,9 +1006,16 @@ function fillPath(path: string, f: Fixtures, s: Session): string {
     profileId: f.profileId,
     answerId: f.answerId,
     evidenceId: f.evidenceId,
+    setId: f.setId,
+    commentId: f.commentId,
   };
   // In the vendor routes :invitationId is an invitation of the vendor, not of the organisation.
   if (/^\/(api\/)?vendors\//.test(path)) values.invitationId = f.vendorInvitationId;
+  // In the joint-set routes the draft (revision 2) is edited and sent on; the rest use the adopted revision 1.
+  if (/^\/(api\/)?joint-sets\//.test(path)) {
+    const draft = /revisions\/:number\/(items|sections|transition)/.test(path);
+    Object.assign(values, { number: draft ? '2' : '1', itemId: f.jointDraftItemId, sectionId: f.jointDraftSectionId, organisationId: f.jointPartnerId, key: 'EXP-001' });
+  }
   return path.replace(/:(\w+)/g, (_m, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`no fixture for :${name} in ${path}`);
@@ -984,6 +1133,10 @@ describe('text the database cannot store', () => {
     ['a new library item\'s title holds a NUL character', () => ({ method: 'post', path: '/api/library/items', body: { ...FIXTURE_CONTENT, key: nextKey(), title: { nb: 'Null\u0000krav', en: 'Null requirement' } } }), { admin: { status: 403, code: 'library.editor_required' }, owner: invalidValue }],
     // The library's own content check refuses it first.
     ['a saved draft\'s text holds a NUL character', (f) => ({ method: 'put', path: `/api/library/drafts/${f.draftId}`, body: { ...FIXTURE_CONTENT, text: { nb: 'Null\u0000tekst', en: 'Null text' }, revision: 1 } }), { admin: { status: 400, code: 'library.invalid_content' }, owner: { status: 400, code: 'library.invalid_content' } }],
+    // Joint sets: the administrator, a member of no buyer, may not start one, nor deviate for an organisation.
+    ['a new joint set\'s title holds a NUL character', () => ({ method: 'post', path: '/api/joint-sets', body: { title: 'Null\u0000kravsett' } }), { admin: { status: 403, code: 'joint_set.buyer_required' }, owner: invalidValue }],
+    ['a new section of the joint set\'s draft holds a NUL character', (f) => ({ method: 'post', path: `/api/joint-sets/${f.setId}/revisions/2/sections`, body: { title: 'Null\u0000seksjon' } }), { admin: invalidValue, owner: invalidValue }],
+    ['a deviation\'s justification holds a NUL character', (f) => ({ method: 'put', path: `/api/joint-sets/${f.setId}/revisions/1/deviations/EXP-001`, body: { kind: 'change', weight: 5, justification: 'Vi har \u0000 store datamengder.' } }), { admin: { status: 403, code: 'joint_set.participant_required' }, owner: invalidValue }],
     ['a rendered parameter value holds a NUL character', () => ({ method: 'post', path: '/api/library/render', body: { key: 'EXP-001', values: { exportHours: 'a\u0000b' } } }), { admin: { status: 400, code: 'library.invalid_parameter_values' }, owner: { status: 400, code: 'library.invalid_parameter_values' } }],
   ];
 
@@ -1080,6 +1233,27 @@ const PAGE_POSTS = [
   'POST /usages',
   'POST /usages/:usageId',
   'POST /usages/:usageId/remove',
+  'POST /joint-sets',
+  'POST /joint-sets/import',
+  'POST /joint-sets/:setId',
+  'POST /joint-sets/:setId/participants',
+  'POST /joint-sets/:setId/participants/:organisationId/remove',
+  'POST /joint-sets/:setId/invitation',
+  'POST /joint-sets/:setId/revisions',
+  'POST /joint-sets/:setId/revisions/:number/items',
+  'POST /joint-sets/:setId/revisions/:number/sections',
+  'POST /joint-sets/:setId/revisions/:number/sections/:sectionId',
+  'POST /joint-sets/:setId/revisions/:number/sections/:sectionId/remove',
+  'POST /joint-sets/:setId/revisions/:number/items/:itemId',
+  'POST /joint-sets/:setId/revisions/:number/items/:itemId/remove',
+  'POST /joint-sets/:setId/revisions/:number/transition',
+  'POST /joint-sets/:setId/revisions/:number/comments',
+  'POST /joint-sets/:setId/revisions/:number/comments/:commentId/resolution',
+  'POST /joint-sets/:setId/revisions/:number/deviations/:key',
+  'POST /joint-sets/:setId/revisions/:number/deviations/:key/withdraw',
+  'POST /joint-sets/:setId/revisions/:number/signoffs',
+  'POST /joint-sets/:setId/revisions/:number/tenders',
+  'POST /joint-sets/:setId/revisions/:number/profiles',
 ];
 
 /** The fields of forms whose schema is an open record (the route reads the fields itself), as the page sends them. */
@@ -1112,6 +1286,9 @@ function expectedPageAnswer(route: RouteDefinition, garbage: Garbage, actor: Act
     // The organisation is optional when the owner edits for one only: the draft is started (or the existing one opened).
     // The administrator has no organisation to start it in.
     if (key === 'POST /library/items/:key/drafts') return actor === 'admin' ? 'client-error' : 'redirect';
+    // Two joint-set forms have only optional fields, but with these fixtures an empty one is still refused:
+    // a new revision while revision 2 is open (409), and withdrawing a deviation the organisation does not
+    // have (404; the administrator acts for no organisation, 403). So they fall through to 'client-error'.
   }
   return 'client-error';
 }
@@ -1135,8 +1312,8 @@ describe('the list of page forms', () => {
 
 describe.each(ACTORS)('garbage page forms as the %s', (actor) => {
   // Forms without fields act on their own (log out, revoke, remove, discard, issue, close, delete), so
-  // each gets fresh fixtures: a fresh world, or for the library, tenders, the vendor register and
-  // assessments fresh ones in the shared world.
+  // each gets fresh fixtures: a fresh world, or for the library, tenders, the vendor register,
+  // assessments and joint sets fresh ones in the shared world.
   let shared: { f: Fixtures; s: Session } | undefined;
   async function sharedWorld() {
     if (!shared) {
@@ -1147,7 +1324,7 @@ describe.each(ACTORS)('garbage page forms as the %s', (actor) => {
   }
   async function worldFor(route: RouteDefinition) {
     if (route.body) return sharedWorld();
-    if (/^\/(library|tenders|assessments|vendors|products|usages)\//.test(route.path)) {
+    if (/^\/(library|tenders|assessments|vendors|products|usages|joint-sets)\//.test(route.path)) {
       const { f, s } = await sharedWorld();
       return { f: await addFixturesFor(f, route.path), s };
     }
