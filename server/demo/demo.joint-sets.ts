@@ -21,6 +21,11 @@ export async function seedDemoJointSets(services: Services): Promise<void> {
   if (!editor || !owner || !participant) return;
   const sets = services.jointSets;
   if ((await sets.list(editor.actor)).some((s) => s.title === TITLE)) return;
+  // Without the library (a demo seeded before the first sync) there is nothing to coordinate yet.
+  const published = new Set((await services.repositories.library.latestReleasedOfKeys(services.database.db, [...FIRST_KEYS, ...SECOND_KEYS])).filter((r) => r.status === 'published').map((r) => r.key));
+  const firstKeys = FIRST_KEYS.filter((k) => published.has(k));
+  const secondKeys = SECOND_KEYS.filter((k) => published.has(k));
+  if (firstKeys.length === 0) return;
 
   const set = await sets.create(
     editor.actor,
@@ -29,8 +34,7 @@ export async function seedDemoJointSets(services: Services): Promise<void> {
   );
   await sets.invite(editor.actor, set.id, participant.actor.activeOrganisationId as string, editor.context);
   await sets.respond(participant.actor, set.id, { response: 'accept' }, participant.context);
-  const { added } = await sets.addItems(editor.actor, set.id, 1, FIRST_KEYS, editor.context);
-  if (added.length === 0) return;
+  const { added } = await sets.addItems(editor.actor, set.id, 1, firstKeys, editor.context);
 
   await sets.transition(editor.actor, set.id, 1, 'consultation', editor.context);
   const firstItem = (await sets.revision(editor.actor, set.id, 1)).sections.flatMap((s) => s.items).find((i) => i.libraryKey === 'EXP-001');
@@ -46,9 +50,9 @@ export async function seedDemoJointSets(services: Services): Promise<void> {
   }
 
   await sets.newRevision(editor.actor, set.id, { changeNote: 'Utvidet med krav om arkivuttrekk og overgangsbistand.' }, editor.context);
-  await sets.addItems(editor.actor, set.id, 2, SECOND_KEYS, editor.context);
+  if (secondKeys.length > 0) await sets.addItems(editor.actor, set.id, 2, secondKeys, editor.context);
   await sets.transition(editor.actor, set.id, 2, 'consultation', editor.context);
-  const newItem = (await sets.revision(editor.actor, set.id, 2)).sections.flatMap((s) => s.items).find((i) => SECOND_KEYS.includes(i.libraryKey));
+  const newItem = (await sets.revision(editor.actor, set.id, 2)).sections.flatMap((s) => s.items).find((i) => secondKeys.includes(i.libraryKey));
   if (newItem) {
     await sets.comment(participant.actor, set.id, 2, { itemId: newItem.id, position: 'agree', text: 'Støtter kravet; det samsvarer med vår arkivplan.' }, participant.context);
   }
