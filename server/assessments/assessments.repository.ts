@@ -70,8 +70,11 @@ const { content: _content, ...evidenceMeta } = getTableColumns(evidenceFiles);
 
 /** A current answer as a comparison cell needs it. */
 export type CellAnswer = Pick<AnswerRow, 'id' | 'productVersionId' | 'libraryKey' | 'libraryMajor' | 'status' | 'validUntil'>;
-/** The newest review of a thread, as a comparison cell needs it (`decidedAt` in epoch milliseconds). */
-export type CellReview = Pick<LatestVerification, 'productVersionId' | 'libraryKey' | 'libraryMajor' | 'answerId' | 'decision' | 'expiresAt'> & { decidedAt: number };
+/** One thread of a comparison cell: its current answer and its newest review (`decidedAt` in epoch milliseconds). */
+export type MatrixThread = {
+  answer: Pick<AnswerRow, 'id' | 'status' | 'validUntil'> | null;
+  review: (Pick<LatestVerification, 'answerId' | 'decision' | 'expiresAt'> & { decidedAt: number }) | null;
+};
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 export type EvidenceMeta = Omit<EvidenceFileRow, 'content'>;
@@ -313,44 +316,43 @@ export function createAssessmentsRepository() {
     },
 
     /**
-     * What the comparison cells need, in one pass over the answers: the current answer of every
-     * thread and the newest review of the thread (which may be of an earlier revision). One text
-     * row per product version (fields joined by ',', rows by ';': ids, keys, numbers, enum values
-     * and epoch milliseconds hold neither), the lists passed as two array parameters: tens of
-     * thousands of answers come back as a few hundred rows, several times faster than a row or a
-     * JSON value per answer.
+     * What the comparison cells need, in one pass over the answers: per product version and thread
+     * (`key|major`), the current answer and the newest review of the thread (which may be of an
+     * earlier revision). One text row per product version (fields joined by ',', rows by ';': ids,
+     * keys, numbers, enum values and epoch milliseconds hold neither), the lists passed as two
+     * array parameters: tens of thousands of answers come back as a few hundred rows, several
+     * times faster than a row or a JSON value per answer, and parsed without intermediate arrays.
      */
-    async matrixThreads(db: Database, productVersionIds: string[], keys: string[]): Promise<{ current: CellAnswer[]; latest: CellReview[] }> {
-      const current: CellAnswer[] = [];
-      const latest: CellReview[] = [];
-      if (productVersionIds.length === 0 || keys.length === 0) return { current, latest };
+    async matrixThreads(db: Database, productVersionIds: string[], keys: string[]): Promise<Map<string, Map<string, MatrixThread>>> {
+      const byVersion = new Map<string, Map<string, MatrixThread>>();
+      if (productVersionIds.length === 0 || keys.length === 0) return byVersion;
       const result = await db.execute(sql`
         select a.product_version_id as pv,
-               string_agg(concat_ws(',', a.id, a.library_key, a.library_major, a.is_current::int, a.status, coalesce(a.valid_until::text, ''),
+               string_agg(concat_ws(',', a.library_key || '|' || a.library_major, a.id, a.is_current::int, a.status, coalesce(a.valid_until::text, ''),
                                     v.decision, floor(extract(epoch from v.decided_at) * 1000)::bigint, floor(extract(epoch from v.expires_at) * 1000)::bigint), ';') as threads
         from answers a left join verifications v on v.answer_id = a.id
         where a.product_version_id = any(${sql.param(productVersionIds)}::uuid[]) and a.library_key = any(${sql.param(keys)}::text[]) and (a.is_current or v.id is not null)
         group by a.product_version_id`);
       for (const row of rowsOf(result)) {
-        const productVersionId = row.pv as string;
-        const newest = new Map<string, CellReview>();
-        const seen = new Set<string>();
-        for (const entry of (row.threads as string).split(';')) {
-          const [id, libraryKey, major, isCurrent, status, validUntil, decision, decidedAt, expiresAt] = entry.split(',') as [string, string, string, string, AnswerStatus, string, VerificationDecision?, string?, string?];
-          const libraryMajor = Number(major);
-          // An answer with several reviews comes once per review.
-          if (isCurrent === '1' && !seen.has(id)) {
-            seen.add(id);
-            current.push({ id, productVersionId, libraryKey, libraryMajor, status, validUntil: validUntil === '' ? null : validUntil });
+        const threads = new Map<string, MatrixThread>();
+        byVersion.set(row.pv as string, threads);
+        const text = row.threads as string;
+        let start = 0;
+        while (start < text.length) {
+          let end = text.indexOf(';', start);
+          if (end === -1) end = text.length;
+          const [thread, id, isCurrent, status, validUntil, decision, decidedAt, expiresAt] = text.slice(start, end).split(',') as [string, string, string, AnswerStatus, string, VerificationDecision?, string?, string?];
+          start = end + 1;
+          let entry = threads.get(thread);
+          if (!entry) {
+            entry = { answer: null, review: null };
+            threads.set(thread, entry);
           }
-          if (!decision) continue;
-          const thread = `${libraryKey}|${libraryMajor}`;
-          const known = newest.get(thread);
-          if (!known || Number(decidedAt) > known.decidedAt) newest.set(thread, { productVersionId, libraryKey, libraryMajor, answerId: id, decision, decidedAt: Number(decidedAt), expiresAt: new Date(Number(expiresAt)) });
+          if (isCurrent === '1' && !entry.answer) entry.answer = { id, status, validUntil: validUntil === '' ? null : validUntil };
+          if (decision && (!entry.review || Number(decidedAt) > entry.review.decidedAt)) entry.review = { answerId: id, decision, decidedAt: Number(decidedAt), expiresAt: new Date(Number(expiresAt)) };
         }
-        latest.push(...newest.values());
       }
-      return { current, latest };
+      return byVersion;
     },
 
     /** The newest verification of every thread of the given product versions, aggregated like `matrixThreads`. */

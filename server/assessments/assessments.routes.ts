@@ -217,20 +217,22 @@ function matrixCellsHtml(t: Translator) {
   const markerText = Object.fromEntries(CELL_STATES.map((s) => [s, escape(t(`assessments.marker.${s}`))]));
   // Compact markup, styled by the matrix's CSS: <b> a verified marker, <i> one that no longer counts, <small> the rest.
   const markerTag: Record<string, string> = { verified: 'b', expired: 'i', lapsed: 'i', rejected: 'i' };
-  const inner = new Map<string, string>();
+  // Per status and state, the cell's markup before and after the answer id (a database uuid, safe in a URL).
+  const parts = new Map<string, { before: string; after: string; plain: string }>();
   return (cells: Cell[]): { toHTML: () => string } => {
     let html = '';
     for (const cell of cells) {
       const statusClass = cell.status ?? 'unanswered';
       const state = cell.status ? (cell.lapsed ? 'lapsed' : (cell.verification as VerificationState)) : 'none';
       const memo = `${statusClass}|${state}`;
-      let body = inner.get(memo);
-      if (body === undefined) {
+      let part = parts.get(memo);
+      if (part === undefined) {
         const tag = markerTag[state] ?? 'small';
-        body = `${statusText[statusClass] ?? ''}${cell.status ? `<${tag}>${markerText[state] ?? ''}</${tag}>` : ''}`;
-        inner.set(memo, body);
+        const body = `${statusText[statusClass] ?? ''}${cell.status ? `<${tag}>${markerText[state] ?? ''}</${tag}>` : ''}`;
+        part = { before: `<td class="dk-cell--${statusClass}"><a href="/assessments/answers/`, after: `">${body}</a></td>`, plain: `<td class="dk-cell--${statusClass}">${body}</td>` };
+        parts.set(memo, part);
       }
-      html += cell.answerId ? `<td class="dk-cell--${statusClass}"><a href="/assessments/answers/${encodeURIComponent(cell.answerId)}">${body}</a></td>` : `<td class="dk-cell--${statusClass}">${body}</td>`;
+      html += cell.answerId ? part.before + cell.answerId + part.after : part.plain;
     }
     return { toHTML: () => html };
   };

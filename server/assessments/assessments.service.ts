@@ -212,19 +212,6 @@ export function addMonths(moment: Date, months: number): Date {
 export const majorOf = (version: string): number => Number(version.split('.')[0]);
 const threadKey = (pv: string, key: string, major: number) => `${pv}|${key}|${major}`;
 
-/** Rows of many product versions as a map of product version → (`key|major` → row). */
-function groupByVersion<T extends { productVersionId: string; libraryKey: string; libraryMajor: number }>(rows: T[]): Map<string, Map<string, T>> {
-  const byVersion = new Map<string, Map<string, T>>();
-  for (const row of rows) {
-    let threads = byVersion.get(row.productVersionId);
-    if (!threads) {
-      threads = new Map();
-      byVersion.set(row.productVersionId, threads);
-    }
-    threads.set(`${row.libraryKey}|${row.libraryMajor}`, row);
-  }
-  return byVersion;
-}
 const isBuyerSide = (m: ActorMembership) => m.kind === 'buyer' || m.kind === 'council';
 
 export function verificationStateOf(answer: Pick<AnswerRow, 'id'>, latest: Pick<LatestVerification, 'answerId' | 'decision' | 'expiresAt'> | undefined, now: Date): VerificationState {
@@ -367,10 +354,8 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
   /** The cells of every product version for the given items: two queries whatever the size. */
   async function cellsFor(items: ProfileItem[], versionIds: string[]): Promise<Map<string, Cell[]>> {
     const keys = [...new Set(items.map((i) => i.key))];
-    const { current, latest } = await repo.matrixThreads(db, versionIds, keys);
-    // Looked up by product version, then by key and major: a matrix has tens of thousands of cells.
-    const answersByVersion = groupByVersion(current);
-    const latestByVersion = groupByVersion(latest);
+    // Looked up by product version, then by `key|major`: a matrix has tens of thousands of cells.
+    const threadsByVersion = await repo.matrixThreads(db, versionIds, keys);
     const columns = items.map((item) => {
       const major = majorOf(item.libraryVersion);
       return { key: item.key, major, thread: `${item.key}|${major}` };
@@ -379,14 +364,14 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
     const date = today();
     const cells = new Map<string, Cell[]>();
     for (const versionId of versionIds) {
-      const answersOf = answersByVersion.get(versionId);
-      const latestOf = latestByVersion.get(versionId);
+      const threads = threadsByVersion.get(versionId);
       cells.set(
         versionId,
         columns.map(({ key, major, thread }) => {
-          const answer = answersOf?.get(thread);
+          const found = threads?.get(thread);
+          const answer = found?.answer;
           if (!answer) return { key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null };
-          const verification = verificationStateOf(answer, latestOf?.get(thread), moment);
+          const verification = verificationStateOf(answer, found.review ?? undefined, moment);
           const lapsed = answer.validUntil !== null && answer.validUntil < date;
           return { key, major, answerId: answer.id, status: answer.status, verification, lapsed, claimed: lapsed ? null : answer.status, verified: !lapsed && verification === 'verified' ? answer.status : null };
         }),

@@ -2,6 +2,9 @@ import { and, asc, desc, eq, getTableColumns, inArray, isNull, ne, or, sql, type
 import type { Database } from '../db/client';
 import type { Category, Domain, ItemKind, ItemStatus, RequirementType } from './library.codes';
 import { librarySources, libraryVersions, type LibrarySourceRow, type LibraryVersionInsert, type LibraryVersionRow } from './library.table';
+
+/** What a tender document reads of a pinned library version. */
+export type DocumentLibraryVersion = Pick<LibraryVersionRow, 'key' | 'version' | 'title' | 'text' | 'responseGuidance' | 'parameters'>;
 import type { Source } from './library.schemas';
 
 export type LibrarySort = 'relevance' | 'key' | 'title' | 'category' | 'updated';
@@ -86,10 +89,23 @@ export function createLibraryRepository() {
     /** Several exact versions in one query, for tenders pinned to versions. */
     async findVersions(db: Database, pairs: { key: string; version: string }[]): Promise<LibraryVersionRow[]> {
       if (pairs.length === 0) return [];
-      const keys = [...new Set(pairs.map((p) => p.key))];
-      const wanted = new Set(pairs.map((p) => `${p.key}@${p.version}`));
-      const rows = await db.select(versionFields).from(libraryVersions).where(and(inArray(libraryVersions.key, keys), nonDraft));
-      return rows.filter((r) => wanted.has(`${r.key}@${r.version}`));
+      // The exact pairs as two array parameters: a tender pins hundreds of versions.
+      const keys = sql.param(pairs.map((p) => p.key));
+      const versions = sql.param(pairs.map((p) => p.version));
+      return db
+        .select(versionFields)
+        .from(libraryVersions)
+        .where(and(sql`(${libraryVersions.key}, ${libraryVersions.version}) in (select * from unnest(${keys}::text[], ${versions}::text[]))`, nonDraft));
+    },
+
+    /** The fields a tender document reads of pinned versions, for exact (key, version) pairs. */
+    async findDocumentVersions(db: Database, pairs: { key: string; version: string }[]): Promise<DocumentLibraryVersion[]> {
+      if (pairs.length === 0) return [];
+      const { key, version, title, text, responseGuidance, parameters } = getTableColumns(libraryVersions);
+      return db
+        .select({ key, version, title, text, responseGuidance, parameters })
+        .from(libraryVersions)
+        .where(and(sql`(${key}, ${version}) in (select * from unnest(${sql.param(pairs.map((p) => p.key))}::text[], ${sql.param(pairs.map((p) => p.version))}::text[]))`, nonDraft));
     },
 
     /** The newest published or deprecated version of an item. */

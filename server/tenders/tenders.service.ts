@@ -5,7 +5,7 @@ import type { Database } from '../db/client';
 import type { DocumentCoordination, DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
 import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
 import type { Category, Domain, ItemKind, RequirementType } from '../library/library.codes';
-import type { LibraryRepository } from '../library/library.repository';
+import type { DocumentLibraryVersion, LibraryRepository } from '../library/library.repository';
 import { diffVersions, type FieldDiff } from '../library/library.service';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { Parameter } from '../library/library.schemas';
@@ -56,13 +56,17 @@ export type CheckResult = {
   weightSum: number;
 };
 
-export type TenderView = {
+/** A tender with its sections and items, each item with the library version it pins (of type `L`). */
+export type TenderViewOf<L> = {
   tender: TenderRow;
   buyerName: string;
   coBuyers: { organisationId: string; name: string; canEdit: boolean }[];
   access: TenderAccess;
-  sections: (TenderSectionRow & { items: (TenderItemRow & { library: LibraryVersionRow | null; effectiveValues: ParameterValueMap })[] })[];
+  sections: (TenderSectionRow & { items: (TenderItemRow & { library: L | null; effectiveValues: ParameterValueMap })[] })[];
 };
+export type TenderView = TenderViewOf<LibraryVersionRow>;
+/** What the documents need: the pinned versions' texts and parameters only. */
+type DocumentView = TenderViewOf<DocumentLibraryVersion>;
 
 export type TendersServiceDeps = {
   db: Database;
@@ -154,10 +158,10 @@ export function createTendersService(deps: TendersServiceDeps) {
     return values;
   }
 
-  async function pinnedVersions(items: TenderItemRow[]): Promise<Map<string, LibraryVersionRow>> {
+  async function pinnedVersions<L extends DocumentLibraryVersion>(items: TenderItemRow[], find: (db: Database, pairs: { key: string; version: string }[]) => Promise<L[]>): Promise<Map<string, L>> {
     const pinned = items.filter((i) => i.libraryKey && i.libraryVersion).map((i) => ({ key: i.libraryKey as string, version: i.libraryVersion as string }));
-    const rows = new Map((await library.findVersions(db, pinned)).map((r) => [`${r.key}@${r.version}`, r]));
-    const map = new Map<string, LibraryVersionRow>();
+    const rows = new Map((await find(db, pinned)).map((r) => [`${r.key}@${r.version}`, r]));
+    const map = new Map<string, L>();
     for (const item of items) {
       const row = rows.get(`${item.libraryKey}@${item.libraryVersion}`);
       if (row) map.set(item.id, row);
@@ -165,10 +169,10 @@ export function createTendersService(deps: TendersServiceDeps) {
     return map;
   }
 
-  async function view(actor: Actor, id: string): Promise<TenderView> {
+  async function assembleView<L extends DocumentLibraryVersion>(actor: Actor, id: string, find: (db: Database, pairs: { key: string; version: string }[]) => Promise<L[]>): Promise<TenderViewOf<L>> {
     const { tender, access, coBuyers } = await load(actor, id);
     const [sections, items, buyer] = await Promise.all([repo.sections(db, id), repo.items(db, id), orgs.findById(db, tender.buyerOrganisationId)]);
-    const pinned = await pinnedVersions(items);
+    const pinned = await pinnedVersions(items, find);
     return {
       tender,
       buyerName: buyer?.name ?? '',
@@ -185,6 +189,10 @@ export function createTendersService(deps: TendersServiceDeps) {
       })),
     };
   }
+
+  const view = (actor: Actor, id: string): Promise<TenderView> => assembleView(actor, id, library.findVersions);
+  /** The working copy as the documents read it: the same view with only the texts of the pinned versions, several times less to read. */
+  const documentView = (actor: Actor, id: string): Promise<DocumentView> => assembleView(actor, id, library.findDocumentVersions);
 
   async function checks(tenderView: TenderView): Promise<CheckResult> {
     const errors: CheckResult['errors'] = [];
@@ -219,7 +227,7 @@ export function createTendersService(deps: TendersServiceDeps) {
   }
 
   /** The resolved document model of the working copy. */
-  function modelOf(tenderView: TenderView, revision: number, isDraft: boolean): TenderDocumentModel {
+  function modelOf(tenderView: DocumentView, revision: number, isDraft: boolean): TenderDocumentModel {
     const { tender } = tenderView;
     const lang = tender.language;
     const sections: DocumentSection[] = tenderView.sections
@@ -267,7 +275,7 @@ export function createTendersService(deps: TendersServiceDeps) {
     return { ...model, coordination: await deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) };
   }
 
-  function requirementSetOf(model: TenderDocumentModel, tenderView: TenderView) {
+  function requirementSetOf(model: TenderDocumentModel, tenderView: DocumentView) {
     const values = new Map(tenderView.sections.flatMap((s) => s.items).map((i) => [i.libraryKey ?? i.customKey, i.effectiveValues]));
     return {
       tender: { id: model.tenderId, title: model.title, reference: model.reference, revision: model.revision, language: model.language, buyers: model.buyers, deadline: model.deadline, domain: tenderView.tender.domain },
@@ -649,7 +657,7 @@ export function createTendersService(deps: TendersServiceDeps) {
         if (!row) throw revisionNotFound(wanted);
         return { model: row.model, requirementSet: row.requirementSet };
       }
-      const current = await view(actor, id);
+      const current = await documentView(actor, id);
       const model = await withCoordination(modelOf(current, tender.currentRevision + 1, true), tender);
       return { model, requirementSet: requirementSetOf(model, current) };
     },
