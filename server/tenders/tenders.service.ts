@@ -190,6 +190,29 @@ export function createTendersService(deps: TendersServiceDeps) {
     };
   }
 
+  /** The buyer a new tender belongs to; its reference must be new there. */
+  async function newTenderBuyer(actor: Actor, input: TenderInput & { organisationId?: string | undefined }): Promise<string> {
+    const buyerOrganisationId = buyerOrganisationFor(actor, input.organisationId);
+    if (await repo.findByReference(db, buyerOrganisationId, input.reference)) throw duplicateReference();
+    return buyerOrganisationId;
+  }
+
+  function insertTender(tx: Database, actor: Actor, buyerOrganisationId: string, input: TenderInput, jointSetRevisionId: string | null): Promise<TenderRow> {
+    return repo.insert(tx, {
+      buyerOrganisationId,
+      title: input.title,
+      reference: input.reference,
+      domain: input.domain ?? null,
+      description: input.description ?? '',
+      language: input.language,
+      contactName: input.contactName ?? actor.name,
+      contactEmail: input.contactEmail ?? actor.email,
+      deadline: input.deadline ?? null,
+      jointSetRevisionId,
+      createdBy: actor.userId,
+    });
+  }
+
   const view = (actor: Actor, id: string): Promise<TenderView> => assembleView(actor, id, library.findVersions);
   /** The working copy as the documents read it: the same view with only the texts of the pinned versions, several times less to read. */
   const documentView = (actor: Actor, id: string): Promise<DocumentView> => assembleView(actor, id, library.findDocumentVersions);
@@ -350,21 +373,9 @@ export function createTendersService(deps: TendersServiceDeps) {
     },
 
     async create(actor: Actor, input: TenderInput & { organisationId?: string | undefined }, context: AuditContext): Promise<TenderRow> {
-      const buyerOrganisationId = buyerOrganisationFor(actor, input.organisationId);
-      if (await repo.findByReference(db, buyerOrganisationId, input.reference)) throw duplicateReference();
+      const buyerOrganisationId = await newTenderBuyer(actor, input);
       return db.transaction(async (tx) => {
-        const created = await repo.insert(tx, {
-          buyerOrganisationId,
-          title: input.title,
-          reference: input.reference,
-          domain: input.domain ?? null,
-          description: input.description ?? '',
-          language: input.language,
-          contactName: input.contactName ?? actor.name,
-          contactEmail: input.contactEmail ?? actor.email,
-          deadline: input.deadline ?? null,
-          createdBy: actor.userId,
-        });
+        const created = await insertTender(tx, actor, buyerOrganisationId, input, null);
         await audit.record(tx, context, { organisationId: buyerOrganisationId, action: 'tender.created', entityType: 'tender', entityId: created.id, after: { title: created.title, reference: created.reference, language: created.language } });
         return created;
       });
@@ -372,22 +383,9 @@ export function createTendersService(deps: TendersServiceDeps) {
 
     /** A tender that starts from an adopted joint-set revision: its sections and items, the buyer's deviations already applied. */
     async createFromJointSet(actor: Actor, input: TenderInput & { organisationId?: string | undefined }, content: JointSetTenderContent, context: AuditContext): Promise<TenderRow> {
-      const buyerOrganisationId = buyerOrganisationFor(actor, input.organisationId);
-      if (await repo.findByReference(db, buyerOrganisationId, input.reference)) throw duplicateReference();
+      const buyerOrganisationId = await newTenderBuyer(actor, input);
       return db.transaction(async (tx) => {
-        const created = await repo.insert(tx, {
-          buyerOrganisationId,
-          title: input.title,
-          reference: input.reference,
-          domain: input.domain ?? null,
-          description: input.description ?? '',
-          language: input.language,
-          contactName: input.contactName ?? actor.name,
-          contactEmail: input.contactEmail ?? actor.email,
-          deadline: input.deadline ?? null,
-          jointSetRevisionId: content.revisionId,
-          createdBy: actor.userId,
-        });
+        const created = await insertTender(tx, actor, buyerOrganisationId, input, content.revisionId);
         let position = 0;
         for (const section of content.sections.filter((s) => s.items.length > 0)) {
           const row = await repo.insertSection(tx, { tenderId: created.id, position: position++, title: section.title, category: null });
