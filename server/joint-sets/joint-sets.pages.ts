@@ -176,50 +176,40 @@ export function jointSetPageRoutes(deps: PageDeps): RouteDefinition[] {
     ctx.render('joint-sets/revision', { ...revisionPageData(ctx, view), notice: notice ? diffView(notice.from.number, notice.to.number, notice.diff) : null, ...extra }, status);
   }
 
-  /** A form on the revision page: bad input or a refusal re-shows the page with the problems. */
-  const revisionPost = (path: string, summary: string, params: z.ZodType, body: z.ZodType | undefined, run: (ctx: Ctx<never, unknown, never>) => Promise<string | { redirect: string; message: string }>, anchor = '') =>
-    page({
-      method: 'post',
-      path,
-      summary,
-      params,
-      bodyType: 'form',
-      ...(body ? { body } : {}),
-      onInvalid: (ctx: Ctx<RevisionParams>, errors: FieldError[]) => renderRevision(ctx, { formErrors: errors }, 400),
-      handler: async (ctx: Ctx<RevisionParams>) => {
-        try {
-          const result = await run(ctx as never);
-          if (typeof result === 'string') ctx.redirect(`/joint-sets/${ctx.params.setId}/revisions/${ctx.params.number}${anchor}`, { kind: 'success', message: result });
-          else ctx.redirect(result.redirect, { kind: 'success', message: result.message });
-        } catch (error) {
-          const problems = problemsOf(error);
-          if (!problems) throw error;
-          await renderRevision(ctx, { formErrors: problems.errors }, problems.status);
-        }
-      },
-    });
+  type FormRun = (ctx: Ctx<never, unknown, never>) => Promise<string | { redirect: string; message: string }>;
 
-  const setPost = (path: string, summary: string, params: z.ZodType, body: z.ZodType | undefined, run: (ctx: Ctx<never, unknown, never>) => Promise<string | { redirect: string; message: string }>) =>
-    page({
-      method: 'post',
-      path,
-      summary,
-      params,
-      bodyType: 'form',
-      ...(body ? { body } : {}),
-      onInvalid: (ctx: Ctx<{ setId: string }, unknown, Form>, errors: FieldError[]) => renderSet(ctx, { formErrors: errors, values: ctx.body }, 400),
-      handler: async (ctx: Ctx<{ setId: string }>) => {
-        try {
-          const result = await run(ctx as never);
-          if (typeof result === 'string') ctx.redirect(`/joint-sets/${ctx.params.setId}`, { kind: 'success', message: result });
-          else ctx.redirect(result.redirect, { kind: 'success', message: result.message });
-        } catch (error) {
-          const problems = problemsOf(error);
-          if (!problems) throw error;
-          await renderSet(ctx, { formErrors: problems.errors }, problems.status);
-        }
-      },
-    });
+  /**
+   * Forms on a page (`render`, whose home is `home`): bad input or a refusal re-shows the page with
+   * the problems (and, with `keepValues`, what was typed); success goes home with a message.
+   */
+  const formPost =
+    <P extends { setId: string }>(render: (ctx: Ctx<P>, extra: Record<string, unknown>, status: number) => Promise<void>, home: (params: P) => string, keepValues: boolean) =>
+    (path: string, summary: string, params: z.ZodType, body: z.ZodType | undefined, run: FormRun, anchor = '') =>
+      page({
+        method: 'post',
+        path,
+        summary,
+        params,
+        bodyType: 'form',
+        ...(body ? { body } : {}),
+        onInvalid: (ctx: Ctx<P, unknown, Form>, errors: FieldError[]) => render(ctx, { formErrors: errors, ...(keepValues ? { values: ctx.body } : {}) }, 400),
+        handler: async (ctx: Ctx<P>) => {
+          try {
+            const result = await run(ctx as never);
+            if (typeof result === 'string') ctx.redirect(`${home(ctx.params)}${anchor}`, { kind: 'success', message: result });
+            else ctx.redirect(result.redirect, { kind: 'success', message: result.message });
+          } catch (error) {
+            const problems = problemsOf(error);
+            if (!problems) throw error;
+            await render(ctx, { formErrors: problems.errors }, problems.status);
+          }
+        },
+      });
+
+  /** A form on the revision page. */
+  const revisionPost = formPost<RevisionParams>(renderRevision, (p) => `/joint-sets/${p.setId}/revisions/${p.number}`, false);
+  /** A form on the set page; a refused form keeps what was typed. */
+  const setPost = formPost<{ setId: string }>(renderSet, (p) => `/joint-sets/${p.setId}`, true);
 
   const newForm = (ctx: Ctx, values: Form, errors: FieldError[], status: number) =>
     ctx.render('joint-sets/new', { title: ctx.t('jointSets.new.title'), nav: 'joint-sets', values, errors, organisations: buyerMemberships(ctx), domains: DOMAINS }, status);
