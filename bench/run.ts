@@ -76,32 +76,43 @@ async function benchTender(services: ReturnType<typeof createServices>): Promise
   await services.tenders.addLibraryItems(actor, tender.id, keys, SYSTEM_AUDIT);
   await services.tenders.normaliseWeights(actor, tender.id, SYSTEM_AUDIT);
   const lines: string[] = [];
-  const draftSpec = await timed(10, async () => {
-    const { model, requirementSet } = await services.tenders.documentModel(actor, tender.id);
-    await generateDocument('specification.docx', model, requirementSet);
-  });
+  // End to end and the docx pack floor for the same document, run by run in turn, so that both
+  // are measured with the same heap and the same warm code. A docx Document may change while it
+  // is packed, so each floor run packs a document of its own, built before its timer starts.
+  const againstFloor = async (revision: number | undefined) => {
+    const { model } = await services.tenders.documentModel(actor, tender.id, revision);
+    const endToEnd: number[] = [];
+    const pack: number[] = [];
+    for (let run = 0; run <= 15; run++) {
+      let t = performance.now();
+      const read = await services.tenders.documentModel(actor, tender.id, revision);
+      await generateDocument('specification.docx', read.model, read.requirementSet);
+      const ms = performance.now() - t;
+      const { document } = await createSpecificationDocument(model);
+      t = performance.now();
+      await Packer.toBuffer(document);
+      if (run === 0) continue;
+      endToEnd.push(ms);
+      pack.push(performance.now() - t);
+    }
+    return { endToEnd: median(endToEnd), floor: median(pack), model };
+  };
+  const draft = await againstFloor(undefined);
   await services.tenders.issue(actor, tender.id, SYSTEM_AUDIT);
-  const issuedSpec = await timed(10, async () => {
-    const { model, requirementSet } = await services.tenders.documentModel(actor, tender.id, 1);
-    await generateDocument('specification.docx', model, requirementSet);
-  });
-  const { model } = await services.tenders.documentModel(actor, tender.id, 1);
+  const issued = await againstFloor(1);
+  const { model } = issued;
   const sheet = await timed(10, async () => {
     const { model: m, requirementSet } = await services.tenders.documentModel(actor, tender.id, 1);
     await generateDocument('response-sheet.xlsx', m, requirementSet);
   });
-  const documents = await Promise.all(Array.from({ length: 11 }, () => createSpecificationDocument(model)));
-  const packTimes: number[] = [];
-  for (const { document } of documents) {
-    const t = performance.now();
-    await Packer.toBuffer(document);
-    packTimes.push(performance.now() - t);
-  }
-  const floor = median(packTimes.slice(1));
+  const [draftSpec, issuedSpec] = [draft.endToEnd, issued.endToEnd];
+  const ratio = Math.max(draftSpec / draft.floor, issuedSpec / issued.floor);
   lines.push(
     `Specification DOCX for a ${keys.length}-requirement tender, end to end with database reads: working copy median ${draftSpec.toFixed(0)} ms, issued revision median ${issuedSpec.toFixed(0)} ms — target < 400 ms: ${Math.max(draftSpec, issuedSpec) < 400 ? 'met' : 'NOT met'}`,
   );
-  lines.push(`docx pack floor for the same document (pre-built, Packer.toBuffer only): median ${floor.toFixed(0)} ms; end to end / floor: issued ${(issuedSpec / floor).toFixed(2)}, working copy ${(draftSpec / floor).toFixed(2)} — target < 1.5: ${Math.max(draftSpec, issuedSpec) / floor < 1.5 ? 'met' : 'NOT met'}`);
+  lines.push(
+    `docx pack floor for the same document (pre-built, Packer.toBuffer only), measured in turn with each: median ${draft.floor.toFixed(0)} ms beside the working copy, ${issued.floor.toFixed(0)} ms beside the issued revision; end to end / floor: working copy ${(draftSpec / draft.floor).toFixed(2)}, issued ${(issuedSpec / issued.floor).toFixed(2)} — target < 1.5: ${ratio < 1.5 ? 'met' : 'NOT met'}`,
+  );
   lines.push(...(await benchDocuments()));
   lines.push(`Response sheet XLSX for the ${model.sections.reduce((n, s) => n + s.items.filter((i) => i.kind === 'requirement').length, 0)}-requirement tender, end to end: median ${sheet.toFixed(0)} ms — target < 300 ms: ${sheet < 300 ? 'met' : 'NOT met'}`);
   lines.push(...(await benchResponseSheet()));

@@ -1,8 +1,7 @@
 import { Paragraph, TextRun, type Document, type FileChild } from 'docx';
 import type { DocumentItem, DocumentLanguage, TenderDocumentModel } from './document-model';
 import {
-  COLOUR,
-  SIZE,
+  MUTED_TEXT_STYLE,
   coverBlock,
   createDocument,
   documentProperties,
@@ -69,7 +68,7 @@ function clauseBlock(clause: DocumentItem, language: DocumentLanguage): FileChil
     new Paragraph({
       spacing: { after: 240 },
       keepLines: true,
-      children: [new TextRun({ text: source, size: SIZE.small, color: COLOUR.muted, italics: !clause.fromLibrary })],
+      children: [new TextRun({ text: source, style: MUTED_TEXT_STYLE, italics: !clause.fromLibrary })],
     }),
   ];
 }

@@ -4,7 +4,6 @@ import type { DocumentCoordination, DocumentItem, DocumentLanguage, DocumentSect
 import {
   COLOUR,
   COMMON_LABELS,
-  SIZE,
   TEXT_WIDTH,
   TABLE_TEXT_STYLE,
   bodyCell,
@@ -121,9 +120,9 @@ function requirementsOf(section: DocumentSection): DocumentItem[] {
 function requirementRow(item: DocumentItem, language: DocumentLanguage) {
   const [nr, requirement, type, weight, guidance, answer, documentation] = COLUMN_WIDTHS as [number, number, number, number, number, number, number];
   const keyCell = [cellText(item.key, { bold: true })];
-  if (item.fromLibrary && item.version) keyCell.push(cellText(`v${item.version}`, { size: SIZE.small, color: COLOUR.muted }));
+  if (item.fromLibrary && item.version) keyCell.push(cellText(`v${item.version}`, { muted: true }));
   const requirementCell = [cellText(`${item.number} ${item.title}`, { bold: true }), ...cellParagraphs(item.text)];
-  if (!item.fromLibrary) requirementCell.push(cellText(COMMON_LABELS[language].writtenForTender.requirement, { italics: true, size: SIZE.small, color: COLOUR.muted }));
+  if (!item.fromLibrary) requirementCell.push(cellText(COMMON_LABELS[language].writtenForTender.requirement, { italics: true, muted: true }));
   const centred = (text: string) => new Paragraph({ style: TABLE_TEXT_STYLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text, bold: true })] });
   return [
     bodyCell(keyCell, nr),

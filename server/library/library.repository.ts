@@ -3,8 +3,6 @@ import type { Database } from '../db/client';
 import type { Category, Domain, ItemKind, ItemStatus, RequirementType } from './library.codes';
 import { librarySources, libraryVersions, type LibrarySourceRow, type LibraryVersionInsert, type LibraryVersionRow } from './library.table';
 
-/** What a tender document reads of a pinned library version. */
-export type DocumentLibraryVersion = Pick<LibraryVersionRow, 'key' | 'version' | 'title' | 'text' | 'responseGuidance' | 'parameters'>;
 import type { Source } from './library.schemas';
 
 export type LibrarySort = 'relevance' | 'key' | 'title' | 'category' | 'updated';
@@ -99,15 +97,6 @@ export function createLibraryRepository() {
     },
 
     /** The fields a tender document reads of pinned versions, for exact (key, version) pairs. */
-    async findDocumentVersions(db: Database, pairs: { key: string; version: string }[]): Promise<DocumentLibraryVersion[]> {
-      if (pairs.length === 0) return [];
-      const { key, version, title, text, responseGuidance, parameters } = getTableColumns(libraryVersions);
-      return db
-        .select({ key, version, title, text, responseGuidance, parameters })
-        .from(libraryVersions)
-        .where(and(sql`(${key}, ${version}) in (select * from unnest(${sql.param(pairs.map((p) => p.key))}::text[], ${sql.param(pairs.map((p) => p.version))}::text[]))`, nonDraft));
-    },
-
     /** The newest published or deprecated version of an item. */
     async latestReleased(db: Database, key: string): Promise<LibraryVersionRow | undefined> {
       const rows = await db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.key, key), nonDraft)).orderBy(...newestFirst).limit(1);

@@ -1,5 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { libraryVersions } from '../library/library.table';
+import type { Parameter } from '../library/library.schemas';
 import { organisations } from '../organisations/organisations.table';
 import {
   librarySelections,
@@ -19,6 +21,8 @@ import {
 } from './tenders.table';
 
 export type TenderInsert = typeof tenders.$inferInsert;
+/** A pinned library version as a tender document prints it: its texts in the tender's language. */
+export type DocumentLibraryText = { key: string; version: string | null; title: string; text: string; responseGuidance: string; parameters: Parameter[] };
 export type TenderItemInsert = typeof tenderItems.$inferInsert;
 
 export function createTendersRepository() {
@@ -137,6 +141,30 @@ export function createTendersRepository() {
 
     async items(db: Database, tenderId: string): Promise<TenderItemRow[]> {
       return db.select().from(tenderItems).where(eq(tenderItems.tenderId, tenderId)).orderBy(asc(tenderItems.position));
+    },
+
+    /**
+     * The items in order, each with the texts of the library version it pins in one language, as
+     * the documents print them. One query whose rows arrive as a single JSON text: on the
+     * embedded database that is several times cheaper than decoding hundreds of rows field by field.
+     */
+    async documentItems(db: Database, tenderId: string, language: 'nb' | 'en'): Promise<(TenderItemRow & { library: DocumentLibraryText | null })[]> {
+      const result = await db.execute(sql`
+        select coalesce(json_agg(json_build_object(
+                 'id', i.id, 'tenderId', i.tender_id, 'sectionId', i.section_id, 'position', i.position,
+                 'libraryKey', i.library_key, 'libraryVersion', i.library_version, 'customKey', i.custom_key,
+                 'kind', i.kind, 'type', i.type, 'weight', i.weight, 'parameterValues', i.parameter_values,
+                 'customTitle', i.custom_title, 'customText', i.custom_text, 'customGuidance', i.custom_guidance,
+                 'jointSetDeviationId', i.joint_set_deviation_id,
+                 'library', case when v.key is null then null else json_build_object(
+                   'key', v.key, 'version', v.version, 'title', v.title ->> ${language}, 'text', v.text ->> ${language},
+                   'responseGuidance', v.response_guidance ->> ${language}, 'parameters', v.parameters) end
+               ) order by i.position), '[]')::text as items
+        from ${tenderItems} i
+        left join ${libraryVersions} v on v.key = i.library_key and v.version = i.library_version and v.status <> 'draft'
+        where i.tender_id = ${tenderId}`);
+      const [row] = (result as unknown as { rows: { items: string }[] }).rows;
+      return JSON.parse(row?.items ?? '[]') as (TenderItemRow & { library: DocumentLibraryText | null })[];
     },
 
     async insertItems(db: Database, values: TenderItemInsert[]): Promise<TenderItemRow[]> {

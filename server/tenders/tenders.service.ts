@@ -5,7 +5,7 @@ import type { Database } from '../db/client';
 import type { DocumentCoordination, DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
 import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
 import type { Category, Domain, ItemKind, RequirementType } from '../library/library.codes';
-import type { DocumentLibraryVersion, LibraryRepository } from '../library/library.repository';
+import type { LibraryRepository } from '../library/library.repository';
 import { diffVersions, type FieldDiff } from '../library/library.service';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { Parameter } from '../library/library.schemas';
@@ -31,7 +31,7 @@ import {
   tenderEditorRequired,
   tenderNotFound,
 } from './tenders.errors';
-import type { TendersRepository } from './tenders.repository';
+import type { DocumentLibraryText, TendersRepository } from './tenders.repository';
 import type { ParameterValueMap, TenderItemRow, TenderRow, TenderSectionRow } from './tenders.table';
 
 const EDIT_ROLES = new Set(['owner', 'editor']);
@@ -66,7 +66,7 @@ export type TenderViewOf<L> = {
 };
 export type TenderView = TenderViewOf<LibraryVersionRow>;
 /** What the documents need: the pinned versions' texts and parameters only. */
-type DocumentView = TenderViewOf<DocumentLibraryVersion>;
+type DocumentView = TenderViewOf<DocumentLibraryText>;
 
 export type TendersServiceDeps = {
   db: Database;
@@ -158,34 +158,47 @@ export function createTendersService(deps: TendersServiceDeps) {
     return values;
   }
 
-  async function pinnedVersions<L extends DocumentLibraryVersion>(items: TenderItemRow[], find: (db: Database, pairs: { key: string; version: string }[]) => Promise<L[]>): Promise<Map<string, L>> {
-    const pinned = items.filter((i) => i.libraryKey && i.libraryVersion).map((i) => ({ key: i.libraryKey as string, version: i.libraryVersion as string }));
-    const rows = new Map((await find(db, pinned)).map((r) => [`${r.key}@${r.version}`, r]));
-    const map = new Map<string, L>();
-    for (const item of items) {
-      const row = rows.get(`${item.libraryKey}@${item.libraryVersion}`);
-      if (row) map.set(item.id, row);
+  type Loaded = Awaited<ReturnType<typeof load>>;
+
+  /** The loaded tender with its sections, each with its items in order and the library version each pins. */
+  async function assembleView<L extends { parameters: Parameter[] }>(loaded: Loaded, items: Promise<(TenderItemRow & { library: L | null })[]>): Promise<TenderViewOf<L>> {
+    const { tender, access, coBuyers } = loaded;
+    const [sections, pinnedItems, buyer] = await Promise.all([repo.sections(db, tender.id), items, orgs.findById(db, tender.buyerOrganisationId)]);
+    const bySection = new Map(sections.map((section) => [section.id, [] as TenderViewOf<L>['sections'][number]['items']]));
+    for (const item of pinnedItems) {
+      bySection.get(item.sectionId)?.push({ ...item, effectiveValues: item.library ? effectiveValues(item.library.parameters, tender.parameterDefaults, item.parameterValues) : {} });
     }
-    return map;
+    return { tender, buyerName: buyer?.name ?? '', coBuyers, access, sections: sections.map((section) => ({ ...section, items: bySection.get(section.id) ?? [] })) };
   }
 
-  async function assembleView<L extends DocumentLibraryVersion>(actor: Actor, id: string, find: (db: Database, pairs: { key: string; version: string }[]) => Promise<L[]>): Promise<TenderViewOf<L>> {
-    const { tender, access, coBuyers } = await load(actor, id);
-    const [sections, items, buyer] = await Promise.all([repo.sections(db, id), repo.items(db, id), orgs.findById(db, tender.buyerOrganisationId)]);
-    const pinned = await pinnedVersions(items, find);
+  /** Every item with the whole library version it pins (both languages, sources, verification). */
+  async function itemsWithVersions(tenderId: string): Promise<(TenderItemRow & { library: LibraryVersionRow | null })[]> {
+    const items = await repo.items(db, tenderId);
+    const pinned = items.filter((i) => i.libraryKey && i.libraryVersion).map((i) => ({ key: i.libraryKey as string, version: i.libraryVersion as string }));
+    const versions = new Map((await library.findVersions(db, pinned)).map((r) => [`${r.key}@${r.version}`, r]));
+    return items.map((item) => ({ ...item, library: versions.get(`${item.libraryKey}@${item.libraryVersion}`) ?? null }));
+  }
+
+  const view = async (actor: Actor, id: string): Promise<TenderView> => {
+    const loaded = await load(actor, id);
+    return assembleView(loaded, itemsWithVersions(id));
+  };
+  /** The working copy as the documents read it: only the pinned versions' texts, in the tender's language. */
+  const documentView = (loaded: Loaded): Promise<DocumentView> => assembleView(loaded, repo.documentItems(db, loaded.tender.id, loaded.tender.language));
+
+  /** A whole view in the form the documents read, for freezing a revision from the checked view. */
+  function inLanguage(tenderView: TenderView): DocumentView {
+    const lang = tenderView.tender.language;
     return {
-      tender,
-      buyerName: buyer?.name ?? '',
-      coBuyers,
-      access,
-      sections: sections.map((section) => ({
+      ...tenderView,
+      sections: tenderView.sections.map((section) => ({
         ...section,
-        items: items
-          .filter((i) => i.sectionId === section.id)
-          .map((i) => {
-            const lib = pinned.get(i.id) ?? null;
-            return { ...i, library: lib, effectiveValues: lib ? effectiveValues(lib.parameters, tender.parameterDefaults, i.parameterValues) : {} };
-          }),
+        items: section.items.map((item) => ({
+          ...item,
+          library: item.library
+            ? { key: item.library.key, version: item.library.version, title: item.library.title[lang], text: item.library.text[lang], responseGuidance: item.library.responseGuidance[lang], parameters: item.library.parameters }
+            : null,
+        })),
       })),
     };
   }
@@ -213,9 +226,6 @@ export function createTendersService(deps: TendersServiceDeps) {
     });
   }
 
-  const view = (actor: Actor, id: string): Promise<TenderView> => assembleView(actor, id, library.findVersions);
-  /** The working copy as the documents read it: the same view with only the texts of the pinned versions, several times less to read. */
-  const documentView = (actor: Actor, id: string): Promise<DocumentView> => assembleView(actor, id, library.findDocumentVersions);
 
   async function checks(tenderView: TenderView): Promise<CheckResult> {
     const errors: CheckResult['errors'] = [];
@@ -270,9 +280,9 @@ export function createTendersService(deps: TendersServiceDeps) {
             kind: item.kind,
             type: item.type,
             weight: isEvaluated(item) ? item.weight : null,
-            title: lib ? lib.title[lang] : (item.customTitle ?? ''),
-            text: lib ? renderTemplate(lib.text[lang], lib.parameters, safeValues, lang) : (item.customText ?? ''),
-            responseGuidance: lib ? renderTemplate(lib.responseGuidance[lang], lib.parameters, safeValues, lang) : (item.customGuidance ?? ''),
+            title: lib ? lib.title : (item.customTitle ?? ''),
+            text: lib ? renderTemplate(lib.text, lib.parameters, safeValues, lang) : (item.customText ?? ''),
+            responseGuidance: lib ? renderTemplate(lib.responseGuidance, lib.parameters, safeValues, lang) : (item.customGuidance ?? ''),
           };
         }),
       }));
@@ -298,7 +308,7 @@ export function createTendersService(deps: TendersServiceDeps) {
     return { ...model, coordination: await deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) };
   }
 
-  function requirementSetOf(model: TenderDocumentModel, tenderView: DocumentView) {
+  function requirementSetOf(model: TenderDocumentModel, tenderView: TenderViewOf<unknown>) {
     const values = new Map(tenderView.sections.flatMap((s) => s.items).map((i) => [i.libraryKey ?? i.customKey, i.effectiveValues]));
     return {
       tender: { id: model.tenderId, title: model.title, reference: model.reference, revision: model.revision, language: model.language, buyers: model.buyers, deadline: model.deadline, domain: tenderView.tender.domain },
@@ -618,7 +628,7 @@ export function createTendersService(deps: TendersServiceDeps) {
       const result = await checks(current);
       if (!result.ok) throw checksFailed(result.errors.map((e) => ({ path: e.path, message: e.message })));
       const revision = tender.currentRevision + 1;
-      const model = await withCoordination(modelOf(current, revision, false), tender);
+      const model = await withCoordination(modelOf(inLanguage(current), revision, false), tender);
       return db.transaction(async (tx) => {
         const locked = await repo.lock(tx, id);
         if (!locked || locked.version !== tender.version) throw tenderConflict(locked?.version ?? tender.version);
@@ -648,14 +658,15 @@ export function createTendersService(deps: TendersServiceDeps) {
      * revision the newest issued one when nothing changed since, else the working copy as a draft.
      */
     async documentModel(actor: Actor, id: string, revision?: number): Promise<{ model: TenderDocumentModel; requirementSet: Record<string, unknown> }> {
-      const { tender } = await load(actor, id);
+      const loaded = await load(actor, id);
+      const { tender } = loaded;
       const wanted = revision ?? (tender.currentRevision > 0 && !tender.hasUnissuedChanges ? tender.currentRevision : undefined);
       if (wanted !== undefined) {
         const row = await repo.findRevision(db, id, wanted);
         if (!row) throw revisionNotFound(wanted);
         return { model: row.model, requirementSet: row.requirementSet };
       }
-      const current = await documentView(actor, id);
+      const current = await documentView(loaded);
       const model = await withCoordination(modelOf(current, tender.currentRevision + 1, true), tender);
       return { model, requirementSet: requirementSetOf(model, current) };
     },

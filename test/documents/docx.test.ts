@@ -181,6 +181,17 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
     expect(cells(exportRow as string).slice(5)).toEqual(['', '']);
   });
 
+  test('When the specification is built, then the library version under each key is a small grey note in a style of its own', async () => {
+    const styles = await part(spec.zip, /^word\/styles\.xml$/);
+    const muted = styles.match(/<w:style w:type="character" w:styleId="MutedText">[\s\S]*?<\/w:style>/)?.[0] ?? '';
+    expect(muted).toContain('<w:color w:val="595959"/>');
+    expect(muted).toContain('<w:sz w:val="16"/>');
+    const versionRuns = [...spec.documentXml.matchAll(/<w:r>((?:(?!<\/w:r>)[\s\S])*?)<\/w:r>/g)].map((m) => m[1] as string).filter((run) => /<w:t[^>]*>v\d+\.\d+\.\d+<\/w:t>/.test(run));
+    // Every library requirement has one; T-001 is written for the tender and has none.
+    expect(versionRuns).toHaveLength(REQUIREMENT_KEYS.filter((key) => key !== 'T-001').length);
+    for (const run of versionRuns) expect(run).toContain('<w:rStyle w:val="MutedText"/>');
+  });
+
   test('When the specification is built, then it has the cover, a table of contents Word updates, and the prose in its language', async () => {
     const settings = await (spec.zip.file('word/settings.xml') as JSZip.JSZipObject).async('string');
     expect(settings).toMatch(/<w:updateFields( w:val="(true|1)")?\/>/);
