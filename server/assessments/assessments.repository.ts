@@ -4,6 +4,7 @@ import type { Domain } from '../library/library.codes';
 import { organisations } from '../organisations/organisations.table';
 import { products, productVersions, type ProductRow, type ProductVersionRow } from '../vendors/vendors.table';
 import {
+  answerDigests,
   answerMessages,
   answers,
   assessmentProfiles,
@@ -70,10 +71,10 @@ const { content: _content, ...evidenceMeta } = getTableColumns(evidenceFiles);
 
 /** A current answer as a comparison cell needs it. */
 export type CellAnswer = Pick<AnswerRow, 'id' | 'productVersionId' | 'libraryKey' | 'libraryMajor' | 'status' | 'validUntil'>;
-/** One thread of a comparison cell: its current answer and its newest review (`decidedAt` in epoch milliseconds). */
+/** One thread of a comparison cell: its current answer and its newest review (`expiresAt` in epoch milliseconds). */
 export type MatrixThread = {
-  answer: Pick<AnswerRow, 'id' | 'status' | 'validUntil'> | null;
-  review: (Pick<LatestVerification, 'answerId' | 'decision' | 'expiresAt'> & { decidedAt: number }) | null;
+  answer: Pick<AnswerRow, 'id' | 'status' | 'validUntil'>;
+  review: { decision: VerificationDecision; expiresAt: number; ofCurrentAnswer: boolean } | null;
 };
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
@@ -316,40 +317,37 @@ export function createAssessmentsRepository() {
     },
 
     /**
-     * What the comparison cells need, in one pass over the answers: per product version and thread
-     * (`key|major`), the current answer and the newest review of the thread (which may be of an
-     * earlier revision). One text row per product version (fields joined by ',', rows by ';': ids,
-     * keys, numbers, enum values and epoch milliseconds hold neither), the lists passed as two
-     * array parameters: tens of thousands of answers come back as a few hundred rows, several
-     * times faster than a row or a JSON value per answer, and parsed without intermediate arrays.
+     * What the comparison cells need: per product version and wanted thread (`key|major`), the
+     * current answer and the thread's newest review (which may be of an earlier revision). Read
+     * from `answer_digests`, one text row per product version that the database keeps current
+     * (format in migration 0006): tens of thousands of answers arrive as a few hundred rows
+     * without a join, and are parsed without intermediate arrays.
      */
-    async matrixThreads(db: Database, productVersionIds: string[], keys: string[]): Promise<Map<string, Map<string, MatrixThread>>> {
+    async matrixThreads(db: Database, productVersionIds: string[], wanted: Set<string>): Promise<Map<string, Map<string, MatrixThread>>> {
       const byVersion = new Map<string, Map<string, MatrixThread>>();
-      if (productVersionIds.length === 0 || keys.length === 0) return byVersion;
-      const result = await db.execute(sql`
-        select a.product_version_id as pv,
-               string_agg(concat_ws(',', a.library_key || '|' || a.library_major, a.id, a.is_current::int, a.status, coalesce(a.valid_until::text, ''),
-                                    v.decision, floor(extract(epoch from v.decided_at) * 1000)::bigint, floor(extract(epoch from v.expires_at) * 1000)::bigint), ';') as threads
-        from answers a left join verifications v on v.answer_id = a.id
-        where a.product_version_id = any(${sql.param(productVersionIds)}::uuid[]) and a.library_key = any(${sql.param(keys)}::text[]) and (a.is_current or v.id is not null)
-        group by a.product_version_id`);
-      for (const row of rowsOf(result)) {
+      if (productVersionIds.length === 0 || wanted.size === 0) return byVersion;
+      const rows = await db
+        .select({ productVersionId: answerDigests.productVersionId, threads: answerDigests.threads })
+        .from(answerDigests)
+        .where(sql`${answerDigests.productVersionId} = any(${sql.param(productVersionIds)}::uuid[])`);
+      for (const row of rows) {
         const threads = new Map<string, MatrixThread>();
-        byVersion.set(row.pv as string, threads);
-        const text = row.threads as string;
+        byVersion.set(row.productVersionId, threads);
+        const text = row.threads;
         let start = 0;
         while (start < text.length) {
           let end = text.indexOf(';', start);
           if (end === -1) end = text.length;
-          const [thread, id, isCurrent, status, validUntil, decision, decidedAt, expiresAt] = text.slice(start, end).split(',') as [string, string, string, AnswerStatus, string, VerificationDecision?, string?, string?];
-          start = end + 1;
-          let entry = threads.get(thread);
-          if (!entry) {
-            entry = { answer: null, review: null };
-            threads.set(thread, entry);
+          const comma = text.indexOf(',', start);
+          const thread = text.slice(start, comma);
+          if (wanted.has(thread)) {
+            const [id, status, validUntil, decision, expiresAt, ofCurrent] = text.slice(comma + 1, end).split(',') as [string, AnswerStatus, string, VerificationDecision?, string?, string?];
+            threads.set(thread, {
+              answer: { id, status, validUntil: validUntil === '' ? null : validUntil },
+              review: decision ? { decision, expiresAt: Number(expiresAt), ofCurrentAnswer: ofCurrent === '1' } : null,
+            });
           }
-          if (isCurrent === '1' && !entry.answer) entry.answer = { id, status, validUntil: validUntil === '' ? null : validUntil };
-          if (decision && (!entry.review || Number(decidedAt) > entry.review.decidedAt)) entry.review = { answerId: id, decision, decidedAt: Number(decidedAt), expiresAt: new Date(Number(expiresAt)) };
+          start = end + 1;
         }
       }
       return byVersion;

@@ -32,7 +32,7 @@ import {
   profileReadOnly,
   unknownRequirement,
 } from './assessments.errors';
-import type { AssessmentsRepository, EvidenceMeta, LatestVerification, ProductListRow, ProfileScope, ThreadKey, ThreadRow } from './assessments.repository';
+import type { AssessmentsRepository, EvidenceMeta, LatestVerification, MatrixThread, ProductListRow, ProfileScope, ThreadKey, ThreadRow } from './assessments.repository';
 import type { AnswerRow, AnswerStatus, AssessmentProfileRow, AssessmentProfileVersionRow, ProfileItem, ProfileVisibility, VerificationDecision } from './assessments.table';
 import { compareForRanking, scoreProduct, type ProductScore } from './scoring';
 
@@ -221,6 +221,14 @@ export function verificationStateOf(answer: Pick<AnswerRow, 'id'>, latest: Pick<
   return latest.decision;
 }
 
+/** `verificationStateOf` for a matrix thread, whose review says whether it reviewed the current answer. */
+function matrixVerificationState(review: MatrixThread['review'], now: number): VerificationState {
+  if (!review) return 'unverified';
+  if (!review.ofCurrentAnswer) return 'changed';
+  if (review.decision === 'accepted') return review.expiresAt > now ? 'verified' : 'expired';
+  return review.decision;
+}
+
 export function createAssessmentsService(deps: AssessmentsServiceDeps) {
   const { db, assessmentsRepository: repo, libraryRepository: library, auditRepository: audit } = deps;
   const now = deps.now ?? (() => new Date());
@@ -353,14 +361,13 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
 
   /** The cells of every product version for the given items: two queries whatever the size. */
   async function cellsFor(items: ProfileItem[], versionIds: string[]): Promise<Map<string, Cell[]>> {
-    const keys = [...new Set(items.map((i) => i.key))];
-    // Looked up by product version, then by `key|major`: a matrix has tens of thousands of cells.
-    const threadsByVersion = await repo.matrixThreads(db, versionIds, keys);
     const columns = items.map((item) => {
       const major = majorOf(item.libraryVersion);
       return { key: item.key, major, thread: `${item.key}|${major}` };
     });
-    const moment = now();
+    // Looked up by product version, then by `key|major`: a matrix has tens of thousands of cells.
+    const threadsByVersion = await repo.matrixThreads(db, versionIds, new Set(columns.map((c) => c.thread)));
+    const moment = now().getTime();
     const date = today();
     const cells = new Map<string, Cell[]>();
     for (const versionId of versionIds) {
@@ -369,9 +376,9 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
         versionId,
         columns.map(({ key, major, thread }) => {
           const found = threads?.get(thread);
-          const answer = found?.answer;
-          if (!answer) return { key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null };
-          const verification = verificationStateOf(answer, found.review ?? undefined, moment);
+          if (!found) return { key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null };
+          const { answer, review } = found;
+          const verification = matrixVerificationState(review, moment);
           const lapsed = answer.validUntil !== null && answer.validUntil < date;
           return { key, major, answerId: answer.id, status: answer.status, verification, lapsed, claimed: lapsed ? null : answer.status, verified: !lapsed && verification === 'verified' ? answer.status : null };
         }),

@@ -105,6 +105,19 @@ export const answers = pgTable(
   ],
 );
 
+/**
+ * What the comparison matrix reads of a product version, in one text: for every thread with a
+ * current answer, that answer and the thread's newest review. The database keeps it up to date
+ * in the statement that changes answers or verifications, whatever the path (triggers in
+ * migration 0006), so it is never stale and needs no code to maintain it.
+ */
+export const answerDigests = pgTable('answer_digests', {
+  productVersionId: uuid('product_version_id')
+    .primaryKey()
+    .references(() => productVersions.id, { onDelete: 'cascade' }),
+  threads: text('threads').notNull(),
+});
+
 /** An uploaded evidence file of an answer; served only to those who may see the answer. */
 export const evidenceFiles = pgTable(
   'evidence_files',
