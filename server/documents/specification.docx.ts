@@ -102,7 +102,7 @@ const LABELS: Record<DocumentLanguage, SpecificationLabels> = {
 };
 
 /** Column widths in twips on landscape A4; the requirement text takes what the others leave. */
-const OTHER_COLUMNS = { nr: 1250, type: 700, weight: 760, guidance: 2850, answer: 2860, documentation: 1500 };
+const OTHER_COLUMNS = { nr: 1250, type: 700, weight: 760, guidance: 2760, answer: 2500, documentation: 1950 };
 const COLUMN_WIDTHS = [
   OTHER_COLUMNS.nr,
   TEXT_WIDTH.landscape - Object.values(OTHER_COLUMNS).reduce((sum, width) => sum + width, 0),

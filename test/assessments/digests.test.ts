@@ -161,3 +161,33 @@ test('When a version is answered and reviewed, then its digest names the answer,
   const [digest] = await db.select().from(answerDigests).where(eq(answerDigests.productVersionId, productVersionId));
   expect(digest?.threads).toBe(`EXP-001|1,${(answer as { id: string }).id},meets,2027-01-31,accepted,${expiresAt.getTime()},1`);
 });
+
+test('When two transactions answer for the same product version at the same time, then the digest holds both answers', async () => {
+  const { db } = ctx.services.database;
+  const { versions } = await buildProduct(ctx.services, vendor);
+  const productVersionId = (versions[0] as { id: string }).id;
+  let releaseFirst: () => void = () => undefined;
+  const firstMayCommit = new Promise<void>((resolve) => {
+    releaseFirst = resolve;
+  });
+  let firstWrote: () => void = () => undefined;
+  const firstHasWritten = new Promise<void>((resolve) => {
+    firstWrote = resolve;
+  });
+  // On a PostgreSQL server the second transaction's refresh waits for the first to commit; on the
+  // embedded database transactions run one after the other. Either way both answers must count.
+  const first = db.transaction(async (tx) => {
+    await tx.insert(answers).values({ productVersionId, libraryKey: 'EXP-001', libraryMajor: 1, status: 'meets' });
+    firstWrote();
+    await firstMayCommit;
+  });
+  await firstHasWritten;
+  const second = db.transaction(async (tx) => {
+    await tx.insert(answers).values({ productVersionId, libraryKey: 'API-001', libraryMajor: 1, status: 'partly' });
+  });
+  setTimeout(releaseFirst, 150);
+  await Promise.all([first, second]);
+  const [digest] = await db.select().from(answerDigests).where(eq(answerDigests.productVersionId, productVersionId));
+  expect(digest?.threads.split(';').map((entry) => entry.split(',')[0]).sort()).toEqual(['API-001|1', 'EXP-001|1']);
+  expect(await storedDigests([productVersionId])).toEqual(await expectedDigests([productVersionId]));
+});

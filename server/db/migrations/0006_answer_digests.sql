@@ -8,7 +8,11 @@ ALTER TABLE "answer_digests" ADD CONSTRAINT "answer_digests_product_version_id_p
 --   key|major,answer id,status,valid until (or empty)[,newest review's decision,its expiry in epoch
 --   milliseconds,1 if it reviewed the current answer else 0]
 -- The review part is left out when the thread has never been reviewed.
+-- Concurrent writers to the same product version take turns: the first statement locks the
+-- product versions (a lock that does not block the key-share locks of foreign-key checks), and
+-- each later statement of this volatile function reads what the other transaction committed.
 CREATE FUNCTION answer_digests_refresh(version_ids uuid[]) RETURNS void LANGUAGE sql AS $$
+  SELECT 1 FROM product_versions WHERE id = ANY (version_ids) ORDER BY id FOR NO KEY UPDATE;
   DELETE FROM answer_digests WHERE product_version_id = ANY (version_ids);
   INSERT INTO answer_digests (product_version_id, threads)
   SELECT a.product_version_id,
