@@ -17,6 +17,8 @@ const PG_ERRORS: Record<string, { status: number; code: string; detail: string }
   '22008': { status: 400, code: 'request.invalid_value', detail: 'A date in the request is out of range.' },
   '22009': { status: 400, code: 'request.invalid_value', detail: 'A date in the request is out of range.' },
   '40001': { status: 409, code: 'conflict.concurrent_change', detail: 'Someone else changed this at the same time. Try again.' },
+  // A deadlock between two concurrent writers: PostgreSQL aborted this one, the other went through.
+  '40P01': { status: 409, code: 'conflict.concurrent_change', detail: 'Someone else changed this at the same time. Try again.' },
 };
 
 /** Turns any thrown value into an AppError; unknown errors become an internal 500. */
