@@ -353,7 +353,7 @@ export function createAssessmentsRepository() {
       return byVersion;
     },
 
-    /** The newest verification of every thread of the given product versions, aggregated like `matrixThreads`. */
+    /** The newest verification of every thread of the given product versions, one text row per product version. */
     async latestVerifications(db: Database, productVersionIds: string[], keys?: string[]): Promise<LatestVerification[]> {
       if (productVersionIds.length === 0 || keys?.length === 0) return [];
       const result = await db.execute(sql`

@@ -214,19 +214,19 @@ const threadKey = (pv: string, key: string, major: number) => `${pv}|${key}|${ma
 
 const isBuyerSide = (m: ActorMembership) => m.kind === 'buyer' || m.kind === 'council';
 
-export function verificationStateOf(answer: Pick<AnswerRow, 'id'>, latest: Pick<LatestVerification, 'answerId' | 'decision' | 'expiresAt'> | undefined, now: Date): VerificationState {
-  if (!latest) return 'unverified';
-  if (latest.answerId !== answer.id) return 'changed';
-  if (latest.decision === 'accepted') return latest.expiresAt.getTime() > now.getTime() ? 'verified' : 'expired';
-  return latest.decision;
-}
-
-/** `verificationStateOf` for a matrix thread, whose review says whether it reviewed the current answer. */
-function matrixVerificationState(review: MatrixThread['review'], now: number): VerificationState {
+/**
+ * Where a thread stands: its newest review (`expiresAt` in epoch milliseconds) and whether that
+ * review was of the current answer decide it, against the clock at `now`.
+ */
+function reviewState(review: MatrixThread['review'], now: number): VerificationState {
   if (!review) return 'unverified';
   if (!review.ofCurrentAnswer) return 'changed';
   if (review.decision === 'accepted') return review.expiresAt > now ? 'verified' : 'expired';
   return review.decision;
+}
+
+export function verificationStateOf(answer: Pick<AnswerRow, 'id'>, latest: Pick<LatestVerification, 'answerId' | 'decision' | 'expiresAt'> | undefined, now: Date): VerificationState {
+  return reviewState(latest ? { decision: latest.decision, expiresAt: latest.expiresAt.getTime(), ofCurrentAnswer: latest.answerId === answer.id } : null, now.getTime());
 }
 
 export function createAssessmentsService(deps: AssessmentsServiceDeps) {
@@ -378,7 +378,7 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
           const found = threads?.get(thread);
           if (!found) return { key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null };
           const { answer, review } = found;
-          const verification = matrixVerificationState(review, moment);
+          const verification = reviewState(review, moment);
           const lapsed = answer.validUntil !== null && answer.validUntil < date;
           return { key, major, answerId: answer.id, status: answer.status, verification, lapsed, claimed: lapsed ? null : answer.status, verified: !lapsed && verification === 'verified' ? answer.status : null };
         }),

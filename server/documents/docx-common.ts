@@ -245,7 +245,6 @@ function runOptions(text: string, style: RunStyle, lineBreak: boolean): IRunOpti
 
 /** The lines of a block, each a run, joined by line breaks. */
 function lineRuns(block: string, style: RunStyle): TextRun[] {
-  if (!block.includes('\n')) return [new TextRun(runOptions(block.trim(), style, false))];
   return block
     .split('\n')
     .map((line) => line.trim())

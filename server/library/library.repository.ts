@@ -39,7 +39,8 @@ export function toPrefixQuery(q: string): string | null {
 }
 
 const { searchNb: _searchNb, searchEn: _searchEn, ...versionFields } = getTableColumns(libraryVersions);
-const nonDraft = ne(libraryVersions.status, 'draft');
+/** A released version: published or deprecated, never a draft. */
+export const nonDraft = ne(libraryVersions.status, 'draft');
 const newestFirst = [desc(libraryVersions.major), desc(libraryVersions.minor), desc(libraryVersions.patch)];
 
 function visibleDraft(organisationIds: string[] | 'all'): SQL {

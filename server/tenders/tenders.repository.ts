@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { nonDraft } from '../library/library.repository';
 import { libraryVersions } from '../library/library.table';
 import type { Parameter } from '../library/library.schemas';
 import { organisations } from '../organisations/organisations.table';
@@ -156,12 +157,13 @@ export function createTendersRepository() {
                  'kind', i.kind, 'type', i.type, 'weight', i.weight, 'parameterValues', i.parameter_values,
                  'customTitle', i.custom_title, 'customText', i.custom_text, 'customGuidance', i.custom_guidance,
                  'jointSetDeviationId', i.joint_set_deviation_id,
-                 'library', case when v.key is null then null else json_build_object(
-                   'key', v.key, 'version', v.version, 'title', v.title ->> ${language}, 'text', v.text ->> ${language},
-                   'responseGuidance', v.response_guidance ->> ${language}, 'parameters', v.parameters) end
+                 'library', case when ${libraryVersions.key} is null then null else json_build_object(
+                   'key', ${libraryVersions.key}, 'version', ${libraryVersions.version},
+                   'title', ${libraryVersions.title} ->> ${language}, 'text', ${libraryVersions.text} ->> ${language},
+                   'responseGuidance', ${libraryVersions.responseGuidance} ->> ${language}, 'parameters', ${libraryVersions.parameters}) end
                ) order by i.position), '[]')::text as items
         from ${tenderItems} i
-        left join ${libraryVersions} v on v.key = i.library_key and v.version = i.library_version and v.status <> 'draft'
+        left join ${libraryVersions} on ${libraryVersions.key} = i.library_key and ${libraryVersions.version} = i.library_version and ${nonDraft}
         where i.tender_id = ${tenderId}`);
       const [row] = (result as unknown as { rows: { items: string }[] }).rows;
       return JSON.parse(row?.items ?? '[]') as (TenderItemRow & { library: DocumentLibraryText | null })[];

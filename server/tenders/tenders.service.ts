@@ -226,7 +226,6 @@ export function createTendersService(deps: TendersServiceDeps) {
     });
   }
 
-
   async function checks(tenderView: TenderView): Promise<CheckResult> {
     const errors: CheckResult['errors'] = [];
     const notices: CheckResult['notices'] = [];

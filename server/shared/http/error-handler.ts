@@ -6,6 +6,8 @@ import { buildProblem, sendProblem, statusTitle } from './problem';
 
 type HttpishError = Error & { status?: number; statusCode?: number; type?: string; expose?: boolean; code?: string };
 
+const CONCURRENT_CHANGE = { status: 409, code: 'conflict.concurrent_change', detail: 'Someone else changed this at the same time. Try again.' };
+
 const PG_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
   '23505': { status: 409, code: 'conflict.duplicate', detail: 'This conflicts with something that already exists.' },
   '23503': { status: 409, code: 'conflict.reference', detail: 'This refers to something that does not exist or is still in use.' },
@@ -16,9 +18,9 @@ const PG_ERRORS: Record<string, { status: number; code: string; detail: string }
   '22007': { status: 400, code: 'request.invalid_value', detail: 'A date in the request has the wrong form.' },
   '22008': { status: 400, code: 'request.invalid_value', detail: 'A date in the request is out of range.' },
   '22009': { status: 400, code: 'request.invalid_value', detail: 'A date in the request is out of range.' },
-  '40001': { status: 409, code: 'conflict.concurrent_change', detail: 'Someone else changed this at the same time. Try again.' },
+  '40001': CONCURRENT_CHANGE,
   // A deadlock between two concurrent writers: PostgreSQL aborted this one, the other went through.
-  '40P01': { status: 409, code: 'conflict.concurrent_change', detail: 'Someone else changed this at the same time. Try again.' },
+  '40P01': CONCURRENT_CHANGE,
 };
 
 /** Turns any thrown value into an AppError; unknown errors become an internal 500. */
