@@ -9,7 +9,7 @@ import type { Config } from './config';
 import { auditRoutes } from './audit/audit.routes';
 import { createAuthenticate } from './auth/auth.middleware';
 import { authRoutes } from './auth/auth.routes';
-import { homeRoutes } from './home/home.routes';
+import { homePages } from './home/home.pages';
 import { libraryRoutes } from './library/library.routes';
 import { tenderRoutes } from './tenders/tenders.routes';
 import { jointSetRoutes } from './joint-sets/joint-sets.routes';
@@ -17,7 +17,7 @@ import { assessmentRoutes } from './assessments/assessments.routes';
 import { vendorRoutes } from './vendors/vendors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import type { Services } from './services';
-import { systemRoutes } from './system/system.routes';
+import { systemApi } from './system/system.api';
 import { AppError } from './shared/errors';
 import { createErrorHandler, notFoundHandler } from './shared/http/error-handler';
 import { mountRoutes } from './shared/http/router';
@@ -120,8 +120,8 @@ export function createApp(deps: AppDeps): Express {
   const publicUrl = ({ req }: { req: Request }) => config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   const routes: RouteDefinition[] = [];
   routes.push(
-    ...systemRoutes(services, () => routes, deps.version ?? '0.0.0'),
-    ...homeRoutes(services),
+    ...systemApi(services, () => routes, deps.version ?? '0.0.0'),
+    ...homePages(services),
     ...authRoutes(services, cookies, config.SESSION_HOURS),
     ...organisationRoutes(services, cookies, config.SESSION_HOURS, publicUrl),
     ...libraryRoutes(services),

@@ -1,7 +1,7 @@
 import { diffVersions, type FieldDiff } from '../library/library.service';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { RequirementType } from '../library/library.codes';
-import type { ParameterValueMap } from '../tenders/tenders.table';
+import type { ParameterValueMap } from '../library/library.codes';
 
 /** An item of a revision as the diff compares it: where it sits and what it pins. */
 export type DiffItem = { key: string; version: string; section: string; type: RequirementType; weight: number; parameterValues: ParameterValueMap };

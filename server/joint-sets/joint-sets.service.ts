@@ -9,7 +9,7 @@ import type { LibraryRepository } from '../library/library.repository';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { OrganisationsRepository } from '../organisations/organisations.repository';
 import type { Translator } from '../shared/i18n';
-import type { ParameterValueMap } from '../tenders/tenders.table';
+import type { ParameterValueMap } from '../library/library.codes';
 import { diffRevisions, type DiffItem, type RevisionDiff } from './joint-sets.diff';
 import {
   alreadySigned,

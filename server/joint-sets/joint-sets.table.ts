@@ -3,7 +3,7 @@ import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, times
 import { users } from '../auth/users.table';
 import type { Domain, RequirementType } from '../library/library.codes';
 import { organisations } from '../organisations/organisations.table';
-import type { ParameterValueMap } from '../tenders/tenders.table';
+import type { ParameterValueMap } from '../library/library.codes';
 
 export const REVISION_STATUSES = ['draft', 'consultation', 'adopted', 'superseded'] as const;
 export type RevisionStatus = (typeof REVISION_STATUSES)[number];

@@ -8,6 +8,9 @@ export type ItemKind = (typeof ITEM_KINDS)[number];
 export const ITEM_STATUSES = ['draft', 'published', 'deprecated'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
+/** Values for a library item's parameters, by parameter name, as a tender, joint set or deviation stores them. */
+export type ParameterValueMap = Record<string, unknown>;
+
 export const REQUIREMENT_TYPES = ['A', 'V', 'AV'] as const;
 export type RequirementType = (typeof REQUIREMENT_TYPES)[number];
 

@@ -4,7 +4,7 @@ import type { AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
 import type { DocumentCoordination, DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
 import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
-import type { Category, Domain, ItemKind, RequirementType } from '../library/library.codes';
+import type { Category, Domain, ItemKind, ParameterValueMap, RequirementType } from '../library/library.codes';
 import type { LibraryRepository } from '../library/library.repository';
 import { diffVersions, type FieldDiff } from '../library/library.service';
 import type { LibraryVersionRow } from '../library/library.table';
@@ -32,7 +32,7 @@ import {
   tenderNotFound,
 } from './tenders.errors';
 import type { DocumentLibraryText, TendersRepository } from './tenders.repository';
-import type { ParameterValueMap, TenderItemRow, TenderRow, TenderSectionRow } from './tenders.table';
+import type { TenderItemRow, TenderRow, TenderSectionRow } from './tenders.table';
 
 const EDIT_ROLES = new Set(['owner', 'editor']);
 

@@ -2,14 +2,13 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/users.table';
 import type { TenderDocumentModel } from '../documents/document-model';
-import type { Category, Domain, ItemKind, RequirementType } from '../library/library.codes';
+import type { Category, Domain, ItemKind, ParameterValueMap, RequirementType } from '../library/library.codes';
 import { jointSetDeviations, jointSetRevisions } from '../joint-sets/joint-sets.table';
 import { organisations } from '../organisations/organisations.table';
 
 export const TENDER_STATUSES = ['draft', 'issued', 'closed'] as const;
 export type TenderStatus = (typeof TENDER_STATUSES)[number];
 
-export type ParameterValueMap = Record<string, unknown>;
 
 /**
  * A tender (anskaffelse) of a buyer organisation. `version` guards against lost updates;

@@ -76,7 +76,7 @@ describe('garbage to the joint-set routes', () => {
     const routes = routesOf(ctx.app).filter((r) => r.surface === 'api' && r.path.startsWith('/api/joint-sets') && r.body && r.bodyType !== 'multipart');
     const failures: string[] = [];
     for (const route of routes) {
-      const fields = 'shape' in route.body ? Object.keys((route.body as unknown as { shape: object }).shape) : [];
+      const fields = route.body && 'shape' in route.body ? Object.keys((route.body as unknown as { shape: object }).shape) : [];
       for (const field of fields) {
         for (const value of BAD_JSON_VALUES) {
           const res = await send(c.osloOwner, route.method as 'post', fill(route.path), { [field]: value });

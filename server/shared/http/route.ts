@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Actor, AuditContext } from '../../auth/actor';
-import type { FieldError } from '../errors';
+import { AppError, unauthenticated, type FieldError } from '../errors';
+import { parsePart, validationError } from './validate';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** `api` answers JSON and problem+json; `page` answers HTML. */
@@ -14,13 +15,16 @@ export type Access = 'public' | 'user' | 'admin';
 
 export type Locale = 'nb' | 'en';
 
-export type RouteContext<P, Q, B, A extends Access> = {
+/** A public route may be called without login; every other route has an actor. */
+export type ActorOf<A extends Access> = A extends 'public' ? Actor | null : Actor;
+
+export type Flash = { kind: 'success' | 'info' | 'warning' | 'danger'; message: string };
+
+/** What every handler gets besides its validated input. */
+export type BaseContext = {
   req: Request;
   res: Response;
-  params: P;
-  query: Q;
-  body: B;
-  actor: A extends 'public' ? Actor | null : Actor;
+  actor: Actor | null;
   requestId: string;
   audit: AuditContext;
   locale: Locale;
@@ -28,12 +32,27 @@ export type RouteContext<P, Q, B, A extends Access> = {
   /** Renders a page with the layout's shared data (user, organisations, CSRF token, flash). */
   render: (view: string, data?: Record<string, unknown>, status?: number) => void;
   /** Redirects after a form post, optionally with a one-time message for the next page. */
-  redirect: (url: string, flash?: { kind: 'success' | 'info' | 'warning' | 'danger'; message: string }) => void;
+  redirect: (url: string, flash?: Flash) => void;
+};
+
+export type RouteContext<P, Q, B, A extends Access> = Omit<BaseContext, 'actor'> & {
+  params: P;
+  query: Q;
+  body: B;
+  actor: ActorOf<A>;
 };
 
 export type ResponseSpec = { status: number; description: string; schema?: z.ZodType; contentType?: string };
 
-export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> = {
+/** Schema of a route's path parameters or query: an object, possibly transformed. */
+export type InputSchema = z.ZodObject | z.ZodPipe<z.ZodObject>;
+/** Input schema of a route part that takes nothing. */
+export type NoInput = z.ZodObject<Record<string, never>>;
+/** Body schema of a route that takes no body. */
+export type NoBody = z.ZodUndefined;
+
+/** The properties of a route that describe it, apart from its input schemas and handler. */
+type RouteMeta<A extends Access> = {
   method: HttpMethod;
   path: string;
   surface: Surface;
@@ -41,9 +60,6 @@ export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   summary: string;
   description?: string;
   tags?: string[];
-  params?: P;
-  query?: Q;
-  body?: B;
   /** `json` for API bodies, `form` for HTML forms, `multipart` for uploads. */
   bodyType?: 'json' | 'form' | 'multipart';
   /** Runs before validation, e.g. to read a multipart upload. */
@@ -53,17 +69,74 @@ export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   /** Status of a successful API answer; 204 sends no body. */
   successStatus?: number;
   responses?: ResponseSpec[];
-  /** For page forms: called with the field errors instead of answering 400, to re-show the form. */
-  onInvalid?: (ctx: RouteContext<z.infer<P>, z.infer<Q>, Record<string, unknown>, A>, errors: FieldError[]) => Promise<void> | void;
-  handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>) => Promise<unknown> | unknown;
 };
 
-// The registry holds routes of every shape; the generic parameters only matter where a route is written.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RouteDefinition = RouteSpec<any, any, any, Access>;
+export type RouteSpec<P extends InputSchema, Q extends InputSchema, B extends z.ZodType, A extends Access> = RouteMeta<A> & {
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** For page forms: called with the field errors instead of answering 400, to re-show the form. */
+  onInvalid?: (ctx: RouteContext<z.output<P>, z.output<Q>, Record<string, unknown>, A>, errors: FieldError[]) => Promise<void> | void;
+  handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>, A>) => Promise<unknown> | unknown;
+};
 
-export function defineRoute<P extends z.ZodType = z.ZodObject<Record<string, never>>, Q extends z.ZodType = z.ZodObject<Record<string, never>>, B extends z.ZodType = z.ZodUnknown, A extends Access = Access>(
+/** A request's parts before validation, as the router reads them. */
+export type RawInput = { params: unknown; query: unknown; body: unknown };
+
+/**
+ * A registered route: its description (for the router, the OpenAPI document and the
+ * authorisation tests) and `run`, which validates the raw input with the route's own schemas
+ * and calls the handler with values of the schemas' types.
+ */
+export type RouteDefinition = RouteMeta<Access> & {
+  params?: InputSchema;
+  query?: InputSchema;
+  body?: z.ZodType;
+  run: (base: BaseContext, input: RawInput) => Promise<unknown>;
+};
+
+const EMPTY = z.object({});
+
+/** The actor of a route's context; the router has already refused anonymous calls to non-public routes. */
+function actorFor<A extends Access>(access: A, actor: Actor | null): ActorOf<A> {
+  if (access !== 'public' && !actor) throw unauthenticated();
+  return actor as ActorOf<A>;
+}
+
+/**
+ * Declares a route. The handler's `params`, `query` and `body` have the types of the zod
+ * schemas given beside it, and the same schemas validate the request and describe the route in
+ * the OpenAPI document.
+ */
+export function defineRoute<P extends InputSchema = NoInput, Q extends InputSchema = NoInput, B extends z.ZodType = NoBody, A extends Access = Access>(
   spec: RouteSpec<P, Q, B, A>,
 ): RouteDefinition {
-  return spec as unknown as RouteDefinition;
+  const { handler, onInvalid, ...meta } = spec;
+  return {
+    ...meta,
+    async run(base, input) {
+      const params = parsePart(spec.params ?? EMPTY, input.params, 'params');
+      if (!params.ok) throw new AppError('request.not_found', 404, `No such resource: ${params.errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`);
+      const query = parsePart(spec.query ?? EMPTY, input.query ?? {}, 'query');
+      if (!query.ok) throw validationError(query.errors);
+      const context = { ...base, actor: actorFor(spec.access, base.actor), params: params.data as z.output<P>, query: query.data as z.output<Q> };
+      if (!spec.body) return handler({ ...context, body: undefined as z.output<B> });
+      const body = parsePart(spec.body, input.body, 'body');
+      if (body.ok) return handler({ ...context, body: body.data });
+      if (!onInvalid) throw validationError(body.errors);
+      const raw = input.body && typeof input.body === 'object' ? (input.body as Record<string, unknown>) : {};
+      await onInvalid({ ...context, body: raw }, body.errors);
+      return undefined;
+    },
+  };
+}
+
+/**
+ * A family of routes that share surface, access and tags (a feature's API, or its pages):
+ * `const api = routeFamily({ surface: 'api', access: 'user', tags: ['Tenders'] })`, then
+ * `api({ method, path, params, body, handler })`, fully typed.
+ */
+export function routeFamily<A extends Access>(defaults: { surface: Surface; access: A; tags?: string[] }) {
+  return <P extends InputSchema = NoInput, Q extends InputSchema = NoInput, B extends z.ZodType = NoBody>(spec: Omit<RouteSpec<P, Q, B, A>, 'surface' | 'access'>): RouteDefinition =>
+    defineRoute<P, Q, B, A>({ ...defaults, ...spec, tags: spec.tags ?? defaults.tags });
 }

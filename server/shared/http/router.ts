@@ -1,16 +1,13 @@
 import type { Express, NextFunction, Request, Response } from 'express';
-import { z } from 'zod';
 import { csrfRejected } from '../../auth/auth.errors';
 import { auditContextOf } from '../../auth/actor';
 import { safeEqual } from '../../auth/secrets';
 import { AppError, unauthenticated } from '../errors';
 import { basePageData } from '../views';
 import { type CookieSettings, setFlash } from './cookies';
-import type { RouteContext, RouteDefinition } from './route';
-import { parsePart, validationError } from './validate';
+import type { BaseContext, RouteDefinition } from './route';
 
 const SAFE_METHODS = new Set(['get', 'head', 'options']);
-const EMPTY = z.object({});
 
 function csrfTokenOf(req: Request): string | undefined {
   const header = req.get('x-csrf-token');
@@ -38,13 +35,10 @@ function loginRedirect(req: Request): string {
   return `/login?returnTo=${encodeURIComponent(req.originalUrl)}`;
 }
 
-function buildContext(route: RouteDefinition, req: Request, res: Response, cookies: CookieSettings): RouteContext<unknown, unknown, unknown, 'public'> {
+function baseContext(req: Request, res: Response, cookies: CookieSettings): BaseContext {
   return {
     req,
     res,
-    params: {},
-    query: {},
-    body: undefined,
     actor: req.actor,
     requestId: req.requestId,
     audit: auditContextOf(req.actor, req.requestId, req.ip ?? null),
@@ -68,6 +62,14 @@ function stripCsrfField(body: unknown): unknown {
   return body;
 }
 
+/** The body as the route reads it: a form's fields without `_csrf`, or a JSON body (a form-encoded body counts as none). */
+function rawBody(route: RouteDefinition, req: Request): unknown {
+  if (!route.body) return undefined;
+  if (route.bodyType === 'form' || route.bodyType === 'multipart') return stripCsrfField(req.body ?? {});
+  if (req.is(['application/json', 'application/*+json'])) return req.body;
+  throw new AppError('request.body_required', 415, 'Send the body as JSON with Content-Type: application/json.');
+}
+
 function handlerFor(route: RouteDefinition, cookies: CookieSettings) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -81,31 +83,7 @@ function handlerFor(route: RouteDefinition, cookies: CookieSettings) {
       if (route.access === 'admin' && !req.actor?.isAdmin) throw new AppError('auth.admin_only', 403, 'Only an administrator can do this.');
       checkCsrf(route, req);
 
-      const ctx = buildContext(route, req, res, cookies);
-      const params = parsePart(route.params ?? EMPTY, req.params, 'params');
-      if (!params.ok) throw new AppError('request.not_found', 404, `No such resource: ${params.errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`);
-      ctx.params = params.data;
-      const query = parsePart(route.query ?? EMPTY, req.query ?? {}, 'query');
-      if (!query.ok) throw validationError(query.errors);
-      ctx.query = query.data;
-      if (route.body) {
-        // A JSON route reads only a JSON body; a form-encoded body counts as no body.
-        const raw = route.bodyType === 'form' || route.bodyType === 'multipart' ? stripCsrfField(req.body ?? {}) : req.is(['application/json', 'application/*+json']) ? req.body : undefined;
-        if (raw === undefined && route.bodyType !== 'form' && route.bodyType !== 'multipart') {
-          throw new AppError('request.body_required', 415, 'Send the body as JSON with Content-Type: application/json.');
-        }
-        const body = parsePart(route.body, raw, 'body');
-        if (!body.ok) {
-          if (route.onInvalid) {
-            ctx.body = raw;
-            await route.onInvalid(ctx as never, body.errors);
-            return;
-          }
-          throw validationError(body.errors);
-        }
-        ctx.body = body.data;
-      }
-      const result = await route.handler(ctx as never);
+      const result = await route.run(baseContext(req, res, cookies), { params: req.params, query: req.query, body: rawBody(route, req) });
       if (route.surface === 'api' && !res.headersSent) {
         const status = route.successStatus ?? 200;
         if (status === 204 || result === undefined) res.status(status === 200 && result === undefined ? 204 : status).end();

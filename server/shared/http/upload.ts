@@ -1,0 +1,25 @@
+import type { Request, RequestHandler } from 'express';
+import multer from 'multer';
+import { AppError, isAppError } from '../errors';
+
+export type UploadedFile = Express.Multer.File;
+
+/**
+ * Reads one uploaded file, field `file`, into memory, refusing anything above `limitBytes`.
+ * Multer hands busboy's errors for a broken multipart body (no boundary, cut off in the middle)
+ * on as plain errors; they are the client's, not the server's.
+ */
+export function singleFileUpload(limitBytes: number, fields = 20): RequestHandler {
+  const read = multer({ storage: multer.memoryStorage(), limits: { fileSize: limitBytes, files: 1, fields } }).single('file');
+  return (req, res, next) =>
+    read(req, res, (error?: unknown) => {
+      if (!error || error instanceof multer.MulterError || isAppError(error)) return next(error);
+      next(new AppError('upload.malformed', 400, 'The upload is not a well-formed multipart/form-data body.', { cause: error }));
+    });
+}
+
+/** The file a `singleFileUpload` read; without one, the feature's own error (a 400 naming the field). */
+export function uploadedFile(req: Request, missing: () => AppError): UploadedFile {
+  if (!req.file) throw missing();
+  return req.file;
+}
