@@ -4,7 +4,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import { renderTemplate } from '../library/clause-template';
 import { DOMAINS, REQUIREMENT_TYPES } from '../library/library.codes';
-import { jointSetOrigin } from '../joint-sets/joint-sets.pages';
+import { jointSetOriginView } from '../joint-sets/joint-sets.views';
 import type { Services } from '../services';
 import { AppError, isAppError, type FieldError } from '../shared/errors';
 import type { Translator } from '../shared/i18n';
@@ -289,7 +289,7 @@ export function assessmentRoutes(services: Services, options: AssessmentRouteOpt
       buyerSide ? assessments.productOptions(ctx.actor) : Promise.resolve([]),
     ]);
     const body = profileBody(view, ctx.t, ctx.locale);
-    const origin = await jointSetOrigin(services, ctx.actor, view.profile.jointSetRevisionId);
+    const origin = jointSetOriginView(await services.jointSets.origin(ctx.actor, view.profile.jointSetRevisionId));
     ctx.render(
       'assessments/profile',
       {

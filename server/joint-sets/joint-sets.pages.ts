@@ -5,12 +5,11 @@ import { DOMAINS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { coerceFormValues } from '../library/library.forms';
 import { itemKeySchema } from '../library/library.schemas';
 import type { Parameter } from '../library/library.schemas';
-import type { Actor } from '../auth/actor';
 import type { Services } from '../services';
 import { badRequest, isAppError, type FieldError } from '../shared/errors';
 import { defineRoute, type RouteContext, type RouteDefinition } from '../shared/http/route';
 import { fieldErrors } from '../shared/http/validate';
-import { diffBody } from './joint-sets.diff';
+import { diffView } from './joint-sets.views';
 import { buyerRequired, revisionNotFound } from './joint-sets.errors';
 import {
   commentParams,
@@ -72,28 +71,6 @@ const listText = (value: unknown) => (Array.isArray(value) ? value.join(', ') : 
 function problemsOf(error: unknown): { errors: FieldError[]; status: number } | null {
   if (!isAppError(error) || error.status >= 500) return null;
   return { errors: error.errors.length > 0 ? error.errors : [{ path: error.code, message: error.message }], status: error.status };
-}
-
-/** The diff as the pages show it: each changed field on its own row. */
-export function diffView(from: number, to: number, diff: Parameters<typeof diffBody>[2]) {
-  const body = diffBody(from, to, diff);
-  return {
-    ...body,
-    changed: body.changed.map((c) => ({
-      key: c.key,
-      fields: (['type', 'weight', 'parameterValues', 'section'] as const)
-        .filter((f) => c[f] !== undefined)
-        .map((f) => ({ field: f, from: f === 'parameterValues' ? JSON.stringify(c[f]?.from) : String(c[f]?.from), to: f === 'parameterValues' ? JSON.stringify(c[f]?.to) : String(c[f]?.to) })),
-    })),
-    empty: body.added.length + body.removed.length + body.versionChanged.length + body.changed.length === 0,
-  };
-}
-
-/** For the tender and profile pages: the joint set they started from, and a newer adopted revision's changes. */
-export async function jointSetOrigin(services: Services, actor: Actor, revisionId: string | null) {
-  const origin = await services.jointSets.origin(actor, revisionId);
-  if (!origin) return null;
-  return { setId: origin.set.id, title: origin.set.title, number: origin.revision.number, newer: origin.newer ? { to: origin.newer.to.number, diff: diffView(origin.revision.number, origin.newer.to.number, origin.newer.diff) } : null };
 }
 
 export function jointSetPageRoutes(deps: PageDeps): RouteDefinition[] {

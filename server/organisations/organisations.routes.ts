@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { Services } from '../services';
+import { invitationUrl } from './organisations.views';
 import { isAppError, type FieldError } from '../shared/errors';
 import { type CookieSettings, cookieNames, cookieOptions } from '../shared/http/cookies';
 import { defineRoute, type RouteContext, type RouteDefinition } from '../shared/http/route';
@@ -34,10 +35,6 @@ function memberBody(row: MemberView) {
 }
 function invitationBody(row: InvitationRow) {
   return { id: row.id, email: row.email, role: row.role, createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt.toISOString() };
-}
-
-export function invitationUrl(baseUrl: string, token: string): string {
-  return `${baseUrl}/invitations/${token}`;
 }
 
 export function organisationRoutes(services: Services, cookies: CookieSettings, sessionHours: number, publicUrl: (ctx: { req: RouteContext<unknown, unknown, unknown, 'public'>['req'] }) => string): RouteDefinition[] {

@@ -6,7 +6,7 @@ import { readResponseSheet } from '../documents/response-sheet.xlsx';
 import { checkParameterValues, defaultValue, renderTemplate } from '../library/clause-template';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES, type Category } from '../library/library.codes';
 import { coerceFormValues } from '../library/library.forms';
-import { jointSetOrigin } from '../joint-sets/joint-sets.pages';
+import { jointSetOriginView } from '../joint-sets/joint-sets.views';
 import { librarySearchQuerySchema, type Parameter } from '../library/library.schemas';
 import type { Services } from '../services';
 import { AppError, badRequest, isAppError, type FieldError } from '../shared/errors';
@@ -136,7 +136,7 @@ export function tenderRoutes(services: Services, uploadLimitBytes: number): Rout
   async function renderTender(ctx: Ctx<{ tenderId: string }>, extra: Record<string, unknown> = {}, status = 200) {
     const view = await tenders.view(ctx.actor, ctx.params.tenderId);
     const [checks, revisions, responses, selections] = await Promise.all([tenders.checks(view), tenders.revisions(ctx.actor, view.tender.id), tenders.responses(ctx.actor, view.tender.id), tenders.selections(ctx.actor)]);
-    const origin = await jointSetOrigin(services, ctx.actor, view.tender.jointSetRevisionId);
+    const origin = jointSetOriginView(await services.jointSets.origin(ctx.actor, view.tender.jointSetRevisionId));
     const buyerOrgs = view.access.isBuyer ? await services.organisations.list({ ...ctx.actor, isAdmin: true }, { kind: 'buyer' }, { limit: 500, offset: 0 }) : { rows: [] };
     const lang = view.tender.language;
     const upgrades = new Map(checks.notices.map((n) => [n.itemId, n]));

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { DOMAINS } from '../library/library.codes';
 import { invitationSchema } from '../organisations/organisations.schemas';
-import { invitationUrl } from '../organisations/organisations.routes';
+import { invitationUrl } from '../organisations/organisations.views';
 import type { InvitationRow } from '../organisations/organisations.table';
 import type { Services } from '../services';
 import { isAppError, type FieldError } from '../shared/errors';
