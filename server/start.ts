@@ -11,7 +11,8 @@ import { createServices } from './services';
 import { loadLibraryFiles } from './library/library.files';
 import { SYSTEM_AUDIT } from './auth/actor';
 import { createLogger } from './shared/logger';
-import { PROJECT_ROOT } from './shared/paths';
+import { DATABASE_TEMPLATE_DIR, PROJECT_ROOT } from './shared/paths';
+import { readTemplate } from './db/template';
 
 const SESSION_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -28,16 +29,26 @@ async function main(): Promise<void> {
   const demo = config.DEMO || process.argv.includes('--demo');
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
 
-  const database = await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-  await database.migrate();
+  const phases: Record<string, number> = {};
+  let phaseStart = startedAt;
+  const phase = <T>(name: string, value: T): T => {
+    const now = process.hrtime.bigint();
+    phases[name] = Math.round(Number(now - phaseStart) / 1e6);
+    phaseStart = now;
+    return value;
+  };
+  phase('modules', null);
+
+  const database = phase('database', await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, template: config.DATABASE_URL ? undefined : readTemplate(DATABASE_TEMPLATE_DIR) }));
+  phase('migrations', await database.migrate());
   const services = createServices(database, config);
 
-  const libraryReport = config.LIBRARY_SYNC_ON_START ? await services.library.sync(await loadLibraryFiles(path.resolve(config.LIBRARY_DIR)), SYSTEM_AUDIT) : null;
-  await ensureBaselineProfile(services);
-  const admin = await services.auth.ensureFirstAdmin({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
-  const demoResult = demo ? await seedDemo(services) : null;
+  const libraryReport = phase('library', config.LIBRARY_SYNC_ON_START ? await services.library.sync(await loadLibraryFiles(path.resolve(config.LIBRARY_DIR)), SYSTEM_AUDIT) : null);
+  phase('baselineProfile', await ensureBaselineProfile(services));
+  const admin = phase('administrator', await services.auth.ensureFirstAdmin({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }));
+  const demoResult = phase('demo', demo ? await seedDemo(services) : null);
 
-  const app = createApp({ config, services, logger, version: readVersion() });
+  const app = phase('app', createApp({ config, services, logger, version: readVersion() }));
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
     listening.once('error', reject);
@@ -45,6 +56,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  phase('listen', null);
   const startupMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
 
   const lines = [
@@ -64,6 +76,7 @@ async function main(): Promise<void> {
   if (demoResult) lines.push(`Demo data: log in as any of ${demoResult.emails.join(', ')} with the password ${demoResult.password}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
   logger.info({ port, database: database.kind, startupMs: Math.round(startupMs) }, 'listening');
+  logger.debug({ phases }, 'start-up phases (ms)');
 
   const cleanup = setInterval(() => {
     services.auth.deleteExpiredSessions().catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -27,16 +27,21 @@ export type DatabaseHandle = {
 /** Arbitrary constant key for the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 7_311_024_001;
 
-export type DatabaseOptions = { databaseUrl?: string; dataDir?: string; poolSize?: number; inMemory?: boolean };
+/**
+ * `template`: for the embedded database, a dump of a migrated empty database (see template.ts)
+ * that a new data folder or an in-memory database starts from instead of running initdb.
+ */
+export type DatabaseOptions = { databaseUrl?: string | undefined; dataDir?: string; poolSize?: number; inMemory?: boolean; template?: Blob | undefined };
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return createPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return createPglite(options.inMemory ? undefined : path.resolve(options.dataDir ?? './data', 'pglite'));
+  return createPglite(options.inMemory ? undefined : path.resolve(options.dataDir ?? './data', 'pglite'), options.template);
 }
 
-async function createPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+async function createPglite(dataDir: string | undefined, template: Blob | undefined): Promise<DatabaseHandle> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const fresh = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(fresh && template ? { loadDataDir: template } : {}) });
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,

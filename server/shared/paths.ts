@@ -17,3 +17,6 @@ export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'server', 'db', 'migrations');
 export const LOCALES_DIR = path.join(PROJECT_ROOT, 'server', 'locales');
 export const NODE_MODULES_DIR = path.join(PROJECT_ROOT, 'node_modules');
+/** Where `npm run build` writes the compiled server and the embedded database's template. */
+export const BUILD_DIR = path.join(PROJECT_ROOT, 'dist');
+export const DATABASE_TEMPLATE_DIR = path.join(BUILD_DIR, 'db-template');

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle } from '../../server/db/client';
 
 /**
- * A fresh, migrated database for one test file: PGlite in memory by default; with
+ * A fresh, migrated database for one test file: PGlite in memory by default, loaded from the
+ * migrated template that the global setup prepared; with
  * DATABASE_URL a new database on that server, dropped again at the end.
  */
 export async function createTestDatabase(): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const database = await createDatabase({ inMemory: true });
+    const templateFile = process.env.DATAKRAV_TEST_TEMPLATE;
+    const database = await createDatabase({ inMemory: true, template: templateFile ? new Blob([readFileSync(templateFile)]) : undefined });
     await database.migrate();
     return { database, drop: () => database.close() };
   }
