@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import type { AuditContext } from '../auth/actor';
+import type { LastChange } from '../shared/versioning';
 import { auditLog, type AuditRow } from './audit.table';
 
 export type AuditEntry = {
@@ -70,6 +71,17 @@ export function createAuditRepository() {
     async distinctActions(db: Database): Promise<string[]> {
       const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
       return rows.map((r) => r.action);
+    },
+
+    /** Who changed an entity last and when: what a refused update based on an old version reports. */
+    async lastChange(db: Database, entityType: string, entityId: string): Promise<LastChange> {
+      const rows = await db
+        .select({ by: auditLog.actorEmail, at: auditLog.occurredAt })
+        .from(auditLog)
+        .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
+        .orderBy(desc(auditLog.id))
+        .limit(1);
+      return rows[0] ?? null;
     },
 
     /** Failed logins for an email since a moment; backs the per-account login limit. */

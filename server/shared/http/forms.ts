@@ -18,6 +18,19 @@ export function formProblems(error: unknown): { errors: FieldError[]; status: nu
   return { errors: error.errors.length > 0 ? error.errors : [{ path: error.code, message: error.message }], status: error.status };
 }
 
+/**
+ * For a form based on an old version: who changed the entity, when, and its version now. The page
+ * shows the current state beside what the user typed; `values.version` is the current version, so
+ * a second submit, made after seeing the other change, applies to it.
+ */
+export type FormConflict = { currentVersion: number; changedBy: string | null; changedAt: string | null };
+
+function conflictOf(error: unknown): FormConflict | undefined {
+  if (!isAppError(error) || error.code !== 'conflict.stale_version') return undefined;
+  const { currentVersion, changedBy, changedAt } = error.extensions as Partial<FormConflict>;
+  return typeof currentVersion === 'number' ? { currentVersion, changedBy: changedBy ?? null, changedAt: changedAt ?? null } : undefined;
+}
+
 /** Where a successful form post goes, and the message shown there. */
 export type FormOutcome = { to: string; flash?: Flash };
 
@@ -33,7 +46,7 @@ export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends 
    * Shows the form's page again with the problems (`formErrors`) and what was typed (`values`),
    * for invalid input and for a 4xx error from the service.
    */
-  rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues }, status: number) => Promise<void> | void;
+  rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues; conflict?: FormConflict }, status: number) => Promise<void> | void;
   /** Does the work; answers where to go next. */
   run: (ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, A>) => Promise<FormOutcome>;
 };
@@ -41,7 +54,8 @@ export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends 
 /**
  * A page's form post, the one shape every feature's forms share: validate with the body schema,
  * call the service, redirect (303) with a message; on invalid input or a refusal by the
- * service, show the page again with the problems and what was typed, never losing it.
+ * service, show the page again with the problems and what was typed, never losing it. A refusal
+ * because someone else changed the entity first (409) also passes `conflict`.
  */
 export function formRoute<P extends InputSchema = NoInput, B extends z.ZodType = NoBody, A extends Access = Access>(spec: FormRouteSpec<P, B, A>): RouteDefinition {
   return defineRoute<P, NoInput, B, A>({
@@ -62,8 +76,10 @@ export function formRoute<P extends InputSchema = NoInput, B extends z.ZodType =
       } catch (error) {
         const problems = formProblems(error);
         if (!problems) throw error;
-        const values = ctx.body && typeof ctx.body === 'object' ? (ctx.body as FormValues) : {};
-        await spec.rerender({ ...ctx, body: values }, { formErrors: problems.errors, values }, problems.status);
+        const typed = ctx.body && typeof ctx.body === 'object' ? (ctx.body as FormValues) : {};
+        const conflict = conflictOf(error);
+        const values = conflict ? { ...typed, version: conflict.currentVersion } : typed;
+        await spec.rerender({ ...ctx, body: values }, { formErrors: problems.errors, values, ...(conflict ? { conflict } : {}) }, problems.status);
       }
     },
   });

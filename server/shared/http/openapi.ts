@@ -17,6 +17,21 @@ const problemSchema = z
 
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
 
+const staleVersionSchema = problemSchema
+  .extend({
+    entity: z.string().describe('What was changed'),
+    currentVersion: z.number().int().describe('The version now stored'),
+    changedBy: z.string().nullable().describe('Who changed it last'),
+    changedAt: z.string().nullable().describe('When it was changed last (ISO 8601)'),
+  })
+  .meta({ id: 'StaleVersionProblem', description: 'RFC 9457 problem details for an update based on an old version' });
+
+const ifMatchHeader = z.object({
+  'if-match': z.string().optional().meta({ description: 'The ETag from GET (for example "3"), instead of `version` in the body. One of the two is required.' }),
+});
+
+const etagHeader = { ETag: { description: 'The version of what was read, for If-Match on a later update', schema: { type: 'string' } } };
+
 /** Builds the OpenAPI 3.1 document from the same route definitions and zod schemas that serve requests. */
 export function buildOpenApiDocument(routes: RouteDefinition[], info: { version: string; serverUrl?: string }) {
   const registry = new OpenAPIRegistry();
@@ -26,14 +41,19 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
   for (const route of routes.filter((r) => r.surface === 'api')) {
     const responses: Record<string, unknown> = {};
     for (const response of route.responses ?? [{ status: route.successStatus ?? 200, description: 'Success' }]) {
+      const headers = route.etag && response.status < 300 ? { headers: etagHeader } : {};
       responses[String(response.status)] = response.schema
-        ? { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
-        : { description: response.description };
+        ? { description: response.description, ...headers, content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
+        : { description: response.description, ...headers };
     }
     if (route.body || route.params || route.query) responses['400'] = problemResponse('The request is invalid; `errors` names each field');
     if (route.access !== 'public') responses['401'] = problemResponse('Not logged in');
     if (route.access === 'admin' || route.access === 'user') responses['403'] = problemResponse('Not allowed');
     if (route.params) responses['404'] = problemResponse('Not found, or not visible to the caller');
+    if (route.versioned) {
+      responses['409'] = { description: 'Changed by someone else since the version sent; nothing was changed', content: { 'application/problem+json': { schema: staleVersionSchema } } };
+      responses['428'] = problemResponse('No version sent: send `version` in the body or the header If-Match');
+    }
     registry.registerPath({
       method: route.method,
       path: route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
@@ -44,6 +64,7 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),
+        ...(route.versioned ? { headers: ifMatchHeader } : {}),
         ...(route.body ? { body: { required: true, content: { [route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json']: { schema: route.body } } } } : {}),
       },
       responses: responses as never,

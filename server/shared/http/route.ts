@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Actor, AuditContext } from '../../auth/actor';
 import { AppError, unauthenticated, type FieldError } from '../errors';
+import { versionFromIfMatch, versionRequired } from '../versioning';
 import { parsePart, validationError } from './validate';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -69,6 +70,14 @@ type RouteMeta<A extends Access> = {
   /** Status of a successful API answer; 204 sends no body. */
   successStatus?: number;
   responses?: ResponseSpec[];
+  /**
+   * An update of a versioned entity: the caller presents the version it read, as the body's
+   * `version` or the header If-Match; without either the answer is 428. The body schema declares
+   * `version`; an If-Match value fills it when the body has none.
+   */
+  versioned?: boolean;
+  /** A read of a versioned entity: the answer's `version` is sent as its ETag. */
+  etag?: boolean;
 };
 
 export type RouteSpec<P extends InputSchema, Q extends InputSchema, B extends z.ZodType, A extends Access> = RouteMeta<A> & {
@@ -81,7 +90,7 @@ export type RouteSpec<P extends InputSchema, Q extends InputSchema, B extends z.
 };
 
 /** A request's parts before validation, as the router reads them. */
-export type RawInput = { params: unknown; query: unknown; body: unknown };
+export type RawInput = { params: unknown; query: unknown; body: unknown; ifMatch?: string | undefined };
 
 /**
  * A registered route: its description (for the router, the OpenAPI document and the
@@ -96,6 +105,22 @@ export type RouteDefinition = RouteMeta<Access> & {
 };
 
 const EMPTY = z.object({});
+
+/**
+ * The body of an update with the version it is based on: the body's own `version`, else the one
+ * If-Match names; neither is a 428. Both, naming different versions, is a 400.
+ */
+function withPresentedVersion(body: unknown, ifMatch: string | undefined): unknown {
+  const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const fromHeader = versionFromIfMatch(ifMatch);
+  const inBody = fields.version === undefined || fields.version === '' ? undefined : fields.version;
+  if (inBody === undefined && fromHeader === undefined) throw versionRequired();
+  if (inBody === undefined) return { ...fields, version: fromHeader };
+  if (fromHeader !== undefined && Number(inBody) !== fromHeader) {
+    throw new AppError('precondition.version_mismatch', 400, 'The body\'s version and the If-Match header name different versions; send one.', { errors: [{ path: 'version', message: 'differs from If-Match' }] });
+  }
+  return body;
+}
 
 /** The actor of a route's context; the router has already refused anonymous calls to non-public routes. */
 function actorFor<A extends Access>(access: A, actor: Actor | null): ActorOf<A> {
@@ -121,10 +146,11 @@ export function defineRoute<P extends InputSchema = NoInput, Q extends InputSche
       if (!query.ok) throw validationError(query.errors);
       const context = { ...base, actor: actorFor(spec.access, base.actor), params: params.data as z.output<P>, query: query.data as z.output<Q> };
       if (!spec.body) return handler({ ...context, body: undefined as z.output<B> });
-      const body = parsePart(spec.body, input.body, 'body');
+      const rawBody = spec.versioned ? withPresentedVersion(input.body, input.ifMatch) : input.body;
+      const body = parsePart(spec.body, rawBody, 'body');
       if (body.ok) return handler({ ...context, body: body.data });
       if (!onInvalid) throw validationError(body.errors);
-      const raw = input.body && typeof input.body === 'object' ? (input.body as Record<string, unknown>) : {};
+      const raw = rawBody && typeof rawBody === 'object' ? (rawBody as Record<string, unknown>) : {};
       await onInvalid({ ...context, body: raw }, body.errors);
       return undefined;
     },

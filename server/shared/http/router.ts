@@ -5,6 +5,7 @@ import { safeEqual } from '../../auth/secrets';
 import { AppError, unauthenticated } from '../errors';
 import { basePageData } from '../views';
 import { type CookieSettings, setFlash } from './cookies';
+import { etagOf } from '../versioning';
 import type { BaseContext, RouteDefinition } from './route';
 
 const SAFE_METHODS = new Set(['get', 'head', 'options']);
@@ -67,6 +68,8 @@ function rawBody(route: RouteDefinition, req: Request): unknown {
   if (!route.body) return undefined;
   if (route.bodyType === 'form' || route.bodyType === 'multipart') return stripCsrfField(req.body ?? {});
   if (req.is(['application/json', 'application/*+json'])) return req.body;
+  // An update of a versioned entity may carry its version in If-Match alone, with no body.
+  if (route.versioned && req.get('if-match') && !req.get('content-type')) return undefined;
   throw new AppError('request.body_required', 415, 'Send the body as JSON with Content-Type: application/json.');
 }
 
@@ -83,7 +86,11 @@ function handlerFor(route: RouteDefinition, cookies: CookieSettings) {
       if (route.access === 'admin' && !req.actor?.isAdmin) throw new AppError('auth.admin_only', 403, 'Only an administrator can do this.');
       checkCsrf(route, req);
 
-      const result = await route.run(baseContext(req, res, cookies), { params: req.params, query: req.query, body: rawBody(route, req) });
+      const result = await route.run(baseContext(req, res, cookies), { params: req.params, query: req.query, body: rawBody(route, req), ifMatch: req.get('if-match') });
+      if (route.etag && !res.headersSent) {
+        const version = (result as { version?: unknown } | undefined)?.version;
+        if (typeof version === 'number') res.set('ETag', etagOf(version));
+      }
       if (route.surface === 'api' && !res.headersSent) {
         const status = route.successStatus ?? 200;
         if (status === 204 || result === undefined) res.status(status === 200 && result === undefined ? 204 : status).end();
