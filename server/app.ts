@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Express {
     ...authRoutes(services, cookies, config.SESSION_HOURS),
     ...organisationRoutes(services, cookies, config.SESSION_HOURS, publicUrl),
     ...libraryRoutes(services),
-    ...tenderRoutes(services, byteSize(config.UPLOAD_LIMIT)),
+    ...tenderRoutes({ tenders: services.tenders, library: services.library, jointSets: services.jointSets, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
     ...jointSetRoutes(services, byteSize(config.UPLOAD_LIMIT)),
     ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
     ...vendorRoutes(services, publicUrl),

@@ -1,4 +1,4 @@
-import { AppError, type FieldError } from '../shared/errors';
+import { AppError, badRequest, type FieldError } from '../shared/errors';
 
 export const tenderNotFound = () => new AppError('tender.not_found', 404, 'No such tender, or it is not shared with your organisation.');
 export const tenderEditorRequired = () => new AppError('tender.editor_required', 403, 'Only editors and owners of the buyer organisation, or of a co-buyer allowed to edit, can change this tender.');
@@ -24,3 +24,8 @@ export const nothingToIssue = () => new AppError('tender.nothing_to_issue', 409,
 export const selectionNotFound = () => new AppError('tender.selection_not_found', 404, 'No such saved selection.');
 export const coBuyerInvalid = () =>
   new AppError('tender.co_buyer_invalid', 422, 'A co-buyer must be another buyer organisation.', { errors: [{ path: 'organisationId', message: 'must be another buyer organisation' }] });
+export const responseFileMissing = () => badRequest('tender.response_file_missing', 'Attach the filled response sheet as the field "file".', [{ path: 'file', message: 'is required' }]);
+export const responseSheetNotXlsx = () =>
+  new AppError('tender.response_sheet_invalid', 415, 'The response sheet must be the .xlsx file generated for this tender.', { errors: [{ path: 'file', message: 'must be an .xlsx file' }] });
+export const tenderNotIssued = () => new AppError('tender.not_issued', 409, 'Responses can be imported once the tender has been issued.');
+export const nothingToAdd = () => badRequest('validation.failed', 'Give exactly one of keys, pick, clausesOf, selectionId or custom.', [{ path: '(body)', message: 'give exactly one of keys, pick, clausesOf, selectionId or custom' }]);

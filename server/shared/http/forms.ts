@@ -11,11 +11,12 @@ export type FormValues = Record<string, unknown>;
 
 /**
  * The problems a form shows for an error from a service: the field errors it names, or its
- * message under its code. Errors of the server's own (5xx) are not the user's to fix: `null`.
+ * message under `path` (its code if not given). Errors of the server's own (5xx) are not the
+ * user's to fix: `null`.
  */
-export function formProblems(error: unknown): { errors: FieldError[]; status: number } | null {
+export function formProblems(error: unknown, path?: string): { errors: FieldError[]; status: number } | null {
   if (!isAppError(error) || error.status >= 500) return null;
-  return { errors: error.errors.length > 0 ? error.errors : [{ path: error.code, message: error.message }], status: error.status };
+  return { errors: error.errors.length > 0 ? error.errors : [{ path: path ?? error.code, message: error.message }], status: error.status };
 }
 
 /**
@@ -42,6 +43,8 @@ export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends 
   body?: B;
   bodyType?: 'form' | 'multipart';
   middleware?: RequestHandler[];
+  /** The field a refusal that names no field is shown at, for a form with one field that matters (an upload's `file`); else the error's code. */
+  problemPath?: string;
   /**
    * Shows the form's page again with the problems (`formErrors`) and what was typed (`values`),
    * for invalid input and for a 4xx error from the service.
@@ -74,7 +77,7 @@ export function formRoute<P extends InputSchema = NoInput, B extends z.ZodType =
         const outcome = await spec.run(ctx);
         ctx.redirect(outcome.to, outcome.flash);
       } catch (error) {
-        const problems = formProblems(error);
+        const problems = formProblems(error, spec.problemPath);
         if (!problems) throw error;
         const typed = ctx.body && typeof ctx.body === 'object' ? (ctx.body as FormValues) : {};
         const conflict = conflictOf(error);

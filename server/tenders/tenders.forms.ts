@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { CATEGORIES, type Category } from '../library/library.codes';
+import { coerceFormValues } from '../library/library.forms';
+import { librarySearchQuerySchema, type LibrarySearchQuery } from '../library/library.schemas';
+import type { FormValues } from '../shared/http/forms';
+import { fieldErrors, validationError } from '../shared/http/validate';
+import { sharedParametersOf, type TenderView, type TenderViewItem } from './tenders.access';
+import type { ItemsToAdd } from './tender-editing.service';
+import { itemUpdateSchema, tenderUpdateSchema } from './tenders.schemas';
+
+/** The details form: the tender's fields and the version the form was read at. */
+export const tenderDetailsForm = tenderUpdateSchema.omit({ parameterDefaults: true }).extend({ version: z.coerce.number().int().min(1) });
+
+/** Sharing with a co-buyer: the organisation, and a checkbox for edit rights. */
+export const coBuyerForm = z.object({ organisationId: z.uuid('choose an organisation'), canEdit: z.preprocess((v) => v === 'true' || v === 'on', z.boolean()).default(false) });
+
+const libraryKeys = z.array(z.string().regex(/^[A-Z]{2,5}-[0-9]{3}$/)).min(1);
+
+/**
+ * The picker's and the tender page's add buttons as one choice: the domain quick pick, a
+ * category's clauses, a saved selection, or the ticked library keys; `null` when nothing usable
+ * was chosen.
+ */
+export function itemsToAdd(form: FormValues): ItemsToAdd | null {
+  if (form.pick === 'domain') return { pick: 'domain' };
+  if (typeof form.clausesOf === 'string' && (CATEGORIES as readonly string[]).includes(form.clausesOf)) return { clausesOf: form.clausesOf as Category };
+  if (typeof form.selectionId === 'string' && z.uuid().safeParse(form.selectionId).success) return { selectionId: form.selectionId };
+  const keys = libraryKeys.safeParse([form.keys ?? form.key].flat().filter(Boolean));
+  return keys.success ? { keys: keys.data } : null;
+}
+
+/** Where the add buttons return to: the page they were on, if it is one of this tender's. */
+export function returnTo(form: FormValues, tenderId: string): string {
+  return typeof form.returnTo === 'string' && form.returnTo.startsWith(`/tenders/${tenderId}`) ? form.returnTo : `/tenders/${tenderId}`;
+}
+
+/** The parameter values typed into an item's form, as the item's parameters take them. */
+export function typedItemValues(item: TenderViewItem, form: FormValues): Record<string, unknown> {
+  return coerceFormValues(item.library?.parameters ?? [], form.values);
+}
+
+/**
+ * The item form as a change of the item: type, weight and section; parameter values for a library
+ * item, title and texts for one written in the tender. Invalid fields are a 400 naming each.
+ */
+export function itemChange(item: TenderViewItem, form: FormValues): z.output<typeof itemUpdateSchema> {
+  const parsed = itemUpdateSchema.safeParse({
+    type: form.type,
+    weight: typeof form.weight === 'string' && form.weight !== '' ? Number(form.weight) : undefined,
+    sectionId: form.sectionId || undefined,
+    parameterValues: item.library ? typedItemValues(item, form) : undefined,
+    ...(item.library ? {} : { title: form.title, text: form.text, responseGuidance: form.responseGuidance }),
+  });
+  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** The tender-wide parameter form: the values of the parameters items share, and the version it was read at. */
+export function parameterDefaults(view: TenderView, form: FormValues): { values: Record<string, unknown>; version: number | undefined } {
+  const shared = sharedParametersOf(view).map((s) => s.parameter);
+  return { values: coerceFormValues(shared, form.values), version: Number(form.version) || undefined };
+}
+
+/** The picker's search: published items in the tender's language, by relevance when there are words, else by key. */
+export function pickerSearch(query: LibrarySearchQuery, lang: 'nb' | 'en') {
+  return { ...query, status: 'published' as const, sort: query.sort ?? (query.q ? 'relevance' : 'key'), lang, limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
+}
+
+/** Saving the library's current search as a selection: the search's filters and a name. */
+export const selectionForm = librarySearchQuerySchema.omit({ page: true, pageSize: true, sort: true }).extend({ name: z.string().trim().min(1, 'is required').max(200) }).strip();

@@ -1,0 +1,194 @@
+import type { Actor } from '../auth/actor';
+import { TENDER_DOCUMENTS } from '../documents/documents';
+import type { JointSetsService } from '../joint-sets/joint-sets.service';
+import { jointSetOriginView } from '../joint-sets/joint-sets.views';
+import { defaultValue, renderTemplate, type ParameterValues } from '../library/clause-template';
+import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/library.codes';
+import type { Parameter } from '../library/library.schemas';
+import type { LibraryVersionRow } from '../library/library.table';
+import type { FieldError } from '../shared/errors';
+import { isEvaluated, sharedParametersOf, tenderCreatorMemberships, type TenderView, type TenderViewItem } from './tenders.access';
+import type { TendersService } from './tenders.service';
+import type { TenderRow } from './tenders.table';
+
+type Language = 'nb' | 'en';
+
+/** A tender in a list, as the API and the tender list show it. */
+export function tenderSummary(tender: TenderRow, buyerName: string) {
+  return {
+    id: tender.id,
+    title: tender.title,
+    reference: tender.reference,
+    buyerOrganisationId: tender.buyerOrganisationId,
+    buyerName,
+    status: tender.status,
+    language: tender.language,
+    domain: tender.domain,
+    deadline: tender.deadline,
+    currentRevision: tender.currentRevision,
+    hasUnissuedChanges: tender.hasUnissuedChanges,
+    version: tender.version,
+    updatedAt: tender.updatedAt.toISOString(),
+  };
+}
+
+/** A tender with its sections and items, as the API answers it and the pages read its details. */
+export function tenderBody(view: TenderView) {
+  const lang = view.tender.language;
+  return {
+    ...tenderSummary(view.tender, view.buyerName),
+    description: view.tender.description,
+    contactName: view.tender.contactName,
+    contactEmail: view.tender.contactEmail,
+    parameterDefaults: view.tender.parameterDefaults,
+    coBuyers: view.coBuyers,
+    canEdit: view.access.canEdit,
+    sections: view.sections.map((s) => ({
+      id: s.id,
+      title: s.title,
+      position: s.position,
+      category: s.category,
+      items: s.items.map((i) => ({
+        id: i.id,
+        key: i.libraryKey ?? i.customKey ?? '',
+        fromLibrary: Boolean(i.libraryKey),
+        libraryVersion: i.libraryVersion,
+        kind: i.kind,
+        type: i.type,
+        weight: i.weight,
+        title: i.library ? i.library.title[lang] : (i.customTitle ?? ''),
+        parameterValues: i.parameterValues,
+        effectiveValues: i.effectiveValues,
+        position: i.position,
+      })),
+    })),
+  };
+}
+
+/** A parameter as a form field: its value (the library default when none is set), whether it is set here, and which input it needs. */
+export function parameterField(parameter: Parameter, value: unknown, own: boolean, lang: Language) {
+  return {
+    ...parameter,
+    value: value ?? defaultValue(parameter, lang),
+    own,
+    isList: parameter.type === 'choices',
+    isChoice: parameter.type === 'choice' || parameter.type === 'choices',
+    isNumber: parameter.type === 'integer' || parameter.type === 'number',
+  };
+}
+
+/** How many answers of a vendor's response are yes, partly and no. */
+export function answerCounts(answers: { answer: string }[]) {
+  return {
+    yes: answers.filter((a) => a.answer === 'yes').length,
+    partly: answers.filter((a) => a.answer === 'partly').length,
+    no: answers.filter((a) => a.answer === 'no').length,
+  };
+}
+
+/** What the tender page shows besides the tender: each read by its own service call. */
+export type TenderPageSources = {
+  view: TenderView;
+  checks: Awaited<ReturnType<TendersService['checks']>>;
+  revisions: Awaited<ReturnType<TendersService['revisions']>>;
+  responses: Awaited<ReturnType<TendersService['responses']>>;
+  selections: Awaited<ReturnType<TendersService['selections']>>;
+  coBuyerOptions: Awaited<ReturnType<TendersService['coBuyerOptions']>>;
+  origin: Awaited<ReturnType<JointSetsService['origin']>>;
+};
+
+/**
+ * The tender page: sections numbered 1, 2, … and items 1.1, 1.2, … with their check problems and
+ * newer library versions, the parameters items share, the responses counted, and the joint set the
+ * tender started from (its newer revision only while the tender is a draft).
+ */
+export function tenderPage(sources: TenderPageSources) {
+  const { view, checks } = sources;
+  const lang = view.tender.language;
+  const upgrades = new Map(checks.notices.map((n) => [n.itemId, n]));
+  const problems = new Map<string, string[]>();
+  for (const e of checks.errors) if (e.itemId) problems.set(e.itemId, [...(problems.get(e.itemId) ?? []), e.message]);
+  const origin = jointSetOriginView(sources.origin);
+  return {
+    title: view.tender.title,
+    tender: tenderBody(view),
+    access: view.access,
+    sections: view.sections.map((s, sIndex) => ({
+      ...s,
+      number: sIndex + 1,
+      first: sIndex === 0,
+      last: sIndex === view.sections.length - 1,
+      items: s.items.map((i, iIndex) => ({
+        ...i,
+        number: `${sIndex + 1}.${iIndex + 1}`,
+        key: i.libraryKey ?? i.customKey,
+        title: i.library ? i.library.title[lang] : i.customTitle,
+        evaluated: isEvaluated(i),
+        first: iIndex === 0,
+        last: iIndex === s.items.length - 1,
+        upgrade: upgrades.get(i.id) ?? null,
+        problems: problems.get(i.id) ?? [],
+      })),
+    })),
+    checks,
+    revisions: sources.revisions,
+    responses: sources.responses.map((r) => ({ ...r, counts: answerCounts(r.answers) })),
+    documents: TENDER_DOCUMENTS,
+    selections: sources.selections,
+    categories: CATEGORIES,
+    domains: DOMAINS,
+    kinds: ITEM_KINDS,
+    types: REQUIREMENT_TYPES,
+    sharedParameters: sharedParametersOf(view).map(({ parameter, keys }) => ({
+      ...parameterField(parameter, view.tender.parameterDefaults[parameter.name], parameter.name in view.tender.parameterDefaults, lang),
+      keys,
+    })),
+    jointSetOrigin: origin && view.tender.status !== 'draft' ? { ...origin, newer: null } : origin,
+    coBuyerOptions: sources.coBuyerOptions,
+  };
+}
+
+/**
+ * The page of one item: its parameters with the values shown (those typed into a refused form,
+ * else the item's), and its text rendered with them; values that do not fit render the defaults.
+ */
+export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: Record<string, unknown>) {
+  const lang = view.tender.language;
+  const lib = item.library;
+  const values = typedValues ?? item.effectiveValues;
+  let preview = item.customText ?? '';
+  if (lib) {
+    try {
+      preview = renderTemplate(lib.text[lang], lib.parameters, values as ParameterValues, lang);
+    } catch {
+      preview = renderTemplate(lib.text[lang], lib.parameters, {}, lang);
+    }
+  }
+  return {
+    title: `${item.libraryKey ?? item.customKey} – ${view.tender.title}`,
+    tender: tenderBody(view),
+    access: view.access,
+    item: { ...item, key: item.libraryKey ?? item.customKey, title: lib ? lib.title[lang] : item.customTitle },
+    parameters: (lib?.parameters ?? []).map((p) => parameterField(p, values[p.name], p.name in item.parameterValues, lang)),
+    preview,
+    sections: view.sections.map((s) => ({ id: s.id, title: s.title })),
+    types: REQUIREMENT_TYPES,
+  };
+}
+
+/** Library items found in the picker, each marked when the tender already has it. */
+export function pickerItems<R extends Pick<LibraryVersionRow, 'key' | 'title'>>(view: TenderView, rows: R[]) {
+  const lang = view.tender.language;
+  const inTender = new Set(view.sections.flatMap((s) => s.items.map((i) => i.libraryKey)));
+  return rows.map((r) => ({ ...r, titleText: r.title[lang], inTender: inTender.has(r.key) }));
+}
+
+/** The tender list: each tender's summary, and whether the actor may start a new one. */
+export function tenderList(actor: Actor, rows: { tender: TenderRow; buyerName: string }[]) {
+  return { tenders: rows.map((r) => tenderSummary(r.tender, r.buyerName)), canCreate: tenderCreatorMemberships(actor).length > 0 };
+}
+
+/** The form for a new tender: the buyer organisations to create it in, what was typed and its problems. */
+export function newTenderForm(actor: Actor, values: Record<string, unknown>, errors: FieldError[]) {
+  return { values, errors, organisations: tenderCreatorMemberships(actor), domains: DOMAINS };
+}
