@@ -13,13 +13,20 @@ export type FormValues = Record<string, unknown>;
  * The problems a form shows for an error from a service: the field errors it names, or its
  * message under its code. Errors of the server's own (5xx) are not the user's to fix: `null`.
  */
-export function formProblems(error: unknown): { errors: FieldError[]; status: number } | null {
+export function formProblems(error: unknown): FormProblems | null {
   if (!isAppError(error) || error.status >= 500) return null;
   return { errors: error.errors.length > 0 ? error.errors : [{ path: error.code, message: error.message }], status: error.status };
 }
 
-/** Where a successful form post goes, and the message shown there. */
-export type FormOutcome = { to: string; flash?: Flash };
+/** The problems a form shows again, with the status of that answer. */
+export type FormProblems = { errors: FieldError[]; status: number };
+
+/**
+ * Where a successful form post goes, and the message shown there; or `{ shown: true }` when
+ * `run` has shown a page itself, for what may be shown only once (a new invitation link or API
+ * token), which a redirect would have to carry in a cookie.
+ */
+export type FormOutcome = { to: string; flash?: Flash } | { shown: true };
 
 export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends Access> = {
   path: string;
@@ -36,6 +43,11 @@ export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends 
   rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues }, status: number) => Promise<void> | void;
   /** Does the work; answers where to go next. */
   run: (ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, A>) => Promise<FormOutcome>;
+  /**
+   * Which errors from `run` the form shows again, and how; by default every 4xx error
+   * (`formProblems`). An error it answers `null` for goes to the error page.
+   */
+  problems?: (error: unknown, ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, A>) => FormProblems | null;
 };
 
 /**
@@ -58,9 +70,9 @@ export function formRoute<P extends InputSchema = NoInput, B extends z.ZodType =
     handler: async (ctx) => {
       try {
         const outcome = await spec.run(ctx);
-        ctx.redirect(outcome.to, outcome.flash);
+        if ('to' in outcome) ctx.redirect(outcome.to, outcome.flash);
       } catch (error) {
-        const problems = formProblems(error);
+        const problems = spec.problems ? spec.problems(error, ctx) : formProblems(error);
         if (!problems) throw error;
         const values = ctx.body && typeof ctx.body === 'object' ? (ctx.body as FormValues) : {};
         await spec.rerender({ ...ctx, body: values }, { formErrors: problems.errors, values }, problems.status);
