@@ -53,10 +53,6 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
   }
 
   return {
-    /** Owners and administrators manage an organisation's members and invitations. */
-    canManage: canManageOrganisation,
-
-
     /** Administrators see every organisation; others the ones they belong to. */
     async list(actor: Actor, filter: { kind?: OrganisationKind | undefined; q?: string | undefined }, page: { limit: number; offset: number }) {
       return orgs.list(db, { ...filter, ...(actor.isAdmin ? {} : { ids: actor.memberships.map((m) => m.organisationId) }) }, page);
@@ -64,7 +60,7 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
 
     get,
 
-    /** The organisation page: the organisation, its members, and for those who manage it the pending invitations. */
+    /** The organisation page: the organisation, its members, and for its owners and administrators the pending invitations. */
     async overview(actor: Actor, id: string) {
       const { organisation, parent, children } = await get(actor, id);
       const canManage = canManageOrganisation(actor, id);
