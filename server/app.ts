@@ -122,13 +122,13 @@ export function createApp(deps: AppDeps): Express {
   routes.push(
     ...systemApi(services, () => routes, deps.version ?? '0.0.0'),
     ...homePages(services),
-    ...authRoutes(services, cookies, config.SESSION_HOURS),
-    ...organisationRoutes(services, cookies, config.SESSION_HOURS, publicUrl),
+    ...authRoutes({ auth: services.auth, cookies, sessionHours: config.SESSION_HOURS }),
+    ...organisationRoutes({ organisations: services.organisations, auth: services.auth, cookies, sessionHours: config.SESSION_HOURS, publicUrl }),
     ...libraryRoutes(services),
     ...tenderRoutes({ tenders: services.tenders, library: services.library, jointSets: services.jointSets, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
     ...jointSetRoutes(services, byteSize(config.UPLOAD_LIMIT)),
     ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
-    ...vendorRoutes(services, publicUrl),
+    ...vendorRoutes({ vendors: services.vendors, publicUrl }),
     ...auditRoutes(services),
   );
   mountRoutes(app, routes, cookies);

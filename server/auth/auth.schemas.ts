@@ -14,7 +14,8 @@ export const loginSchema = z.strictObject({
   password: z.string().min(1, 'is required').max(200),
 });
 
-export const loginFormSchema = loginSchema.extend({ _csrf: z.string().optional(), returnTo: z.string().max(500).optional() });
+/** The login form: the same fields, and the page to return to (its CSRF field is checked and removed by the router). */
+export const loginFormSchema = loginSchema.extend({ returnTo: z.string().max(500).optional() });
 
 export const passwordChangeSchema = z.strictObject({
   currentPassword: z.string().min(1, 'is required').max(200),
@@ -27,6 +28,21 @@ export const apiTokenCreateSchema = z.strictObject({
 });
 
 export const localeSchema = z.enum(['nb', 'en']);
+
+export const apiTokenParams = z.strictObject({ tokenId: z.uuid('must be a token id') });
+
+/** The account page's password form: the new password typed twice. */
+export const passwordFormSchema = passwordChangeSchema.extend({ confirmPassword: z.string().max(200) }).refine((v) => v.newPassword === v.confirmPassword, {
+  path: ['confirmPassword'],
+  message: 'does not match the new password',
+});
+
+/** The account page's token form: an empty expiry means a token that does not expire. */
+export const apiTokenFormSchema = apiTokenCreateSchema.extend({ expiresInDays: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(365).optional()) });
+
+export const languageFormSchema = z.object({ lang: localeSchema, returnTo: z.string().max(500).optional() });
+export const organisationSwitchFormSchema = z.object({ organisationId: z.uuid('must be an organisation id'), returnTo: z.string().max(500).optional() });
+export const loginQuerySchema = z.object({ returnTo: z.string().max(500).optional() });
 
 export const sessionResponseSchema = z
   .object({

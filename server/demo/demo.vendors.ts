@@ -1,7 +1,7 @@
 import type { Domain } from '../library/library.codes';
 import type { Services } from '../services';
 import { demoActor } from './demo.actors';
-import { addMonths, localDate } from '../vendors/vendors.service';
+import { addMonths, localDate } from '../vendors/contract-dates';
 import type { Deployment, ExitPlanStatus } from '../vendors/vendors.table';
 
 const WEIGHTS = [3, 2, 7, 6, 5, 4, 3, 2];

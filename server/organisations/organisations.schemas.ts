@@ -41,9 +41,17 @@ export const invitationAcceptSchema = z.strictObject({
   password: newPasswordSchema.optional(),
 });
 
+/** The invitation page's form sends both fields; one left empty is not sent (a password of spaces is checked as typed). */
+const unsentIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+export const invitationAcceptFormSchema = invitationAcceptSchema.extend({
+  name: z.preprocess(unsentIfEmpty, invitationAcceptSchema.shape.name),
+  password: z.preprocess(unsentIfEmpty, invitationAcceptSchema.shape.password),
+});
+
 export const organisationIdParams = z.strictObject({ orgId: z.uuid('must be an organisation id') });
 export const memberParams = organisationIdParams.extend({ userId: z.uuid('must be a user id') });
 export const invitationParams = organisationIdParams.extend({ invitationId: z.uuid('must be an invitation id') });
+export const invitationTokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'is not an invitation token') });
 
 export const organisationSchema = z
   .object({

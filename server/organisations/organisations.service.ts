@@ -3,27 +3,17 @@ import type { AuditRepository } from '../audit/audit.repository';
 import { changedFields } from '../audit/audit.repository';
 import type { Actor, AuditContext } from '../auth/actor';
 import type { AuthRepository } from '../auth/auth.repository';
-import { hashPassword, randomToken, sha256 } from '../auth/secrets';
+import { hashPassword, sha256 } from '../auth/secrets';
 import { adminOnly } from '../auth/auth.errors';
+import type { UserRow } from '../auth/users.table';
 import { badRequest } from '../shared/errors';
-import { requireOrganisationRole } from './organisation-access';
-import {
-  alreadyMember,
-  duplicateOrganisation,
-  invalidParent,
-  invitationEmailMismatch,
-  invitationNeedsLogin,
-  invitationNotFound,
-  lastOwner,
-  memberNotFound,
-  organisationNotFound,
-} from './organisations.errors';
-import type { OrganisationsRepository } from './organisations.repository';
+import { createInvitationLinks } from './invitation-links';
+import { canManageOrganisation, requireOrganisationRole } from './organisation-access';
+import { assertUniqueOrganisation } from './organisation-identity';
+import { alreadyMember, invalidParent, invitationEmailMismatch, invitationNeedsLogin, invitationNotFound, lastOwner, memberNotFound, organisationNotFound } from './organisations.errors';
+import type { MemberView, OrganisationsRepository } from './organisations.repository';
 import type { OrganisationCreateInput } from './organisations.schemas';
 import type { InvitationRow, MembershipRole, OrganisationKind, OrganisationRow } from './organisations.table';
-import type { UserRow } from '../auth/users.table';
-
-const INVITATION_DAYS = 14;
 
 export type OrganisationsServiceDeps = {
   db: Database;
@@ -36,6 +26,7 @@ export type OrganisationsServiceDeps = {
 export function createOrganisationsService(deps: OrganisationsServiceDeps) {
   const { db, organisationsRepository: orgs, authRepository: users, auditRepository: audit } = deps;
   const now = deps.now ?? (() => new Date());
+  const invitationLinks = createInvitationLinks({ db, organisationsRepository: orgs, authRepository: users, auditRepository: audit, now });
 
   async function requireOrganisation(id: string): Promise<OrganisationRow> {
     const org = await orgs.findById(db, id);
@@ -43,15 +34,22 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
     return org;
   }
 
-  async function assertUnique(name: string | undefined, orgNumber: string | null | undefined, exceptId?: string): Promise<void> {
-    if (name) {
-      const existing = await orgs.findByName(db, name);
-      if (existing && existing.id !== exceptId) throw duplicateOrganisation('name');
-    }
-    if (orgNumber) {
-      const existing = await orgs.findByOrgNumber(db, orgNumber);
-      if (existing && existing.id !== exceptId) throw duplicateOrganisation('orgNumber');
-    }
+  async function get(actor: Actor, id: string): Promise<{ organisation: OrganisationRow; parent: OrganisationRow | null; children: OrganisationRow[] }> {
+    requireOrganisationRole(actor, id);
+    const organisation = await requireOrganisation(id);
+    const parent = organisation.parentId ? ((await orgs.findById(db, organisation.parentId)) ?? null) : null;
+    return { organisation, parent, children: await orgs.children(db, id) };
+  }
+
+  async function members(actor: Actor, organisationId: string): Promise<MemberView[]> {
+    requireOrganisationRole(actor, organisationId);
+    await requireOrganisation(organisationId);
+    return orgs.members(db, organisationId);
+  }
+
+  async function pendingInvitations(actor: Actor, organisationId: string): Promise<InvitationRow[]> {
+    requireOrganisationRole(actor, organisationId, ['owner']);
+    return invitationLinks.pending(organisationId);
   }
 
   return {
@@ -60,16 +58,20 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
       return orgs.list(db, { ...filter, ...(actor.isAdmin ? {} : { ids: actor.memberships.map((m) => m.organisationId) }) }, page);
     },
 
-    async get(actor: Actor, id: string): Promise<{ organisation: OrganisationRow; parent: OrganisationRow | null; children: OrganisationRow[] }> {
-      requireOrganisationRole(actor, id);
-      const organisation = await requireOrganisation(id);
-      const parent = organisation.parentId ? ((await orgs.findById(db, organisation.parentId)) ?? null) : null;
-      return { organisation, parent, children: await orgs.children(db, id) };
+    get,
+
+    /** The organisation page: the organisation, its members, and for its owners and administrators the pending invitations. */
+    async overview(actor: Actor, id: string) {
+      const { organisation, parent, children } = await get(actor, id);
+      const canManage = canManageOrganisation(actor, id);
+      const memberList = await members(actor, id);
+      const invitations = canManage ? await pendingInvitations(actor, id) : [];
+      return { organisation, parent, children, canManage, members: memberList, invitations };
     },
 
     async create(actor: Actor, input: OrganisationCreateInput, context: AuditContext): Promise<OrganisationRow> {
       if (!actor.isAdmin) throw adminOnly();
-      await assertUnique(input.name, input.orgNumber);
+      await assertUniqueOrganisation(db, orgs, input);
       if (input.kind === 'council') {
         const parent = input.parentId ? await orgs.findById(db, input.parentId) : undefined;
         if (!parent || parent.kind !== 'buyer') throw invalidParent();
@@ -92,7 +94,7 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
     async update(actor: Actor, id: string, input: { name?: string | undefined; orgNumber?: string | null | undefined }, context: AuditContext): Promise<OrganisationRow> {
       requireOrganisationRole(actor, id, ['owner']);
       const existing = await requireOrganisation(id);
-      await assertUnique(input.name, input.orgNumber, id);
+      await assertUniqueOrganisation(db, orgs, input, id);
       const values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber'>> = {};
       if (input.name !== undefined) values.name = input.name;
       if (input.orgNumber !== undefined) values.orgNumber = input.orgNumber;
@@ -105,10 +107,17 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
       });
     },
 
-    async members(actor: Actor, organisationId: string) {
-      requireOrganisationRole(actor, organisationId);
-      await requireOrganisation(organisationId);
-      return orgs.members(db, organisationId);
+    members,
+
+    /**
+     * The member the confirmation page asks about removing, by the same rule as removing:
+     * owners remove others, anyone may leave. No member: `member` is undefined.
+     */
+    async memberToRemove(actor: Actor, organisationId: string, userId: string): Promise<{ organisation: OrganisationRow; member: MemberView | undefined }> {
+      const { organisation } = await get(actor, organisationId);
+      if (userId !== actor.userId) requireOrganisationRole(actor, organisationId, ['owner']);
+      const member = (await members(actor, organisationId)).find((m) => m.userId === userId);
+      return { organisation, member };
     },
 
     async changeRole(actor: Actor, organisationId: string, userId: string, role: MembershipRole, context: AuditContext): Promise<void> {
@@ -145,49 +154,18 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
       });
     },
 
-    async pendingInvitations(actor: Actor, organisationId: string): Promise<InvitationRow[]> {
-      requireOrganisationRole(actor, organisationId, ['owner']);
-      return orgs.pendingInvitations(db, organisationId, now());
-    },
+    pendingInvitations,
 
-    /**
-     * Creates a single-use invitation link. The installation may have no mail server, so the
-     * link is returned to the inviter to send; only its hash is stored.
-     */
+    /** Creates a single-use invitation link, returned once for the inviter to send. */
     async invite(actor: Actor, organisationId: string, input: { email: string; role: MembershipRole }, context: AuditContext): Promise<{ invitation: InvitationRow; token: string }> {
       requireOrganisationRole(actor, organisationId, ['owner']);
       await requireOrganisation(organisationId);
-      const existingUser = await users.findUserByEmail(db, input.email);
-      if (existingUser && (await orgs.findMembership(db, organisationId, existingUser.id))) throw alreadyMember();
-      const token = randomToken();
-      const invitation = await db.transaction(async (tx) => {
-        const created = await orgs.insertInvitation(tx, {
-          organisationId,
-          email: input.email.toLowerCase(),
-          role: input.role,
-          tokenHash: sha256(token),
-          invitedBy: actor.userId,
-          expiresAt: new Date(now().getTime() + INVITATION_DAYS * 86_400_000),
-        });
-        await audit.record(tx, context, {
-          organisationId,
-          action: 'invitation.created',
-          entityType: 'invitation',
-          entityId: created.id,
-          after: { email: created.email, role: created.role, expiresAt: created.expiresAt.toISOString() },
-        });
-        return created;
-      });
-      return { invitation, token };
+      return invitationLinks.issue(actor, organisationId, input, context);
     },
 
     async revokeInvitation(actor: Actor, organisationId: string, invitationId: string, context: AuditContext): Promise<void> {
       requireOrganisationRole(actor, organisationId, ['owner']);
-      await db.transaction(async (tx) => {
-        const revoked = await orgs.revokeInvitation(tx, organisationId, invitationId, now());
-        if (!revoked) throw invitationNotFound();
-        await audit.record(tx, context, { organisationId, action: 'invitation.revoked', entityType: 'invitation', entityId: invitationId, before: { email: revoked.email, role: revoked.role } });
-      });
+      await invitationLinks.withdraw(organisationId, invitationId, context);
     },
 
     /** What the invitation page shows before the invitee accepts. */

@@ -19,6 +19,11 @@ const optionalDate = z.preprocess(emptyToUndefined, isoDate.nullable().optional(
 const page = z.coerce.number().int().min(1).max(100_000).default(1);
 const pageSize = z.coerce.number().int().min(1).max(200).default(50);
 
+/** The rows a list's `page` and `pageSize` ask for. */
+export const pageWindow = (query: { page: number; pageSize: number }) => ({ limit: query.pageSize, offset: (query.page - 1) * query.pageSize });
+/** A page of a list in the API: its items and where they stand in the whole. */
+export const listPageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), page: z.number(), pageSize: z.number(), total: z.number() });
+
 /** Vendors must have an organisation number, checked with the MOD11 check digit. */
 const vendorOrgNumber = z.preprocess(emptyToUndefined, z.string('is required').pipe(orgNumberSchema));
 const vendorName = z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters');

@@ -1,7 +1,7 @@
 import { fictionalOrgNumber } from '../../server/demo/demo.vendors';
 import { orgNumberSchema } from '../../server/organisations/organisations.schemas';
 import { isValidOrgNumber, normaliseOrgNumber } from '../../server/shared/org-number';
-import { addMonths, noticeDeadline } from '../../server/vendors/vendors.service';
+import { addMonths, noticeDeadline } from '../../server/vendors/contract-dates';
 
 describe('organisation numbers (MOD11)', () => {
   test.each(['974760673', '923609016', '991825827', '971526920'])('When the registered organisation number %s is checked, then it is valid', (number) => {

@@ -14,7 +14,7 @@ export type FormValues = Record<string, unknown>;
  * message under `path` (its code if not given). Errors of the server's own (5xx) are not the
  * user's to fix: `null`.
  */
-export function formProblems(error: unknown, path?: string): { errors: FieldError[]; status: number } | null {
+export function formProblems(error: unknown, path?: string): FormProblems | null {
   if (!isAppError(error) || error.status >= 500) return null;
   return { errors: error.errors.length > 0 ? error.errors : [{ path: path ?? error.code, message: error.message }], status: error.status };
 }
@@ -32,8 +32,15 @@ function conflictOf(error: unknown): FormConflict | undefined {
   return typeof currentVersion === 'number' ? { currentVersion, changedBy: changedBy ?? null, changedAt: changedAt ?? null } : undefined;
 }
 
-/** Where a successful form post goes, and the message shown there. */
-export type FormOutcome = { to: string; flash?: Flash };
+/** The problems a form shows again, with the status of that answer. */
+export type FormProblems = { errors: FieldError[]; status: number };
+
+/**
+ * Where a successful form post goes, and the message shown there; or `{ shown: true }` when
+ * `run` has shown a page itself, for what may be shown only once (a new invitation link or API
+ * token), which a redirect would have to carry in a cookie.
+ */
+export type FormOutcome = { to: string; flash?: Flash } | { shown: true };
 
 export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends Access> = {
   path: string;
@@ -52,6 +59,11 @@ export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends 
   rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues; conflict?: FormConflict }, status: number) => Promise<void> | void;
   /** Does the work; answers where to go next. */
   run: (ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, A>) => Promise<FormOutcome>;
+  /**
+   * Which errors from `run` the form shows again, and how; by default every 4xx error
+   * (`formProblems`). An error it answers `null` for goes to the error page.
+   */
+  problems?: (error: unknown, ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, A>) => FormProblems | null;
 };
 
 /**
@@ -75,9 +87,9 @@ export function formRoute<P extends InputSchema = NoInput, B extends z.ZodType =
     handler: async (ctx) => {
       try {
         const outcome = await spec.run(ctx);
-        ctx.redirect(outcome.to, outcome.flash);
+        if ('to' in outcome) ctx.redirect(outcome.to, outcome.flash);
       } catch (error) {
-        const problems = formProblems(error, spec.problemPath);
+        const problems = spec.problems ? spec.problems(error, ctx) : formProblems(error, spec.problemPath);
         if (!problems) throw error;
         const typed = ctx.body && typeof ctx.body === 'object' ? (ctx.body as FormValues) : {};
         const conflict = conflictOf(error);
