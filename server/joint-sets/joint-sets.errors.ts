@@ -1,4 +1,4 @@
-import { AppError, type FieldError } from '../shared/errors';
+import { AppError, badRequest, type FieldError } from '../shared/errors';
 import type { RevisionStatus } from './joint-sets.table';
 
 export const jointSetNotFound = () => new AppError('joint_set.not_found', 404, 'No such joint requirement set, or it is not shared with your organisation.');
@@ -37,3 +37,4 @@ export const packageConflict = (conflicts: { key: string; version: string }[]) =
     { errors: conflicts.map((c) => ({ path: `items.${c.key}@${c.version}`, message: `${c.key} ${c.version} exists here with other content` })), extensions: { conflicts } },
   );
 export const packageRevisionExists = (number: number) => new AppError('joint_set.package_revision_exists', 409, `Revision ${number} of this set is already in this installation; nothing was imported.`);
+export const packageMissing = () => badRequest('joint_set.package_missing', 'Attach the package as the field "file".', [{ path: 'file', message: 'is required' }]);

@@ -13,6 +13,7 @@ import { itemFileText, toYaml } from '../library/library.service';
 import { contentHash, parseSemver, versionColumns } from '../library/library.sync';
 import type { LibraryVersionInsert } from '../library/library.table';
 import type { FieldError } from '../shared/errors';
+import { buyerEditorships, coordinates } from './joint-sets.access';
 import { buyerRequired, coordinatorRequired, organisationRequired, packageConflict, packageInvalid, packageRevisionExists, wrongState } from './joint-sets.errors';
 import type { JointSetsRepository } from './joint-sets.repository';
 import type { JointSetsService } from './joint-sets.service';
@@ -25,6 +26,8 @@ import type { JointSetRevisionRow } from './joint-sets.table';
  */
 export const PACKAGE_FILE = 'joint-set.yaml';
 export const PACKAGE_FORMAT = 'datakrav-joint-set';
+/** Fields a package upload's multipart body may carry besides the file (it has one: the organisation). */
+export const PACKAGE_UPLOAD_FIELDS = 10;
 
 const parameterValue = z.union([z.number(), z.string().max(500), z.array(z.string().max(200)).max(50)]);
 const packageSchema = z.strictObject({
@@ -45,7 +48,6 @@ const packageSchema = z.strictObject({
 });
 export type JointSetPackage = z.infer<typeof packageSchema>;
 
-const EDIT_ROLES = new Set(['owner', 'editor']);
 /** A revision pins at most a few hundred items; anything far bigger is not a package (or is a zip bomb). */
 const MAX_ENTRIES = 2000;
 const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
@@ -119,7 +121,7 @@ export function createJointSetPackages(deps: { db: Database; jointSets: JointSet
 
   return {
     /** The adopted (or superseded) revision as a zip; every reader of the revision may take it. */
-    async exportRevision(actor: Actor, setId: string, number: number, context?: AuditContext): Promise<{ bytes: Buffer; filename: string }> {
+    async exportRevision(actor: Actor, setId: string, number: number, context?: AuditContext): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
       const view = await jointSets.revision(actor, setId, number);
       if (view.revision.status !== 'adopted' && view.revision.status !== 'superseded') throw wrongState(view.revision.status, 'be exported; only adopted revisions travel');
       const libraryRows = view.sections.flatMap((s) => s.items).map((i) => i.library).filter((r) => r !== null);
@@ -149,7 +151,7 @@ export function createJointSetPackages(deps: { db: Database; jointSets: JointSet
           after: { jointSetId: view.set.id, revision: view.revision.number, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, libraryVersions: libraryRows.length },
         });
       }
-      return { bytes, filename: `${slug}-rev${view.revision.number}.zip` };
+      return { bytes, filename: `${slug}-rev${view.revision.number}.zip`, contentType: 'application/zip' };
     },
 
     /**
@@ -158,7 +160,7 @@ export function createJointSetPackages(deps: { db: Database; jointSets: JointSet
      * imported. A set new here is coordinated by the importing buyer.
      */
     async importPackage(actor: Actor, bytes: Buffer, input: { organisationId?: string | undefined }, context: AuditContext): Promise<{ setId: string; number: number; libraryVersionsAdded: string[] }> {
-      const eligible = actor.memberships.filter((m) => m.kind === 'buyer' && EDIT_ROLES.has(m.role));
+      const eligible = buyerEditorships(actor);
       const importer = input.organisationId ? eligible.find((m) => m.organisationId === input.organisationId) : eligible.length === 1 ? eligible[0] : undefined;
       if (!importer) throw eligible.length > 1 && !input.organisationId ? organisationRequired() : buyerRequired();
       const { manifest, items, sources } = await readPackage(bytes);
@@ -171,7 +173,7 @@ export function createJointSetPackages(deps: { db: Database; jointSets: JointSet
       if (conflicts.length > 0) throw packageConflict(conflicts.map((c) => ({ key: c.key, version: c.version })));
 
       const set = await repo.findById(db, manifest.set.id);
-      if (set && !(actor.isAdmin || EDIT_ROLES.has(actor.memberships.find((m) => m.organisationId === set.coordinatorOrganisationId)?.role ?? ''))) throw coordinatorRequired();
+      if (set && !coordinates(actor, set)) throw coordinatorRequired();
       const revisions = set ? await repo.revisions(db, set.id) : [];
       if (revisions.some((r) => r.number === manifest.revision.number)) throw packageRevisionExists(manifest.revision.number);
 

@@ -1,6 +1,6 @@
 import { Document, HeadingLevel, Packer, PageOrientation, Paragraph, TextRun, type FileChild } from 'docx';
 import { bodyCell, cellText, cleanText, gridTable } from '../documents/docx-common';
-import type { RevisionView } from './joint-sets.service';
+import type { RevisionView } from './joint-sets.content';
 
 type Lang = 'nb' | 'en';
 
