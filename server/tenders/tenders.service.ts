@@ -6,7 +6,7 @@ import type { DocumentCoordination, DocumentItem, DocumentSection, TenderDocumen
 import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
 import type { Category, Domain, ItemKind, ParameterValueMap, RequirementType } from '../library/library.codes';
 import type { LibraryRepository } from '../library/library.repository';
-import { diffVersions, type FieldDiff } from '../library/library.service';
+import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { Parameter } from '../library/library.schemas';
 import type { OrganisationsRepository } from '../organisations/organisations.repository';

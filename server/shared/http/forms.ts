@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { isAppError, type FieldError } from '../errors';
+import { isAppError, type AppError, type FieldError } from '../errors';
 import { defineRoute, type Access, type Flash, type InputSchema, type NoBody, type NoInput, type RouteContext, type RouteDefinition } from './route';
 
 /** Any form's fields, for forms whose values are checked by the service (parameter values, for example). */
@@ -33,7 +33,12 @@ export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends 
    * Shows the form's page again with the problems (`formErrors`) and what was typed (`values`),
    * for invalid input and for a 4xx error from the service.
    */
-  rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues }, status: number) => Promise<void> | void;
+  rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues; refusal?: AppError }, status: number) => Promise<void> | void;
+  /**
+   * Which of the service's refusals show the form again (`refusal` in `rerender`); the others
+   * answer with the error page. Every 4xx when not given.
+   */
+  reshows?: (refusal: AppError) => boolean;
   /** Does the work; answers where to go next. */
   run: (ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, A>) => Promise<FormOutcome>;
 };
@@ -61,9 +66,9 @@ export function formRoute<P extends InputSchema = NoInput, B extends z.ZodType =
         ctx.redirect(outcome.to, outcome.flash);
       } catch (error) {
         const problems = formProblems(error);
-        if (!problems) throw error;
+        if (!problems || !isAppError(error) || spec.reshows?.(error) === false) throw error;
         const values = ctx.body && typeof ctx.body === 'object' ? (ctx.body as FormValues) : {};
-        await spec.rerender({ ...ctx, body: values }, { formErrors: problems.errors, values }, problems.status);
+        await spec.rerender({ ...ctx, body: values }, { formErrors: problems.errors, values, refusal: error }, problems.status);
       }
     },
   });
