@@ -6,6 +6,7 @@ import { defaultValue } from './clause-template';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, ITEM_STATUSES, REQUIREMENT_TYPES, THEME_COUNT, VERIFICATION_METHODS, type Language } from './library.codes';
 import type { LibraryListEntry } from './library.repository';
 import type { LibrarySearchQuery } from './library.schemas';
+import type { LibraryService } from './library.service';
 import { rowToItemFile } from './library.sync';
 import type { LibraryVersionRow, LibrarySourceRow } from './library.table';
 import type { FieldDiff } from './library.versions';
@@ -137,13 +138,7 @@ export function diffPage(input: { key: string; from: string; to: string; changes
 }
 
 /** What the editor shows beside the form, as the library service gives it. */
-export type EditorContext = {
-  sources: LibrarySourceRow[];
-  preview: { text: Record<string, string> } | null;
-  changes: FieldDiff[];
-  base: LibraryVersionRow | null;
-  organisations: Actor['memberships'];
-};
+export type EditorContext = Awaited<ReturnType<LibraryService['editorContext']>>;
 
 /** What the editor's form shows: a draft (or none, for a new item), the field values, the problems, a conflict with another save. */
 export type EditorView = { draft: LibraryVersionRow | null; form: unknown; errors?: FieldError[]; isNew?: boolean; conflict?: boolean; key?: string };
