@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { toYaml } from '../server/library/library.service';
+import { toYaml } from '../server/library/library.versions';
 import { SYSTEM_AUDIT, type Actor } from '../server/auth/actor';
 import { Packer } from 'docx';
 import { generateDocument } from '../server/documents/documents';

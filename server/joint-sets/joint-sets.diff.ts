@@ -1,4 +1,4 @@
-import { diffVersions, type FieldDiff } from '../library/library.service';
+import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { RequirementType } from '../library/library.codes';
 import type { ParameterValueMap } from '../library/library.codes';

@@ -9,7 +9,7 @@ import { DOMAINS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { checkItemConsistency, LibraryFilesError, parseItemFile, parseSources, SOURCES_FILE } from '../library/library.files';
 import type { LibraryRepository } from '../library/library.repository';
 import { itemKeySchema, semverSchema, type ItemFile, type Source } from '../library/library.schemas';
-import { itemFileText, toYaml } from '../library/library.service';
+import { itemFileText, toYaml } from '../library/library.versions';
 import { contentHash, parseSemver, versionColumns } from '../library/library.sync';
 import type { LibraryVersionInsert } from '../library/library.table';
 import type { FieldError } from '../shared/errors';

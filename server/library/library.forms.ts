@@ -1,8 +1,11 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { toYaml } from './library.service';
+import { z } from 'zod';
 import type { FieldError } from '../shared/errors';
+import { anyForm } from '../shared/http/forms';
+import { fieldErrors } from '../shared/http/validate';
+import { itemContentSchema, itemKeySchema, versionQuerySchema, type Parameter } from './library.schemas';
 import type { LibraryVersionRow } from './library.table';
-import type { Parameter } from './library.schemas';
+import { toYaml } from './library.versions';
 
 type Form = Record<string, unknown>;
 
@@ -89,7 +92,8 @@ export function rowToForm(row: Pick<LibraryVersionRow, 'kind' | 'category' | 'ty
 }
 
 /** Form values echoed back after a failed save, keeping what the editor typed. */
-export function echoForm(form: Form, content: Record<string, unknown>) {
+export function echoForm(form: Form) {
+  const { content } = formToContent(form);
   return {
     ...content,
     themes: asText(form.themes),
@@ -114,3 +118,73 @@ export function coerceFormValues(parameters: Parameter[], raw: unknown): Record<
   }
   return values;
 }
+
+/** A form's problems as the schema's issues, so that validation names each field as the problem does. */
+function reportProblems(ctx: z.RefinementCtx, problems: FieldError[]): void {
+  for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path.split('.') });
+}
+
+/** The key typed into the form for a new item. */
+export const typedKey = (form: Form) => (typeof form.key === 'string' ? form.key.trim() : '');
+
+/** The form for a new item: its content, its key, and the organisation it is drafted in (needed when the editor edits for more than one). */
+export const newItemForm = anyForm.transform((form, ctx) => {
+  const { content, errors } = formToContent(form);
+  const key = typedKey(form);
+  const parsedKey = itemKeySchema.safeParse(key);
+  const parsed = itemContentSchema.safeParse(content);
+  const problems = [...errors, ...(parsedKey.success ? [] : fieldErrors(parsedKey.error, 'key')), ...(parsed.success ? [] : fieldErrors(parsed.error))];
+  if (problems.length > 0 || !parsed.success) {
+    reportProblems(ctx, problems);
+    return z.NEVER;
+  }
+  const organisationId = typeof form.organisationId === 'string' && form.organisationId ? form.organisationId : undefined;
+  return { ...parsed.data, key, organisationId };
+});
+
+/** The draft editor's form: the content, and the revision the editor read. */
+export const draftForm = anyForm.transform((form, ctx) => {
+  const { content, errors } = formToContent(form);
+  const parsed = itemContentSchema.safeParse(content);
+  if (errors.length > 0 || !parsed.success) {
+    reportProblems(ctx, [...errors, ...(parsed.success ? [] : fieldErrors(parsed.error))]);
+    return z.NEVER;
+  }
+  return { ...parsed.data, revision: Number(form.revision) };
+});
+
+export const publishForm = z.object({
+  level: z.enum(['major', 'minor', 'patch']),
+  changeNote: z.object({ nb: z.string().trim().min(1, 'is required'), en: z.string().trim().min(1, 'is required') }),
+  revision: z.coerce.number().int().min(1),
+});
+
+/** Starting a draft: the organisation is chosen only by editors of more than one. */
+export const startDraftForm = z.object({ organisationId: z.preprocess((v) => (v === '' ? undefined : v), z.uuid().optional()) });
+
+/** Deprecating an item: the replacing item's key, if any, in any case. */
+export const deprecateForm = z.object({ replacedBy: z.preprocess((v) => (v === '' ? null : typeof v === 'string' ? v.trim().toUpperCase() : v), itemKeySchema.nullable()) });
+
+/** The item page's query: the version to show and the values typed into the preview form. */
+export const previewQuerySchema = versionQuerySchema.extend({ values: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional() });
+
+/** The form for a new item: a requirement about export, every text empty. */
+export const blankItemForm = () =>
+  rowToForm({
+    kind: 'requirement',
+    category: 'export',
+    type: 'A',
+    weight: 10,
+    themes: [],
+    title: { nb: '', en: '' },
+    text: { nb: '', en: '' },
+    rationale: { nb: '', en: '' },
+    responseGuidance: { nb: '', en: '' },
+    parameters: [],
+    references: [],
+    verification: { method: 'document-review', text: { nb: '', en: '' } },
+    evidence: [],
+    domains: ['all'],
+    tags: [],
+    supersedes: null,
+  });

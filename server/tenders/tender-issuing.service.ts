@@ -3,7 +3,7 @@ import type { Actor, AuditContext } from '../auth/actor';
 import type { DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
 import { generateDocument, type TenderDocumentName } from '../documents/documents';
 import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
-import { diffVersions, type FieldDiff } from '../library/library.service';
+import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { FieldError } from '../shared/errors';
 import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderView, type TenderViewOf } from './tenders.access';
 import { checksFailed, nothingToIssue, revisionNotFound, tenderConflict } from './tenders.errors';

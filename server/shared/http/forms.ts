@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { isAppError, type FieldError } from '../errors';
+import { isAppError, type AppError, type FieldError } from '../errors';
 import { defineRoute, type Access, type Flash, type InputSchema, type NoBody, type NoInput, type RouteContext, type RouteDefinition } from './route';
 
 /** Any form's fields, for forms whose values are checked by the service (parameter values, for example). */
@@ -54,9 +54,9 @@ export type FormRouteSpec<P extends InputSchema, B extends z.ZodType, A extends 
   problemPath?: string;
   /**
    * Shows the form's page again with the problems (`formErrors`) and what was typed (`values`),
-   * for invalid input and for a 4xx error from the service.
+   * for invalid input and for a 4xx error from the service (`refusal`, the error itself).
    */
-  rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues; conflict?: FormConflict }, status: number) => Promise<void> | void;
+  rerender: (ctx: RouteContext<z.output<P>, z.output<NoInput>, FormValues, A>, extra: { formErrors: FieldError[]; values: FormValues; conflict?: FormConflict; refusal?: AppError }, status: number) => Promise<void> | void;
   /** Does the work; answers where to go next. */
   run: (ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, A>) => Promise<FormOutcome>;
   /**
@@ -90,11 +90,11 @@ export function formRoute<P extends InputSchema = NoInput, B extends z.ZodType =
         if ('to' in outcome) ctx.redirect(outcome.to, outcome.flash);
       } catch (error) {
         const problems = spec.problems ? spec.problems(error, ctx) : formProblems(error, spec.problemPath);
-        if (!problems) throw error;
+        if (!problems || !isAppError(error)) throw error;
         const typed = ctx.body && typeof ctx.body === 'object' ? (ctx.body as FormValues) : {};
         const conflict = conflictOf(error);
         const values = conflict ? { ...typed, version: conflict.currentVersion } : typed;
-        await spec.rerender({ ...ctx, body: values }, { formErrors: problems.errors, values, ...(conflict ? { conflict } : {}) }, problems.status);
+        await spec.rerender({ ...ctx, body: values }, { formErrors: problems.errors, values, refusal: error, ...(conflict ? { conflict } : {}) }, problems.status);
       }
     },
   });

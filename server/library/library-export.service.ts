@@ -1,0 +1,65 @@
+import JSZip from 'jszip';
+import type { Actor } from '../auth/actor';
+import type { Database } from '../db/client';
+import { draftScope } from './library.access';
+import { itemNotFound } from './library.errors';
+import type { LibraryRepository } from './library.repository';
+import type { LibrarySearchQuery } from './library.schemas';
+import { rowToItemFile } from './library.sync';
+import type { LibraryVersionRow } from './library.table';
+import { itemFileText, toYaml } from './library.versions';
+import { searchFor } from './library-reading.service';
+
+/** The search filters that choose what an export holds; no filter means the whole library. */
+export type LibrarySelection = Omit<LibrarySearchQuery, 'page' | 'pageSize' | 'sort'>;
+
+/** Exporting the shared library, or a selection of it, in the folder layout sync reads, or as JSON. */
+export function createLibraryExport(deps: { db: Database; libraryRepository: LibraryRepository }) {
+  const { db, libraryRepository: repo } = deps;
+
+  /** The keys of the selected items, or undefined when nothing is filtered (all items). */
+  async function selectedKeys(actor: Actor, selection: LibrarySelection): Promise<string[] | undefined> {
+    const filtered = Object.values(selection).some((v) => v !== undefined);
+    if (!filtered) return undefined;
+    const { rows } = await repo.search(db, { ...searchFor({ ...selection, page: 1, pageSize: 200 }, 'nb'), limit: 100_000, offset: 0 }, draftScope(actor));
+    return rows.map((r) => r.key);
+  }
+
+  /** The shared versions of the selected items (all items when keys is undefined), oldest first. */
+  async function exportRows(keys?: string[]): Promise<LibraryVersionRow[]> {
+    const rows = await repo.allSharedVersions(db);
+    return keys ? rows.filter((r) => keys.includes(r.key)) : rows;
+  }
+
+  const sourceEntries = async () => (await repo.sources(db)).map((s) => ({ id: s.id, title: s.title, publisher: s.publisher, url: s.url, kind: s.kind }));
+
+  return {
+    async exportItemYaml(key: string): Promise<string> {
+      const rows = (await repo.allSharedVersions(db)).filter((r) => r.key === key);
+      if (rows.length === 0) throw itemNotFound(key);
+      return itemFileText(rows);
+    },
+
+    /** The selection as a zip of the same folder layout sync reads: sources.yaml and <category>/<KEY>.yaml. */
+    async exportZip(actor: Actor, selection: LibrarySelection): Promise<Buffer> {
+      const rows = await exportRows(await selectedKeys(actor, selection));
+      const zip = new JSZip();
+      zip.file('sources.yaml', `# Registry of the sources that library items cite.\n${toYaml(await sourceEntries())}`);
+      const byKey = new Map<string, LibraryVersionRow[]>();
+      for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+      for (const [key, versions] of byKey) {
+        const newest = versions[versions.length - 1] as LibraryVersionRow;
+        zip.file(`${newest.category}/${key}.yaml`, itemFileText(versions));
+      }
+      return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', platform: 'UNIX', date: new Date('2020-01-01T00:00:00Z') } as JSZip.JSZipGeneratorOptions<'nodebuffer'>);
+    },
+
+    async exportJson(actor: Actor, selection: LibrarySelection) {
+      const rows = await exportRows(await selectedKeys(actor, selection));
+      const sources = await sourceEntries();
+      const byKey = new Map<string, ReturnType<typeof rowToItemFile>[]>();
+      for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), rowToItemFile(row)]);
+      return { sources, items: [...byKey.entries()].map(([key, versions]) => ({ key, versions })) };
+    },
+  };
+}

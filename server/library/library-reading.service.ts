@@ -1,0 +1,142 @@
+import type { Actor } from '../auth/actor';
+import type { Database } from '../db/client';
+import type { FieldError } from '../shared/errors';
+import { checkParameterValues, renderTemplate, type ParameterValues } from './clause-template';
+import { canSeeDraft, draftScope, editorOrganisations, libraryLoaders, mayEditLibrary, requireLibraryEditor } from './library.access';
+import { LANGUAGES, type Language } from './library.codes';
+import { invalidParameterValues, itemNotFound, versionNotFound } from './library.errors';
+import type { LibraryRepository, LibrarySearch } from './library.repository';
+import type { LibrarySearchQuery, LocalisedText, Parameter } from './library.schemas';
+import type { LibraryVersionRow } from './library.table';
+import { diffVersions, type FieldDiff } from './library.versions';
+
+/** The repository's search for a search query of the API or the library page; relevance first when there are words to match. */
+export function searchFor(query: LibrarySearchQuery, lang: Language): LibrarySearch {
+  return {
+    q: query.q,
+    kind: query.kind,
+    category: query.category,
+    type: query.type,
+    domain: query.domain,
+    status: query.status,
+    source: query.source,
+    theme: query.theme,
+    sort: query.sort ?? (query.q ? 'relevance' : 'key'),
+    lang,
+    limit: query.pageSize,
+    offset: (query.page - 1) * query.pageSize,
+  };
+}
+
+function renderTexts(field: LocalisedText, parameters: Parameter[], values: ParameterValues, languages: readonly Language[]) {
+  return Object.fromEntries(languages.map((lang) => [lang, renderTemplate(field[lang], parameters, values, lang)]));
+}
+
+/** Values that do not fit an item's parameters, each named by its field. */
+function valueProblems(parameters: Parameter[], values: Record<string, unknown>): FieldError[] {
+  return checkParameterValues(parameters, values).map((p) => ({ path: `values.${p.parameter}`, message: p.message }));
+}
+
+/** Reading the library: search, items and their versions, differences, rendered texts, and what the editor shows beside a draft. */
+export function createLibraryReading(deps: { db: Database; libraryRepository: LibraryRepository }) {
+  const { db, libraryRepository: repo } = deps;
+  const load = libraryLoaders(deps);
+
+  /**
+   * An item as a reader sees it: the requested or newest released version, or for an item
+   * that has never been published, the reader's visible draft.
+   */
+  async function getItem(actor: Actor, key: string, version?: string): Promise<{ current: LibraryVersionRow; versions: LibraryVersionRow[]; drafts: LibraryVersionRow[] }> {
+    const versions = await repo.releasedVersions(db, key);
+    const drafts = (await repo.drafts(db, { key, organisationIds: draftScope(actor) })).filter((d) => canSeeDraft(actor, d));
+    if (versions.length === 0 && drafts.length === 0) throw itemNotFound(key);
+    let current: LibraryVersionRow | undefined;
+    if (version) {
+      current = versions.find((v) => v.version === version);
+      if (!current) throw versionNotFound(key, version);
+    } else {
+      current = versions[0] ?? drafts[0];
+    }
+    return { current: current as LibraryVersionRow, versions, drafts };
+  }
+
+  async function diffDraft(actor: Actor, draftId: string): Promise<{ base: LibraryVersionRow | null; draft: LibraryVersionRow; changes: FieldDiff[] }> {
+    const draft = await load.visibleDraft(actor, draftId);
+    const base = draft.baseVersion ? ((await repo.findVersion(db, draft.key, draft.baseVersion)) ?? null) : null;
+    return { base, draft, changes: base ? diffVersions(base, draft) : [] };
+  }
+
+  /** What the editor shows beside a draft (or the form for a new item): sources to cite, the text with defaults, the changes since its base. */
+  async function editorContext(actor: Actor, draft: LibraryVersionRow | null) {
+    const sources = await repo.sources(db);
+    const preview = draft ? { text: renderTexts(draft.text, draft.parameters, {}, LANGUAGES) } : null;
+    const diff = draft ? await diffDraft(actor, draft.id) : null;
+    return { sources, preview, changes: diff?.changes ?? [], base: diff?.base ?? null, organisations: editorOrganisations(actor) };
+  }
+
+  return {
+    sources: () => repo.sources(db),
+
+    search: (actor: Actor, search: LibrarySearch) => repo.search(db, search, draftScope(actor)),
+
+    /** A page of the library for a search query of the API or the library page. */
+    find: (actor: Actor, query: LibrarySearchQuery, lang: Language) => repo.search(db, searchFor(query, lang), draftScope(actor)),
+
+    /** Whether the actor may change the library, for pages to offer editing. */
+    mayEdit: (actor: Actor) => mayEditLibrary(actor),
+
+    getItem,
+
+    async versions(actor: Actor, key: string): Promise<LibraryVersionRow[]> {
+      const rows = await repo.releasedVersions(db, key);
+      if (rows.length === 0 && (await repo.drafts(db, { key, organisationIds: draftScope(actor) })).length === 0) throw itemNotFound(key);
+      return rows;
+    },
+
+    async diff(key: string, from: string, to: string): Promise<{ from: LibraryVersionRow; to: LibraryVersionRow; changes: FieldDiff[] }> {
+      const a = await load.releasedVersion(key, from);
+      const b = await load.releasedVersion(key, to);
+      return { from: a, to: b, changes: diffVersions(a, b) };
+    },
+
+    /** Renders an item's texts with buyer-chosen values; defaults fill the rest. */
+    async render(input: { key: string; version?: string | undefined; values: Record<string, unknown>; languages?: Language[] | undefined }) {
+      const row = await load.releasedVersion(input.key, input.version);
+      const problems = valueProblems(row.parameters, input.values);
+      if (problems.length > 0) throw invalidParameterValues(problems);
+      const languages = input.languages ?? [...LANGUAGES];
+      const values = input.values as ParameterValues;
+      return { key: row.key, version: row.version as string, kind: row.kind, title: row.title, text: renderTexts(row.text, row.parameters, values, languages), responseGuidance: renderTexts(row.responseGuidance, row.parameters, values, languages) };
+    },
+
+    /**
+     * The texts an item page shows. A released version is rendered with the reader's values, or
+     * with the defaults and the problems named when the values do not fit; a draft shows its text
+     * with the defaults and its response guidance as written.
+     */
+    previewItem(row: LibraryVersionRow, values: Record<string, unknown>): { rendered: { text: Record<string, string>; responseGuidance: Record<string, string> }; problems: FieldError[] } {
+      if (row.status === 'draft') return { rendered: { text: renderTexts(row.text, row.parameters, {}, LANGUAGES), responseGuidance: row.responseGuidance }, problems: [] };
+      const problems = valueProblems(row.parameters, values);
+      const usable = problems.length > 0 ? {} : (values as ParameterValues);
+      return { rendered: { text: renderTexts(row.text, row.parameters, usable, LANGUAGES), responseGuidance: renderTexts(row.responseGuidance, row.parameters, usable, LANGUAGES) }, problems };
+    },
+
+    drafts: (actor: Actor) => repo.drafts(db, { organisationIds: draftScope(actor) }).then((rows) => rows.filter((r) => canSeeDraft(actor, r))),
+
+    getDraft: (actor: Actor, id: string) => load.visibleDraft(actor, id),
+
+    editorContext,
+
+    /** The form for a new item, for those who may edit the library. */
+    async newItemEditor(actor: Actor) {
+      requireLibraryEditor(actor);
+      return editorContext(actor, null);
+    },
+
+    /** The version a deprecation would apply to, for those who may edit the library. */
+    async itemToDeprecate(actor: Actor, key: string): Promise<LibraryVersionRow> {
+      requireLibraryEditor(actor);
+      return (await getItem(actor, key)).current;
+    },
+  };
+}
