@@ -1,4 +1,6 @@
-import { addMonths, ensureBaselineProfile, majorOf } from '../assessments/assessments.service';
+import { majorOf } from '../assessments/assessments.cells';
+import { ensureBaselineProfile } from '../assessments/assessments.service';
+import { addMonths } from '../assessments/verification-state';
 import type { AnswerStatus } from '../assessments/assessments.table';
 import { isAbsolute } from '../assessments/scoring';
 import type { Services } from '../services';
