@@ -138,5 +138,3 @@ export function createAssessmentsAccess(deps: { db: Database; repo: AssessmentsR
     },
   };
 }
-
-export type AssessmentsAccess = ReturnType<typeof createAssessmentsAccess>;

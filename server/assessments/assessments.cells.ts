@@ -96,5 +96,3 @@ export function createCellReader(deps: { db: Database; repo: AssessmentsReposito
 
   return { profileVersionOf, itemViews, cellsFor, scoreOf, rowsWithScores };
 }
-
-export type CellReader = ReturnType<typeof createCellReader>;

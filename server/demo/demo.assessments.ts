@@ -1,8 +1,8 @@
 import { majorOf } from '../assessments/assessments.cells';
 import { ensureBaselineProfile } from '../assessments/assessments.service';
-import { addMonths } from '../assessments/verification-state';
 import type { AnswerStatus } from '../assessments/assessments.table';
 import { isAbsolute } from '../assessments/scoring';
+import { addMonths } from '../assessments/verification-state';
 import type { Services } from '../services';
 import { demoActor } from './demo.actors';
 
