@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Translator } from '../shared/i18n';
-import type { Cell, ComparisonRow, ProfileItemView } from './assessments.service';
+import type { Cell, ComparisonRow, ProfileItemView } from './assessments.cells';
 
 /** The comparison as a table: one row per product, the scores, then one column per requirement. */
 export type ExportTable = { header: string[]; rows: (string | number)[][] };

@@ -21,6 +21,7 @@ import {
   type VerificationDecision,
   type VerificationRow,
 } from './assessments.table';
+import type { QueueReason, ThreadReview } from './verification-state';
 
 export type ProfileInsert = typeof assessmentProfiles.$inferInsert;
 export type AnswerInsert = typeof answers.$inferInsert;
@@ -74,7 +75,7 @@ export type CellAnswer = Pick<AnswerRow, 'id' | 'productVersionId' | 'libraryKey
 /** One thread of a comparison cell: its current answer and its newest review (`expiresAt` in epoch milliseconds). */
 export type MatrixThread = {
   answer: Pick<AnswerRow, 'id' | 'status' | 'validUntil'>;
-  review: { decision: VerificationDecision; expiresAt: number; ofCurrentAnswer: boolean } | null;
+  review: ThreadReview | null;
 };
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
@@ -123,6 +124,57 @@ const latestVersions = (db: Database) =>
     .from(productVersions)
     .orderBy(productVersions.productId, sql`${productVersions.releaseDate} desc nulls last`, desc(productVersions.createdAt))
     .as('latest_versions');
+
+/**
+ * Current answers with the newest verification of their thread, filtered by a condition on
+ * `a` (the answer), `lv` (that verification) and `p` (the product). For the review queue
+ * and the vendor's feedback list.
+ */
+async function threads(db: Database, where: SQL, page: { limit: number; offset: number }): Promise<{ rows: (ThreadRow & { reason: string })[]; total: number }> {
+  const result = await db.execute(sql`
+    select a.id as answer_id, a.product_version_id, a.library_key, a.library_major, a.status, a.revision, a.created_at as answered_at,
+           pv.label as version_label, p.id as product_id, p.name as product_name, p.vendor_organisation_id, o.name as vendor_name,
+           lv.decision, lv.decided_at, lv.expires_at, lv.answer_id as verified_answer_id, lv.note_for_vendor,
+           case when lv.id is null then 'unverified' when lv.answer_id <> a.id then 'changed' when lv.decision = 'accepted' then 'expired' else lv.decision end as reason,
+           count(*) over () as total
+    from answers a
+    join product_versions pv on pv.id = a.product_version_id
+    join products p on p.id = pv.product_id
+    join organisations o on o.id = p.vendor_organisation_id
+    left join lateral (
+      select v.id, v.answer_id, v.decision, v.decided_at, v.expires_at, v.note_for_vendor
+      from verifications v join answers a2 on a2.id = v.answer_id
+      where a2.product_version_id = a.product_version_id and a2.library_key = a.library_key and a2.library_major = a.library_major
+      order by v.decided_at desc limit 1
+    ) lv on true
+    where a.is_current and ${where}
+    order by coalesce(lv.expires_at, a.created_at) asc, p.name asc, a.library_key asc
+    limit ${page.limit} offset ${page.offset}`);
+  const rows = rowsOf(result);
+  return {
+    total: rows.length > 0 ? Number(rows[0]?.total) : 0,
+    rows: rows.map((r) => ({
+      answerId: r.answer_id as string,
+      productVersionId: r.product_version_id as string,
+      libraryKey: r.library_key as string,
+      libraryMajor: Number(r.library_major),
+      status: r.status as AnswerStatus,
+      revision: Number(r.revision),
+      answeredAt: dateOf(r.answered_at) as Date,
+      versionLabel: r.version_label as string,
+      productId: r.product_id as string,
+      productName: r.product_name as string,
+      vendorOrganisationId: r.vendor_organisation_id as string,
+      vendorName: r.vendor_name as string,
+      decision: (r.decision as VerificationDecision | null) ?? null,
+      decidedAt: dateOf(r.decided_at),
+      expiresAt: dateOf(r.expires_at),
+      verifiedAnswerId: (r.verified_answer_id as string | null) ?? null,
+      noteForVendor: (r.note_for_vendor as string | null) ?? null,
+      reason: r.reason as string,
+    })),
+  };
+}
 
 export function createAssessmentsRepository() {
   return {
@@ -431,54 +483,23 @@ export function createAssessmentsRepository() {
     },
 
     /**
-     * Current answers with the newest verification of their thread, filtered by a condition on
-     * `a` (the answer), `lv` (that verification) and `p` (the product). For the review queue
-     * and the vendor's feedback list.
+     * The review queue: current answers whose acceptance expired by `moment`, that changed
+     * since their thread's newest review, or (when asked) that were never reviewed; only the
+     * given threads when a list is given. Oldest first.
      */
-    async threads(db: Database, where: SQL, page: { limit: number; offset: number }): Promise<{ rows: (ThreadRow & { reason: string })[]; total: number }> {
-      const result = await db.execute(sql`
-        select a.id as answer_id, a.product_version_id, a.library_key, a.library_major, a.status, a.revision, a.created_at as answered_at,
-               pv.label as version_label, p.id as product_id, p.name as product_name, p.vendor_organisation_id, o.name as vendor_name,
-               lv.decision, lv.decided_at, lv.expires_at, lv.answer_id as verified_answer_id, lv.note_for_vendor,
-               case when lv.id is null then 'unverified' when lv.answer_id <> a.id then 'changed' when lv.decision = 'accepted' then 'expired' else lv.decision end as reason,
-               count(*) over () as total
-        from answers a
-        join product_versions pv on pv.id = a.product_version_id
-        join products p on p.id = pv.product_id
-        join organisations o on o.id = p.vendor_organisation_id
-        left join lateral (
-          select v.id, v.answer_id, v.decision, v.decided_at, v.expires_at, v.note_for_vendor
-          from verifications v join answers a2 on a2.id = v.answer_id
-          where a2.product_version_id = a.product_version_id and a2.library_key = a.library_key and a2.library_major = a.library_major
-          order by v.decided_at desc limit 1
-        ) lv on true
-        where a.is_current and ${where}
-        order by coalesce(lv.expires_at, a.created_at) asc, p.name asc, a.library_key asc
-        limit ${page.limit} offset ${page.offset}`);
-      const rows = rowsOf(result);
-      return {
-        total: rows.length > 0 ? Number(rows[0]?.total) : 0,
-        rows: rows.map((r) => ({
-          answerId: r.answer_id as string,
-          productVersionId: r.product_version_id as string,
-          libraryKey: r.library_key as string,
-          libraryMajor: Number(r.library_major),
-          status: r.status as AnswerStatus,
-          revision: Number(r.revision),
-          answeredAt: dateOf(r.answered_at) as Date,
-          versionLabel: r.version_label as string,
-          productId: r.product_id as string,
-          productName: r.product_name as string,
-          vendorOrganisationId: r.vendor_organisation_id as string,
-          vendorName: r.vendor_name as string,
-          decision: (r.decision as VerificationDecision | null) ?? null,
-          decidedAt: dateOf(r.decided_at),
-          expiresAt: dateOf(r.expires_at),
-          verifiedAnswerId: (r.verified_answer_id as string | null) ?? null,
-          noteForVendor: (r.note_for_vendor as string | null) ?? null,
-          reason: r.reason as string,
-        })),
-      };
+    async reviewQueue(db: Database, input: { reasons: readonly QueueReason[]; threads?: { key: string; major: number }[] | undefined; moment: string }, page: { limit: number; offset: number }) {
+      const reasons: SQL[] = [];
+      if (input.reasons.includes('changed')) reasons.push(sql`(lv.id is not null and lv.answer_id <> a.id)`);
+      if (input.reasons.includes('expired')) reasons.push(sql`(lv.answer_id = a.id and lv.decision = 'accepted' and lv.expires_at <= ${input.moment}::timestamptz)`);
+      if (input.reasons.includes('unverified')) reasons.push(sql`lv.id is null`);
+      const conditions = [sql`(${sql.join(reasons, sql` or `)})`];
+      if (input.threads) conditions.push(sql`(${sql.join(input.threads.map((t) => sql`(a.library_key = ${t.key} and a.library_major = ${t.major})`), sql` or `)})`);
+      return threads(db, sql.join(conditions, sql` and `), page);
+    },
+
+    /** The vendors' current answers whose newest review rejected them or asked for a change, with the note for the vendor. */
+    async vendorFeedback(db: Database, vendorOrganisationIds: string[], page: { limit: number; offset: number }) {
+      return threads(db, sql`p.vendor_organisation_id in ${vendorOrganisationIds} and lv.answer_id = a.id and lv.decision in ('rejected', 'change_requested')`, page);
     },
   };
 }

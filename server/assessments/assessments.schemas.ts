@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { itemKeySchema, semverSchema } from '../library/library.schemas';
 import { ANSWER_STATUSES, PROFILE_VISIBILITIES, VERIFICATION_DECISIONS } from './assessments.table';
-import { QUEUE_REASONS, VERIFICATION_STATES } from './assessments.service';
+import { QUEUE_REASONS, VERIFICATION_STATES } from './verification-state';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2027-03-31').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'must be a real date');
@@ -86,6 +86,10 @@ export const feedbackQuerySchema = z.strictObject({ page, pageSize: pageSize(50)
 export const registerQuerySchema = z.strictObject({ profileId: z.preprocess(emptyToUndefined, z.uuid('must be a profile id').optional()), page, pageSize: pageSize(50) });
 export const sheetQuerySchema = z.strictObject({ profileId: z.preprocess(emptyToUndefined, z.uuid('must be a profile id').optional()) });
 export const answerFormQuerySchema = z.strictObject({ key: itemKeySchema, major: z.coerce.number().int().min(0).max(999) });
+/** The answer form page: the requirement, and the profile to go back to. */
+export const answerFormPageQuerySchema = answerFormQuerySchema.extend({ profileId: z.preprocess(emptyToUndefined, z.uuid().optional()) });
+/** The comparison page: the ranking's filter, with the profile optional (the baseline by default) and the matrix or the ranking shown. */
+export const comparePageQuerySchema = rankingQuerySchema.extend({ profileId: z.preprocess(emptyToUndefined, z.uuid('must be a profile id').optional()), view: z.enum(['matrix', 'ranking']).default('matrix') });
 
 /** Page forms: the browser sends strings, lists as repeated fields. */
 const rows = <T extends z.ZodType>(row: T) => z.preprocess((v) => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : v), z.array(row).max(500));

@@ -1,6 +1,8 @@
-import { addMonths, ensureBaselineProfile, majorOf } from '../assessments/assessments.service';
+import { majorOf } from '../assessments/assessments.cells';
+import { ensureBaselineProfile } from '../assessments/assessments.service';
 import type { AnswerStatus } from '../assessments/assessments.table';
 import { isAbsolute } from '../assessments/scoring';
+import { addMonths } from '../assessments/verification-state';
 import type { Services } from '../services';
 import { demoActor } from './demo.actors';
 

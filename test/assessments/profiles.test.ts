@@ -1,7 +1,8 @@
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
-import { BASELINE_KEYS, ensureBaselineProfile } from '../../server/assessments/assessments.service';
+import { ensureBaselineProfile } from '../../server/assessments/assessments.service';
+import { BASELINE_KEYS } from '../../server/assessments/profiles.service';
 import { syncLibraryAndBaseline } from './fixtures';
 
 let ctx: TestContext;

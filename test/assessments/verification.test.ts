@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { routesOf } from '../../server/app';
-import { addMonths } from '../../server/assessments/assessments.service';
+import { addMonths } from '../../server/assessments/verification-state';
 import { verifications } from '../../server/assessments/assessments.table';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';

@@ -1,0 +1,54 @@
+import type { Actor, AuditContext } from '../auth/actor';
+import type { AuditRepository } from '../audit/audit.repository';
+import type { Database } from '../db/client';
+import type { RequirementType } from '../library/library.codes';
+import type { LibraryRepository } from '../library/library.repository';
+import { createAssessmentsAccess } from './assessments.access';
+import { createCellReader } from './assessments.cells';
+import type { AssessmentsRepository } from './assessments.repository';
+
+export type TenderItemsSource = (actor: Actor, tenderId: string) => Promise<{ key: string; libraryVersion: string; type: RequirementType; weight: number }[]>;
+
+export type AssessmentsServiceDeps = {
+  db: Database;
+  assessmentsRepository: AssessmentsRepository;
+  libraryRepository: LibraryRepository;
+  auditRepository: AuditRepository;
+  /** The library items of a tender the actor may see, for profiles made from a tender's set. */
+  tenderItems: TenderItemsSource;
+  verificationValidMonths: number;
+  now?: () => Date;
+};
+
+/**
+ * What each of the feature's use cases (profiles, answers, verification, comparison) is built
+ * from: the repositories, the clock, the lookups that enforce access, and the cell reader.
+ */
+export function createAssessmentsContext(deps: AssessmentsServiceDeps) {
+  const { db, assessmentsRepository: repo, libraryRepository: library, auditRepository: audit } = deps;
+  const now = deps.now ?? (() => new Date());
+  const today = () => now().toISOString().slice(0, 10);
+  return {
+    db,
+    repo,
+    library,
+    audit,
+    tenderItems: deps.tenderItems,
+    verificationValidMonths: deps.verificationValidMonths,
+    now,
+    today,
+    access: createAssessmentsAccess({ db, repo }),
+    cells: createCellReader({ db, repo, library, now, today }),
+
+    /** Does a change and writes its audit entry in one transaction. */
+    audited<T>(context: AuditContext, entry: Parameters<AuditRepository['record']>[2], work: (tx: Database) => Promise<T>): Promise<T> {
+      return db.transaction(async (tx) => {
+        const result = await work(tx);
+        await audit.record(tx, context, entry);
+        return result;
+      });
+    },
+  };
+}
+
+export type AssessmentsContext = ReturnType<typeof createAssessmentsContext>;
