@@ -42,11 +42,12 @@ async function createPglite(dataDir: string | undefined, template: Blob | undefi
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const fresh = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(fresh && template ? { loadDataDir: template } : {}) });
-  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Database;
+  const pglite = drizzlePglite({ client, schema, casing: 'snake_case' });
+  const db = pglite as unknown as Database;
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR }),
+    migrate: () => migratePglite(pglite, { migrationsFolder: MIGRATIONS_DIR }),
     ping: async () => {
       await client.query('select 1');
     },

@@ -1,4 +1,4 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { RouteDefinition } from './route';
 
@@ -30,7 +30,7 @@ const ifMatchHeader = z.object({
   'if-match': z.string().optional().meta({ description: 'The ETag from GET (for example "3"), instead of `version` in the body. One of the two is required.' }),
 });
 
-const etagHeader = { ETag: { description: 'The version of what was read, for If-Match on a later update', schema: { type: 'string' } } };
+const etagHeader = { ETag: { description: 'The version of what was read, for If-Match on a later update', schema: { type: 'string' as const } } };
 
 /** Builds the OpenAPI 3.1 document from the same route definitions and zod schemas that serve requests. */
 export function buildOpenApiDocument(routes: RouteDefinition[], info: { version: string; serverUrl?: string }) {
@@ -39,7 +39,7 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
   registry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'dk_session', description: 'Session from POST /api/session; send X-CSRF-Token on changes' });
 
   for (const route of routes.filter((r) => r.surface === 'api')) {
-    const responses: Record<string, unknown> = {};
+    const responses: Record<string, ResponseConfig> = {};
     for (const response of route.responses ?? [{ status: route.successStatus ?? 200, description: 'Success' }]) {
       const headers = route.etag && response.status < 300 ? { headers: etagHeader } : {};
       responses[String(response.status)] = response.schema
@@ -67,7 +67,7 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
         ...(route.versioned ? { headers: ifMatchHeader } : {}),
         ...(route.body ? { body: { required: true, content: { [route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json']: { schema: route.body } } } } : {}),
       },
-      responses: responses as never,
+      responses,
     });
   }
 
