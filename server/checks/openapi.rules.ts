@@ -2,7 +2,7 @@ import { message } from './findings';
 import type { RuleFindings } from './findings';
 import { locate, sourceLabel } from './intake';
 import type { LoadedDescription } from './openapi.load';
-import { ApiModel, isError, isObject, isSuccess, type Operation } from './openapi.model';
+import { type ApiModel, isError, isObject, isSuccess, type Operation } from './openapi.model';
 import type { RuleContext, RuleImplementation } from './rule-context';
 import type { RuleId } from './rules.catalogue';
 
