@@ -17,7 +17,7 @@ const label = (file: DataFile) => sourceLabel(file.source);
 function listProblems(findings: RuleFindings, file: DataFile, problems: ProblemList): void {
   for (const problem of problems.listed) findings.fail(locate(file.source, problem.at), problem.message);
   const unlisted = problems.count - problems.listed.length;
-  if (unlisted > 0) findings.fail(locate(file.source), message(`… og ${unlisted} flere av samme slag i ${label(file)}.`, `… and ${unlisted} more of the same kind in ${label(file)}.`), { unlisted });
+  if (unlisted > 0) findings.failUnlisted(locate(file.source), message(`… og ${unlisted} flere av samme slag i ${label(file)}.`, `… and ${unlisted} more of the same kind in ${label(file)}.`), unlisted);
 }
 
 async function withData(context: RuleContext, findings: RuleFindings, check: (data: ExportData) => Promise<void> | void): Promise<void> {

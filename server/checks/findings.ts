@@ -43,6 +43,11 @@ export class RuleFindings {
     this.add('fail', 'required', location, text, details);
   }
 
+  /** Says how many failures of a kind were found but not listed (counted where they were found). */
+  failUnlisted(location: Location | null, text: Message, unlisted: number): void {
+    this.add('fail', 'required', location, text, { unlisted });
+  }
+
   /** Advice: reported with its outcome, but never fails the rule. */
   recommend(passed: boolean, location: Location | null, text: Message, details?: Details): void {
     this.add(passed ? 'pass' : 'fail', 'recommended', location, text, details);

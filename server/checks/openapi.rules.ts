@@ -63,7 +63,7 @@ export const openapiParses: RuleImplementation<'openapi.parses'> = async (contex
       for (const problem of validation.messages) {
         findings.fail(locate(description.source), message(`Følger ikke ${label}: ${problem.text}`, `Does not follow ${label}: ${problem.text}`), problem.excerpt ? { excerpt: problem.excerpt } : undefined);
       }
-      if (validation.more > 0) findings.fail(locate(description.source), message(`… og ${validation.more} flere avvik fra ${label}.`, `… and ${validation.more} more deviations from ${label}.`), { unlisted: validation.more });
+      if (validation.more > 0) findings.failUnlisted(locate(description.source), message(`… og ${validation.more} flere avvik fra ${label}.`, `… and ${validation.more} more deviations from ${label}.`), validation.more);
     }
   }
 };
