@@ -90,5 +90,5 @@ export const checkReportSchema = z.strictObject({
 });
 export type CheckReport = z.infer<typeof checkReportSchema>;
 
-/** A file handed to the engine: its name as uploaded and its bytes. */
-export type CheckFile = { name: string; bytes: Uint8Array };
+/** A file handed to the engine: its name as uploaded, its bytes, and their SHA-256 when the caller has it already. */
+export type CheckFile = { name: string; bytes: Uint8Array; sha256?: string };
