@@ -275,7 +275,7 @@ export const exportDataModel: RuleImplementation<'export.data-model'> = (context
     }
   });
 
-export const exportRecords: RuleImplementation<'export.records' > = (context, _params, findings) =>
+export const exportRecords: RuleImplementation<'export.records'> = (context, _params, findings) =>
   withData(context, findings, (data) => {
     for (const file of data.dataFiles) {
       if (file.records === null) findings.notApplicable(locate(file.source), message(`Antall poster i ${label(file)} kan ikke telles.`, `The records of ${label(file)} cannot be counted.`));

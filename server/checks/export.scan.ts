@@ -228,6 +228,7 @@ async function scanCsv(source: Source, entry: DataModelFile | null, options: Exp
   const problems = new Problems(limits.failuresListed);
   const sink = newSink(entry, limits, options.requireTimeZone);
   let parser: ReturnType<typeof csvParse> | null = null;
+  let parseError: CsvError | null = null;
   let delimiter: string = stated ?? ',';
   let failed = false;
   const keyIndexes: number[] = [];
@@ -259,7 +260,10 @@ async function scanCsv(source: Source, entry: DataModelFile | null, options: Exp
         return null;
       },
     });
-    parser.on('error', () => undefined);
+    parser.on('error', (error: CsvError) => {
+      parseError ??= error;
+      failed = true;
+    });
     parser.resume();
   };
   const feed = async (text: string) => {
@@ -268,7 +272,6 @@ async function scanCsv(source: Source, entry: DataModelFile | null, options: Exp
     const active = parser as unknown as NodeJS.WritableStream;
     if (!active.write(text)) await new Promise((resolve) => active.once('drain', resolve));
   };
-  let parseError: CsvError | null = null;
   try {
     for await (const chunk of source.open()) {
       if (encoding === 'utf-8') utf8.push(chunk);
@@ -285,7 +288,7 @@ async function scanCsv(source: Source, entry: DataModelFile | null, options: Exp
     }
   } catch (error) {
     failed = true;
-    parseError = error as CsvError;
+    parseError ??= error as CsvError;
   }
   if (parseError) problems.add(typeof parseError.lines === 'number' ? { line: parseError.lines } : {}, message(`CSV-fila kan ikke leses videre: ${parseError.message}`, `The CSV file cannot be read further: ${parseError.message}`));
   const readAs = message(

@@ -4,7 +4,8 @@ import { jobs, type JobError, type JobRow } from './jobs.table';
 
 export type NewJob = { kind: string; payload: Record<string, unknown>; maxAttempts?: number; runAfter?: Date };
 
-const leaseUntil = (leaseMs: number) => sql`now() + (${Math.max(1, Math.round(leaseMs))}::integer * interval '1 millisecond')`;
+/** A moment `ms` after the database's now: the database's clock, so every instance means the same time. */
+const fromNow = (ms: number) => sql`now() + (${Math.max(1, Math.round(ms))}::integer * interval '1 millisecond')`;
 
 export function createJobsRepository() {
   return {
@@ -42,7 +43,7 @@ export function createJobsRepository() {
           attempts: sql`${jobs.attempts} + 1`,
           claimedBy: claim.instanceId,
           claimToken: sql`gen_random_uuid()`,
-          leaseExpiresAt: leaseUntil(claim.leaseMs),
+          leaseExpiresAt: fromNow(claim.leaseMs),
           progress: 0,
           startedAt: sql`now()`,
           updatedAt: sql`now()`,
@@ -56,7 +57,7 @@ export function createJobsRepository() {
     async renew(db: Database, id: string, token: string, leaseMs: number, progress?: number): Promise<boolean> {
       const rows = await db
         .update(jobs)
-        .set({ leaseExpiresAt: leaseUntil(leaseMs), updatedAt: sql`now()`, ...(progress === undefined ? {} : { progress }) })
+        .set({ leaseExpiresAt: fromNow(leaseMs), updatedAt: sql`now()`, ...(progress === undefined ? {} : { progress }) })
         .where(and(eq(jobs.id, id), eq(jobs.claimToken, token), eq(jobs.state, 'running')))
         .returning({ id: jobs.id });
       return rows.length > 0;
@@ -82,7 +83,7 @@ export function createJobsRepository() {
           claimToken: null,
           claimedBy: null,
           leaseExpiresAt: null,
-          runAfter: sql`case when ${again} then ${leaseUntil(retry.delayMs)} else ${jobs.runAfter} end`,
+          runAfter: sql`case when ${again} then ${fromNow(retry.delayMs)} else ${jobs.runAfter} end`,
           finishedAt: sql`case when ${again} then null else now() end`,
           updatedAt: sql`now()`,
         })
