@@ -52,7 +52,7 @@ export const DEFAULT_POOL_OPTIONS = { timeBudgetMs: 120_000, memoryMb: 512 } as 
 /** Hashes on the serving thread in slices, yielding between them, for the report of a stopped check. */
 async function sha256(bytes: Uint8Array): Promise<string> {
   const hash = createHash('sha256');
-  const slice = 4 * 1024 * 1024;
+  const slice = 1024 * 1024;
   for (let i = 0; i < bytes.length; i += slice) {
     hash.update(bytes.subarray(i, i + slice));
     await new Promise((resolve) => setImmediate(resolve));

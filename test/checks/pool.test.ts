@@ -60,8 +60,10 @@ describe('the check pool (worker threads with a time and memory budget)', () => 
       expect(report.summary.outcome).toBe('fail');
       expect(report.rules.map((r) => r.outcome)).toEqual(['fail', 'fail', 'fail']);
       expect(report.files[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+      // Had the check run on this thread, no ping would be answered until it ended (seconds);
+      // the bound leaves room for a machine shared with other work.
       expect(latencies.length).toBeGreaterThan(3);
-      expect(Math.max(...latencies)).toBeLessThan(250);
+      expect(Math.max(...latencies)).toBeLessThan(1000);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

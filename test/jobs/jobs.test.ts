@@ -143,7 +143,7 @@ describe('the job queue in the database', () => {
       await first.close();
       await store.drop();
     }
-  }, 60_000);
+  }, 180_000);
 
   test('When the app restarts with a job still queued, then the job runs after the restart', async () => {
     const store = await restartableDatabase();
@@ -161,7 +161,7 @@ describe('the job queue in the database', () => {
       await before.close();
       await store.drop();
     }
-  }, 60_000);
+  }, 180_000);
 
   test('When a runner is stopped while a job runs past the timeout, then the job is aborted and queued again, not lost', async () => {
     const queue = createJobQueue({ db: database.db, repository });
