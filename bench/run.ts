@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: library sync and search on the embedded database (PGlite in a temporary
  * folder, as `npm start` uses it). Targets: sync of 2,000 items under 5 s; search p95 under 50 ms;
- * the tender documents and the assessment comparison (see the files they import). With
- * DATABASE_URL set, the assessment comparison is measured on that PostgreSQL server too.
+ * the tender documents and the assessment comparison (see the files they import); the machine
+ * checks (bench/checks.bench.ts). With DATABASE_URL set, the assessment comparison is measured
+ * on that PostgreSQL server too.
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -173,6 +174,13 @@ async function main(): Promise<void> {
     if (process.env.DATABASE_URL) {
       const onServer = await execFileAsync(process.execPath, ['--import', 'tsx', runner, generatedDir, path.join(work, 'assessments-server')], { maxBuffer: 1 << 20 });
       results.push(onServer.stdout.trim());
+    }
+
+    // The machine checks, each part in a fresh process, so that the RSS measured is the check's alone.
+    const checks = path.join(__dirname, 'checks.bench.ts');
+    for (const part of ['openapi', 'csv']) {
+      const measured = await execFileAsync(process.execPath, ['--import', 'tsx', checks, part], { maxBuffer: 1 << 20 });
+      results.push(measured.stdout.trim());
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -7,3 +7,4 @@ export * from '../joint-sets/joint-sets.table';
 export * from '../tenders/tenders.table';
 export * from '../vendors/vendors.table';
 export * from '../assessments/assessments.table';
+export * from '../jobs/jobs.table';
