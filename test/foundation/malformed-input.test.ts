@@ -111,7 +111,7 @@ type ValidRequest = {
 
 /** Valid content of a library item, every field given (so every field gets its wrong values). */
 const ITEM_CONTENT = {
-  kind: 'requirement',
+  kind: 'clause',
   category: 'export',
   type: 'V',
   weight: 10,
@@ -122,8 +122,9 @@ const ITEM_CONTENT = {
   responseGuidance: { nb: 'Beskriv uttrekket.', en: 'Describe the extract.' },
   parameters: [{ name: 'intervalDays', type: 'integer', default: 30, min: 1, max: 90, label: { nb: 'Intervall (dager)', en: 'Interval (days)' } }],
   references: [{ source: 'eu-data-act', section: 'Art. 30(5)', note: { nb: 'Eksport i maskinlesbart format.', en: 'Export in a machine-readable format.' } }],
-  verification: { method: 'sample-export', text: { nb: 'Kunden ber om et uttrekk og kontrollerer innholdet.', en: 'The customer requests an extract and checks its content.' } },
+  verification: { method: 'sample-export', phases: ['tender', 'operation'], text: { nb: 'Kunden ber om et uttrekk og kontrollerer innholdet.', en: 'The customer requests an extract and checks its content.' } },
   evidence: [{ nb: 'Eksempel på uttrekk', en: 'Sample extract' }],
+  ssa: { agreements: ['ssa-l', 'ssa-s'], annex: 'general-terms-changes', precedence: 'prevails', note: { nb: 'Går foran de generelle vilkårene om eksport.', en: 'Prevails over the general terms on export.' } },
   domains: ['school'],
   tags: ['school-data'],
   supersedes: 'EXP-002',
@@ -452,13 +453,14 @@ function wrongValuesFor(value: unknown): [string, unknown][] {
 const ACCEPTED: Record<string, string[]> = {
   // `orgNumber: null` removes the organisation number.
   'PATCH /api/organisations/:orgId orgNumber': ['null'],
-  // A library item: no parameters and no tags are fine, a weight of 0 is "not weighted", and an item supersedes nothing or has no change note yet.
+  // A library item: no parameters and no tags are fine, a weight of 0 is "not weighted", an item supersedes nothing or has no change note yet, and a requirement has no SSA alignment.
   ...Object.fromEntries(
     ['POST /api/library/items', 'PUT /api/library/drafts/:draftId'].flatMap((key) => [
       [`${key} parameters`, ['an empty array']],
       [`${key} tags`, ['an empty array']],
       [`${key} weight`, ['zero']],
       [`${key} supersedes`, ['null']],
+      [`${key} ssa`, ['null']],
       [`${key} changeNote`, ['null']],
     ]),
   ),
