@@ -60,6 +60,32 @@ export const VERIFICATION_METHODS = [
 ] as const;
 export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
 
+/**
+ * When a check can be made: while the tenders are evaluated, at acceptance of the delivery, or
+ * during operation. Many checks can only be made after award.
+ */
+export const VERIFICATION_PHASES = ['tender', 'acceptance', 'operation'] as const;
+export type VerificationPhase = (typeof VERIFICATION_PHASES)[number];
+
+/** The state standard agreements (SSA) a clause can be placed in; each is also a registered source. */
+export const SSA_AGREEMENTS = ['ssa-l', 'ssa-s', 'ssa-d', 'ssa-v'] as const;
+export type SsaAgreement = (typeof SSA_AGREEMENTS)[number];
+
+/**
+ * The annex of an SSA a clause belongs in, named by its role, because the annex numbers differ
+ * between the agreements and their versions.
+ */
+export const SSA_ANNEXES = ['general-terms-changes', 'prices', 'service-levels', 'data-processing-agreement'] as const;
+export type SsaAnnex = (typeof SSA_ANNEXES)[number];
+
+/**
+ * How a clause stands to the SSA's general terms: `prevails` where it changes them (and so goes
+ * in the annex for changes to the general terms, which the agreement ranks above its general
+ * text), `supplements` where it adds duties the general terms do not regulate.
+ */
+export const SSA_PRECEDENCE = ['prevails', 'supplements'] as const;
+export type SsaPrecedence = (typeof SSA_PRECEDENCE)[number];
+
 export const SOURCE_KINDS = ['law', 'regulation', 'standard', 'guidance', 'contract-template'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 

@@ -7,8 +7,12 @@ import {
   LANGUAGES,
   REQUIREMENT_TYPES,
   SOURCE_KINDS,
+  SSA_AGREEMENTS,
+  SSA_ANNEXES,
+  SSA_PRECEDENCE,
   THEME_COUNT,
   VERIFICATION_METHODS,
+  VERIFICATION_PHASES,
 } from './library.codes';
 
 const trimmed = z.string().trim().min(1, 'must not be empty');
@@ -91,10 +95,25 @@ export const referenceSchema = z.strictObject({
 });
 export type Reference = z.infer<typeof referenceSchema>;
 
+/**
+ * How the buyer checks an item. `phases` says when the check can be made; the library files
+ * require it on every item's newest version (older versions predate the field).
+ */
 export const verificationSchema = z.strictObject({
   method: z.enum(VERIFICATION_METHODS),
+  phases: z.array(z.enum(VERIFICATION_PHASES)).min(1, 'name at least one phase').optional(),
   text: localisedTextSchema,
 });
+export type Verification = z.infer<typeof verificationSchema>;
+
+/** Where a clause goes in the state standard agreements (SSA) and how it ranks against their general terms. */
+export const ssaAlignmentSchema = z.strictObject({
+  agreements: z.array(z.enum(SSA_AGREEMENTS)).min(1, 'name at least one SSA'),
+  annex: z.enum(SSA_ANNEXES),
+  precedence: z.enum(SSA_PRECEDENCE),
+  note: localisedTextSchema,
+});
+export type SsaAlignment = z.infer<typeof ssaAlignmentSchema>;
 
 const itemShape = {
   key: itemKeySchema,
@@ -113,6 +132,7 @@ const itemShape = {
   references: z.array(referenceSchema).min(1, 'every item cites at least one source'),
   verification: verificationSchema,
   evidence: z.array(localisedTextSchema).min(1, 'name at least one piece of evidence'),
+  ssa: ssaAlignmentSchema.nullish(),
   domains: z.array(z.enum(DOMAINS)).min(1),
   tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'tags are lower-case words joined by hyphens')).default([]),
   supersedes: itemKeySchema.nullable().default(null),
@@ -120,7 +140,20 @@ const itemShape = {
   changeNote: localisedTextSchema.nullable().default(null),
 };
 
-type RefinableItem = { parameters: { name: string }[]; domains: string[]; key?: string; status?: string; replacedBy?: string | null };
+type RefinableItem = {
+  kind: string;
+  parameters: { name: string }[];
+  domains: string[];
+  verification: { phases?: string[] | undefined };
+  ssa?: { agreements: string[] } | null | undefined;
+  key?: string;
+  status?: string;
+  replacedBy?: string | null;
+};
+
+function duplicates(values: string[]): string[] {
+  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
 
 function refineItem(item: RefinableItem, ctx: z.RefinementCtx): void {
   const names = new Set<string>();
@@ -136,6 +169,15 @@ function refineItem(item: RefinableItem, ctx: z.RefinementCtx): void {
   if (item.key && item.replacedBy === item.key) {
     ctx.addIssue({ code: 'custom', path: ['replacedBy'], message: 'an item cannot replace itself' });
   }
+  for (const phase of duplicates(item.verification.phases ?? [])) {
+    ctx.addIssue({ code: 'custom', path: ['verification', 'phases'], message: `phase ${phase} is named twice` });
+  }
+  if (item.ssa && item.kind === 'requirement') {
+    ctx.addIssue({ code: 'custom', path: ['ssa'], message: 'a requirement always goes in the requirement specification; only a clause carries an SSA alignment' });
+  }
+  for (const agreement of duplicates(item.ssa?.agreements ?? [])) {
+    ctx.addIssue({ code: 'custom', path: ['ssa', 'agreements'], message: `${agreement} is named twice` });
+  }
 }
 
 /** One library item version as written in a YAML file under requirements/. */
@@ -149,16 +191,62 @@ export const newItemSchema = z.strictObject({ ...contentShape, key: itemKeySchem
 export type ItemFile = z.infer<typeof itemFileSchema>;
 export type ItemFileInput = z.input<typeof itemFileSchema>;
 
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How items cite sections of a source: a regular expression every `references[].section` of
+ * the source must match, and an example that shows the format to whoever gets it wrong.
+ */
+export const sectionFormatSchema = z
+  .strictObject({
+    pattern: trimmed.refine(compiles, 'must be a valid regular expression'),
+    example: trimmed,
+  })
+  .superRefine((format, ctx) => {
+    if (compiles(format.pattern) && !new RegExp(format.pattern, 'u').test(format.example)) {
+      ctx.addIssue({ code: 'custom', path: ['example'], message: `does not match the pattern ${format.pattern}` });
+    }
+  });
+export type SectionFormat = z.infer<typeof sectionFormatSchema>;
+
 export const sourceSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   title: trimmed,
   publisher: trimmed,
   url: z.url(),
   kind: z.enum(SOURCE_KINDS),
+  sectionFormat: sectionFormatSchema.optional(),
 });
 export type Source = z.infer<typeof sourceSchema>;
 
 export const sourcesFileSchema = z.array(sourceSchema).min(1);
+
+export const PACK_MINIMUM_ITEMS = 8;
+
+/**
+ * A sector pack: a named selection of library items for one domain that a buyer can add to a
+ * tender in one go. Written as `requirements/packs/<key>.yaml`.
+ */
+export const packFileSchema = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, such as health-care'),
+  title: localisedTextSchema,
+  description: localisedTextSchema,
+  domain: z.enum(DOMAINS).refine((d) => d !== 'all', 'must be one domain, not "all"'),
+  items: z
+    .array(itemKeySchema)
+    .min(PACK_MINIMUM_ITEMS, `a pack holds at least ${PACK_MINIMUM_ITEMS} items`)
+    .superRefine((keys, ctx) => {
+      for (const key of duplicates(keys)) ctx.addIssue({ code: 'custom', message: `${key} is listed twice` });
+    }),
+});
+export type PackFile = z.infer<typeof packFileSchema>;
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -231,8 +319,9 @@ export const libraryVersionSchema = z
     responseGuidance: localisedTextSchema,
     parameters: z.array(z.record(z.string(), z.unknown())),
     references: z.array(z.object({ source: z.string(), section: z.string(), note: localisedTextSchema })),
-    verification: z.object({ method: z.enum(VERIFICATION_METHODS), text: localisedTextSchema }),
+    verification: z.object({ method: z.enum(VERIFICATION_METHODS), phases: z.array(z.enum(VERIFICATION_PHASES)).optional(), text: localisedTextSchema }),
     evidence: z.array(localisedTextSchema),
+    ssa: z.object({ agreements: z.array(z.enum(SSA_AGREEMENTS)), annex: z.enum(SSA_ANNEXES), precedence: z.enum(SSA_PRECEDENCE), note: localisedTextSchema }).optional(),
     domains: z.array(z.string()),
     tags: z.array(z.string()),
     supersedes: z.string().nullable(),

@@ -22,7 +22,11 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** The fields whose change makes a new version; status and replacedBy move on deprecation. */
+/**
+ * The fields whose change makes a new version; status and replacedBy move on deprecation. A
+ * clause's SSA alignment is left out when absent, so versions published before the field keep
+ * their content hash.
+ */
 export function contentOf(item: ItemContent): ItemContent {
   return {
     kind: item.kind,
@@ -38,6 +42,7 @@ export function contentOf(item: ItemContent): ItemContent {
     references: item.references,
     verification: item.verification,
     evidence: item.evidence,
+    ...(item.ssa ? { ssa: item.ssa } : {}),
     domains: item.domains,
     tags: item.tags,
     supersedes: item.supersedes,
@@ -60,6 +65,7 @@ export function versionColumns(content: ItemContent): Omit<LibraryVersionInsert,
   const sourceIds = [...new Set(c.references.map((r) => r.source))].sort();
   return {
     ...c,
+    ssa: c.ssa ?? null,
     sourceIds,
     keywords: [...c.tags, ...sourceIds].join(' '),
     contentHash: contentHash(c),
@@ -85,6 +91,7 @@ export function rowToItemFile(row: LibraryVersionRow): ItemFile {
     references: row.references,
     verification: row.verification,
     evidence: row.evidence,
+    ...(row.ssa ? { ssa: row.ssa } : {}),
     domains: row.domains,
     tags: row.tags,
     supersedes: row.supersedes,

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { check, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/users.table';
 import { organisations } from '../organisations/organisations.table';
-import type { Category, Domain, ItemKind, ItemStatus, RequirementType, SourceKind, VerificationMethod } from './library.codes';
-import type { LocalisedText, Parameter, Reference } from './library.schemas';
+import type { Category, Domain, ItemKind, ItemStatus, RequirementType, SourceKind } from './library.codes';
+import type { LocalisedText, Parameter, Reference, SsaAlignment, Verification } from './library.schemas';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -52,8 +52,10 @@ export const libraryVersions = pgTable(
     responseGuidance: jsonb('response_guidance').$type<LocalisedText>().notNull(),
     parameters: jsonb('parameters').$type<Parameter[]>().notNull(),
     references: jsonb('references').$type<Reference[]>().notNull(),
-    verification: jsonb('verification').$type<{ method: VerificationMethod; text: LocalisedText }>().notNull(),
+    verification: jsonb('verification').$type<Verification>().notNull(),
     evidence: jsonb('evidence').$type<LocalisedText[]>().notNull(),
+    /** Where a clause goes in the SSA agreements; null for requirements and for clauses published before the field. */
+    ssa: jsonb('ssa').$type<SsaAlignment | null>(),
     domains: text('domains').array().$type<Domain[]>().notNull(),
     tags: text('tags').array().notNull(),
     sourceIds: text('source_ids').array().notNull(),

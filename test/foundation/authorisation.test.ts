@@ -747,7 +747,7 @@ type Call = {
 };
 
 const responseUpload = (w: World) => ({ fields: { vendorName: 'Tenkt Leverandør AS', revision: '1' }, file: { name: 'svar.xlsx', content: w.sheet as Buffer } });
-const diffQuery = () => ({ from: '1.0.0', to: '1.0.0' });
+const diffQuery = () => ({ from: '1.1.0', to: '1.1.0' });
 const exportQuery = () => ({ format: 'json', category: 'export' });
 const profileQuery = (w: World) => ({ profileId: w.profileId as string });
 

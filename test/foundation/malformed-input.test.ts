@@ -111,7 +111,7 @@ type ValidRequest = {
 
 /** Valid content of a library item, every field given (so every field gets its wrong values). */
 const ITEM_CONTENT = {
-  kind: 'requirement',
+  kind: 'clause',
   category: 'export',
   type: 'V',
   weight: 10,
@@ -122,8 +122,9 @@ const ITEM_CONTENT = {
   responseGuidance: { nb: 'Beskriv uttrekket.', en: 'Describe the extract.' },
   parameters: [{ name: 'intervalDays', type: 'integer', default: 30, min: 1, max: 90, label: { nb: 'Intervall (dager)', en: 'Interval (days)' } }],
   references: [{ source: 'eu-data-act', section: 'Art. 30(5)', note: { nb: 'Eksport i maskinlesbart format.', en: 'Export in a machine-readable format.' } }],
-  verification: { method: 'sample-export', text: { nb: 'Kunden ber om et uttrekk og kontrollerer innholdet.', en: 'The customer requests an extract and checks its content.' } },
+  verification: { method: 'sample-export', phases: ['tender', 'operation'], text: { nb: 'Kunden ber om et uttrekk og kontrollerer innholdet.', en: 'The customer requests an extract and checks its content.' } },
   evidence: [{ nb: 'Eksempel på uttrekk', en: 'Sample extract' }],
+  ssa: { agreements: ['ssa-l', 'ssa-s'], annex: 'general-terms-changes', precedence: 'prevails', note: { nb: 'Går foran de generelle vilkårene om eksport.', en: 'Prevails over the general terms on export.' } },
   domains: ['school'],
   tags: ['school-data'],
   supersedes: 'EXP-002',
@@ -166,9 +167,9 @@ const API: Record<string, ValidRequest> = {
   // The library. A case let through by mistake acts on the target organisation's own item and draft.
   'GET /api/library/items': { query: () => ({ ...LIBRARY_FILTERS, sort: 'key', page: '1', pageSize: '10' }), badQuery: LIBRARY_BAD_QUERY },
   'POST /api/library/items': { body: (f) => ({ ...ITEM_CONTENT, key: 'ZZZ-999', organisationId: f.org.id }) },
-  'GET /api/library/items/:key': { params: (f) => ({ key: f.itemKey }), query: () => ({ version: '1.0.0' }) },
+  'GET /api/library/items/:key': { params: (f) => ({ key: f.itemKey }), query: () => ({ version: '1.1.0' }) },
   'GET /api/library/items/:key/versions': { params: (f) => ({ key: f.itemKey }) },
-  'GET /api/library/items/:key/diff': { params: (f) => ({ key: f.itemKey }), query: () => ({ from: '1.0.0', to: '1.0.0' }), badQuery: { from: SEMVER_BAD, to: SEMVER_BAD } },
+  'GET /api/library/items/:key/diff': { params: (f) => ({ key: f.itemKey }), query: () => ({ from: '1.1.0', to: '1.1.0' }), badQuery: { from: SEMVER_BAD, to: SEMVER_BAD } },
   'GET /api/library/items/:key/export': { params: (f) => ({ key: f.itemKey }) },
   'POST /api/library/items/:key/drafts': { params: (f) => ({ key: f.itemKey }), body: (f) => ({ organisationId: f.org.id }), emptyBodyIsValid: true },
   'POST /api/library/items/:key/deprecate': { params: (f) => ({ key: f.itemKey }), body: () => ({ replacedBy: 'EXP-002' }), emptyBodyIsValid: true },
@@ -176,7 +177,7 @@ const API: Record<string, ValidRequest> = {
   'PUT /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }), body: () => ({ ...ITEM_CONTENT, revision: 1 }) },
   'DELETE /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }) },
   'POST /api/library/drafts/:draftId/publish': { params: (f) => ({ draftId: f.draftId }), body: () => ({ level: 'major', changeNote: { nb: 'Første utgave.', en: 'First edition.' }, revision: 1 }) },
-  'POST /api/library/render': { body: () => ({ key: 'EXP-001', version: '1.0.0', values: { exportHours: 36 }, languages: ['nb'] }) },
+  'POST /api/library/render': { body: () => ({ key: 'EXP-001', version: '1.1.0', values: { exportHours: 36 }, languages: ['nb'] }) },
   'GET /api/library/export': { query: () => ({ ...LIBRARY_FILTERS, format: 'json' }), badQuery: LIBRARY_BAD_QUERY },
   'POST /api/library/selections': { body: (f) => ({ name: 'Utvalg', keys: ['EXP-001'], organisationId: f.org.id }) },
   'DELETE /api/library/selections/:selectionId': { params: (f) => ({ selectionId: f.selectionId }) },
@@ -224,7 +225,7 @@ const API: Record<string, ValidRequest> = {
   // Assessment profiles. A case let through by mistake acts on the target organisation's own profile.
   'GET /api/profiles': { query: () => ({ q: 'profil', page: '1', pageSize: '10' }) },
   'POST /api/profiles': {
-    body: (f) => ({ name: `Ny profil ${unique()}`, description: 'Krav til fagsystemer i skolen.', visibility: 'private', organisationId: f.org.id, items: [{ key: 'EXP-001', version: '1.0.0', type: 'V', weight: 10 }] }),
+    body: (f) => ({ name: `Ny profil ${unique()}`, description: 'Krav til fagsystemer i skolen.', visibility: 'private', organisationId: f.org.id, items: [{ key: 'EXP-001', version: '1.1.0', type: 'V', weight: 10 }] }),
     otherBodies: (f) => [{ name: `Ny profil ${unique()}`, tenderId: f.tenderId }],
   },
   'GET /api/profiles/:profileId': { params: (f) => ({ profileId: f.profileId }), query: () => ({ version: '1' }), badQuery: { version: PROFILE_VERSION_BAD } },
@@ -328,7 +329,7 @@ const API: Record<string, ValidRequest> = {
   'POST /api/joint-sets/:setId/revisions/:number/items': { params: (f) => ({ setId: f.setId, number: '2' }), body: () => ({ keys: ['EXP-002'] }) },
   'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId': {
     params: (f) => ({ setId: f.setId, number: '2', itemId: f.jointDraftItemId }),
-    body: (f) => ({ type: 'A', weight: 10, parameterValues: { exportHours: 36 }, sectionId: f.jointDraftSectionId, libraryVersion: '1.0.0' }),
+    body: (f) => ({ type: 'A', weight: 10, parameterValues: { exportHours: 36 }, sectionId: f.jointDraftSectionId, libraryVersion: '1.1.0' }),
     emptyBodyIsValid: true,
   },
   'DELETE /api/joint-sets/:setId/revisions/:number/items/:itemId': { params: (f) => ({ setId: f.setId, number: '2', itemId: f.jointDraftItemId }) },
@@ -452,13 +453,14 @@ function wrongValuesFor(value: unknown): [string, unknown][] {
 const ACCEPTED: Record<string, string[]> = {
   // `orgNumber: null` removes the organisation number.
   'PATCH /api/organisations/:orgId orgNumber': ['null'],
-  // A library item: no parameters and no tags are fine, a weight of 0 is "not weighted", and an item supersedes nothing or has no change note yet.
+  // A library item: no parameters and no tags are fine, a weight of 0 is "not weighted", an item supersedes nothing or has no change note yet, and a requirement has no SSA alignment.
   ...Object.fromEntries(
     ['POST /api/library/items', 'PUT /api/library/drafts/:draftId'].flatMap((key) => [
       [`${key} parameters`, ['an empty array']],
       [`${key} tags`, ['an empty array']],
       [`${key} weight`, ['zero']],
       [`${key} supersedes`, ['null']],
+      [`${key} ssa`, ['null']],
       [`${key} changeNote`, ['null']],
     ]),
   ),

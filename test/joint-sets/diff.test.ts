@@ -33,9 +33,9 @@ describe('the diff between two revisions', () => {
   test('When two revisions are compared, then items added, removed, pinned to another version, and type, weight, parameter and section changes are listed', async () => {
     const res = await c.bergenEditor.agent.get(`/api/joint-sets/${setId}/diff`).query({ from: 1, to: 2 });
     expect(res.status).toBe(200);
-    expect(res.body.added).toEqual([{ key: 'EXP-002', version: '1.0.0', section: 'Eksport' }]);
-    expect(res.body.removed).toEqual([{ key: 'EXIT-009', version: '1.0.0', section: 'Avslutning og overgang' }]);
-    expect(res.body.versionChanged).toEqual([{ key: 'DOC-002', from: '1.0.0', to: docVersion, changes: expect.arrayContaining([expect.objectContaining({ field: 'text' })]) }]);
+    expect(res.body.added).toEqual([{ key: 'EXP-002', version: '1.1.0', section: 'Eksport' }]);
+    expect(res.body.removed).toEqual([{ key: 'EXIT-009', version: '1.1.0', section: 'Avslutning og overgang' }]);
+    expect(res.body.versionChanged).toEqual([{ key: 'DOC-002', from: '1.1.0', to: docVersion, changes: expect.arrayContaining([expect.objectContaining({ field: 'text' })]) }]);
     expect(res.body.changed.sort((a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key))).toEqual([
       { key: 'API-003', type: { from: 'V', to: 'AV' }, weight: { from: 10, to: 25 }, section: { from: 'API', to: 'Integrasjon' } },
       { key: 'EXP-001', parameterValues: { from: {}, to: { exportHours: 48 } } },
@@ -47,7 +47,7 @@ describe('the diff between two revisions', () => {
     const res = await c.osloViewer.agent.get(`/api/joint-sets/${setId}/diff`).query({ from: 2, to: 1 });
     expect(res.body.added.map((i: { key: string }) => i.key)).toEqual(['EXIT-009']);
     expect(res.body.removed.map((i: { key: string }) => i.key)).toEqual(['EXP-002']);
-    expect(res.body.versionChanged).toEqual([expect.objectContaining({ key: 'DOC-002', from: docVersion, to: '1.0.0' })]);
+    expect(res.body.versionChanged).toEqual([expect.objectContaining({ key: 'DOC-002', from: docVersion, to: '1.1.0' })]);
     expect(res.body.changed.find((c: { key: string }) => c.key === 'API-003')).toEqual({ key: 'API-003', type: { from: 'AV', to: 'V' }, weight: { from: 25, to: 10 }, section: { from: 'Integrasjon', to: 'API' } });
   });
 

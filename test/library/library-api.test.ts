@@ -95,7 +95,7 @@ describe('search', () => {
     expect(page.text).toContain('lang="nb"');
     expect(page.text).toContain('lang="en"');
     expect(page.text).toContain('https://eur-lex.europa.eu/eli/reg/2023/2854/oj');
-    expect(page.text).toContain('1.0.0');
+    expect(page.text).toContain('1.1.0');
     expect(page.text).not.toContain('{{');
     const preview = await viewer.agent.get('/library/items/EXP-001').query({ 'values[exportHours]': '48' });
     expect(preview.text).toMatch(/48 timer/);
@@ -133,56 +133,56 @@ describe('rendering', () => {
 describe('editing with versions', () => {
   test('When a viewer or a vendor tries to create an item, then it is forbidden', async () => {
     for (const who of [viewer, vendor]) {
-      const res = await who.agent.post('/api/library/items').set('X-CSRF-Token', who.csrf).send(newItem('SKO-001'));
+      const res = await who.agent.post('/api/library/items').set('X-CSRF-Token', who.csrf).send(newItem('SKL-001'));
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('library.editor_required');
     }
   });
 
   test('When an editor creates, saves, publishes and revises an item, then versions 1.0.0 and 1.1.0 exist and the diff shows the words that changed', async () => {
-    const created = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKO-001'));
+    const created = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKL-001'));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ key: 'SKO-001', status: 'draft', version: null, draft: { revision: 1, organisationId: city.id } });
+    expect(created.body).toMatchObject({ key: 'SKL-001', status: 'draft', version: null, draft: { revision: 1, organisationId: city.id } });
     const draftId = created.body.draft.id as string;
 
     const hidden = await otherEditor.agent.get(`/api/library/drafts/${draftId}`);
     expect(hidden.status).toBe(404);
     const otherSearch = await otherEditor.agent.get('/api/library/items').query({ q: 'skoledata' });
-    expect(otherSearch.body.items.map((i: { key: string }) => i.key)).not.toContain('SKO-001');
+    expect(otherSearch.body.items.map((i: { key: string }) => i.key)).not.toContain('SKL-001');
     const ownSearch = await editor.agent.get('/api/library/items').query({ q: 'skoledata' });
-    expect(ownSearch.body.items.map((i: { key: string }) => i.key)).toContain('SKO-001');
+    expect(ownSearch.body.items.map((i: { key: string }) => i.key)).toContain('SKL-001');
 
     const published = await editor.agent.post(`/api/library/drafts/${draftId}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'major', revision: 1, changeNote: { nb: 'Første versjon', en: 'First version' } });
     expect(published.status).toBe(200);
     expect(published.body).toMatchObject({ version: '1.0.0', status: 'published', draft: null });
-    expect((await otherEditor.agent.get('/api/library/items/SKO-001')).body.version).toBe('1.0.0');
+    expect((await otherEditor.agent.get('/api/library/items/SKL-001')).body.version).toBe('1.0.0');
 
-    const next = await editor.agent.post('/api/library/items/SKO-001/drafts').set('X-CSRF-Token', editor.csrf).send({});
+    const next = await editor.agent.post('/api/library/items/SKL-001/drafts').set('X-CSRF-Token', editor.csrf).send({});
     expect(next.status).toBe(201);
-    const { key: _key, ...content } = newItem('SKO-001', { title: { nb: 'Ukentlig uttrekk av skoledata', en: 'Weekly extract of school data' } });
+    const { key: _key, ...content } = newItem('SKL-001', { title: { nb: 'Ukentlig uttrekk av skoledata', en: 'Weekly extract of school data' } });
     const saved = await editor.agent.put(`/api/library/drafts/${next.body.draft.id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, revision: 1 });
     expect(saved.status).toBe(200);
     expect(saved.body.draft.revision).toBe(2);
     const second = await editor.agent.post(`/api/library/drafts/${next.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'minor', revision: 2, changeNote: { nb: 'Ukentlig', en: 'Weekly' } });
     expect(second.body.version).toBe('1.1.0');
 
-    const versions = await viewer.agent.get('/api/library/items/SKO-001/versions');
+    const versions = await viewer.agent.get('/api/library/items/SKL-001/versions');
     expect(versions.body.items.map((v: { version: string }) => v.version)).toEqual(['1.1.0', '1.0.0']);
-    const old = await viewer.agent.get('/api/library/items/SKO-001').query({ version: '1.0.0' });
+    const old = await viewer.agent.get('/api/library/items/SKL-001').query({ version: '1.0.0' });
     expect(old.body.title.nb).toBe('Månedlig uttrekk av skoledata');
 
-    const diff = await viewer.agent.get('/api/library/items/SKO-001/diff').query({ from: '1.0.0', to: '1.1.0' });
+    const diff = await viewer.agent.get('/api/library/items/SKL-001/diff').query({ from: '1.0.0', to: '1.1.0' });
     expect(diff.status).toBe(200);
     const title = diff.body.changes.find((c: { field: string }) => c.field === 'title');
     expect(title.words.nb).toEqual(expect.arrayContaining([{ value: 'Månedlig', added: false, removed: true }, { value: 'Ukentlig', added: true, removed: false }]));
-    const diffPage = await viewer.agent.get('/library/items/SKO-001/diff').query({ from: '1.0.0', to: '1.1.0' });
+    const diffPage = await viewer.agent.get('/library/items/SKL-001/diff').query({ from: '1.0.0', to: '1.1.0' });
     expect(diffPage.text).toContain('<del>Månedlig</del>');
   });
 
   test('When two people save the same draft, then the second gets a 409 conflict and nothing is overwritten', async () => {
-    const created = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKO-002'));
+    const created = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKL-002'));
     const id = created.body.draft.id as string;
-    const { key: _key, ...content } = newItem('SKO-002');
+    const { key: _key, ...content } = newItem('SKL-002');
     const first = await editor.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, title: { nb: 'Første lagring', en: 'First save' }, revision: 1 });
     expect(first.status).toBe(200);
     const second = await editor.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, title: { nb: 'Andre lagring', en: 'Second save' }, revision: 1 });
@@ -192,15 +192,15 @@ describe('editing with versions', () => {
   });
 
   test('When a text has a syntax error, an undeclared parameter or a helper, then saving is refused naming the field and position', async () => {
-    const syntax = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKO-003', { text: { nb: 'Innen {{intervalDays dager.', en: 'Within {{intervalDays}} days.' } }));
+    const syntax = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKL-003', { text: { nb: 'Innen {{intervalDays dager.', en: 'Within {{intervalDays}} days.' } }));
     expect(syntax.status).toBe(400);
     expect(syntax.body.code).toBe('library.invalid_content');
     expect(syntax.body.errors[0]).toMatchObject({ path: 'text.nb', message: expect.stringMatching(/line 1, column \d+: syntax error/) });
-    const undeclared = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKO-003', { text: { nb: 'Innen {{intervalDays}} og {{deadline}}.', en: 'Within {{intervalDays}} days.' } }));
+    const undeclared = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKL-003', { text: { nb: 'Innen {{intervalDays}} og {{deadline}}.', en: 'Within {{intervalDays}} days.' } }));
     expect(undeclared.body.errors).toEqual([{ path: 'text.nb', message: 'uses parameter "deadline", which is not declared' }]);
-    const helper = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKO-003', { text: { nb: 'Innen {{lookup intervalDays 0}} dager.', en: 'Within {{intervalDays}} days.' } }));
+    const helper = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKL-003', { text: { nb: 'Innen {{lookup intervalDays 0}} dager.', en: 'Within {{intervalDays}} days.' } }));
     expect(helper.body.errors[0]).toMatchObject({ path: 'text.nb', message: expect.stringMatching(/line 1, column 7: helper "lookup" is not allowed/) });
-    const proto = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKO-003', { text: { nb: '{{constructor.name}} {{intervalDays}}', en: 'Within {{intervalDays}} days.' } }));
+    const proto = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKL-003', { text: { nb: '{{constructor.name}} {{intervalDays}}', en: 'Within {{intervalDays}} days.' } }));
     expect(proto.body.errors[0].message).toMatch(/"constructor.name" is not a parameter name/);
   });
 
@@ -209,10 +209,10 @@ describe('editing with versions', () => {
     const second = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[adminCity, 'editor']] }));
     const a = await editor.agent.post('/api/library/items/EXP-002/drafts').set('X-CSRF-Token', editor.csrf).send({});
     const b = await second.agent.post('/api/library/items/EXP-002/drafts').set('X-CSRF-Token', second.csrf).send({});
-    expect((await editor.agent.post(`/api/library/drafts/${a.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'patch', revision: 1, changeNote: { nb: 'Retting', en: 'Fix' } })).body.version).toBe('1.0.1');
+    expect((await editor.agent.post(`/api/library/drafts/${a.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'patch', revision: 1, changeNote: { nb: 'Retting', en: 'Fix' } })).body.version).toBe('1.1.1');
     const late = await second.agent.post(`/api/library/drafts/${b.body.draft.id}/publish`).set('X-CSRF-Token', second.csrf).send({ level: 'patch', revision: 1, changeNote: { nb: 'Retting', en: 'Fix' } });
     expect(late.status).toBe(409);
-    expect(late.body).toMatchObject({ code: 'library.base_outdated', latestVersion: '1.0.1' });
+    expect(late.body).toMatchObject({ code: 'library.base_outdated', latestVersion: '1.1.1' });
   });
 
   test('When an editor deprecates an item pointing to its replacement, then the item shows as deprecated and the log has it', async () => {

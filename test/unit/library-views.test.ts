@@ -40,6 +40,7 @@ function version(overrides: Partial<LibraryVersionRow> = {}): LibraryVersionRow 
     supersedes: null,
     replacedBy: null,
     changeNote: { nb: 'Første utgave.', en: 'First edition.' },
+    ssa: null,
     contentHash: 'hash',
     revision: 1,
     createdBy: null,

@@ -71,6 +71,7 @@ function libraryVersion(key: string, title: string, text: string, parameters: Pa
     supersedes: null,
     replacedBy: null,
     changeNote: null,
+    ssa: null,
     contentHash: key,
     revision: 1,
     createdBy: null,
