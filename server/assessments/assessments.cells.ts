@@ -5,7 +5,7 @@ import type { LibraryVersionRow } from '../library/library.table';
 import { profileNotFound } from './assessments.errors';
 import type { AssessmentsRepository, ProductListRow } from './assessments.repository';
 import type { AnswerStatus, AssessmentProfileRow, AssessmentProfileVersionRow, ProfileItem } from './assessments.table';
-import { scoreProduct, type ProductScore } from './scoring';
+import { scoreProduct, type ProductScore, type Verdict } from './scoring';
 import { isLapsed, reviewState, type VerificationState } from './verification-state';
 
 export const majorOf = (version: string): number => Number(version.split('.')[0]);
@@ -22,7 +22,22 @@ export type Cell = {
   /** What the claimed and the verified score count for this item. */
   claimed: AnswerStatus | null;
   verified: AnswerStatus | null;
+  /** Where the answer stands with the council; the matrix colour and marker follow it, never the claim alone. */
+  verdict: Verdict;
 };
+
+/**
+ * The council's verdict on a cell: a lapsed answer (the vendor's valid-until date passed) is
+ * expired like an acceptance that ran out; an answer never reviewed, changed since its review or
+ * asked to change is pending.
+ */
+export function verdictOf(status: AnswerStatus | null, verification: VerificationState | null, lapsed: boolean): Verdict {
+  if (status === null) return 'unanswered';
+  if (lapsed || verification === 'expired') return 'expired';
+  if (verification === 'verified') return 'accepted';
+  if (verification === 'rejected') return 'rejected';
+  return 'pending';
+}
 
 export type ProfileItemView = ProfileItem & { major: number; title: LocalisedText; kind: LibraryVersionRow['kind'] | null; category: LibraryVersionRow['category'] | null };
 
@@ -31,7 +46,7 @@ export type ComparisonRow = ProductListRow & { cells: Cell[]; score: ProductScor
 /** Every product at once, for the ranking, the exports and the register, which score all that match. */
 export const ALL_PRODUCTS = { limit: 100_000, offset: 0 };
 
-const emptyCell = (key: string, major: number): Cell => ({ key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null });
+const emptyCell = (key: string, major: number): Cell => ({ key, major, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null, verdict: 'unanswered' });
 
 /**
  * Reads what every view of answers against a profile needs: the profile's items with their
@@ -75,7 +90,8 @@ export function createCellReader(deps: { db: Database; repo: AssessmentsReposito
           const { answer, review } = found;
           const verification = reviewState(review, moment);
           const lapsed = isLapsed(answer.validUntil, date);
-          return { key, major, answerId: answer.id, status: answer.status, verification, lapsed, claimed: lapsed ? null : answer.status, verified: !lapsed && verification === 'verified' ? answer.status : null };
+          const verdict = verdictOf(answer.status, verification, lapsed);
+          return { key, major, answerId: answer.id, status: answer.status, verification, lapsed, claimed: lapsed ? null : answer.status, verified: verdict === 'accepted' ? answer.status : null, verdict };
         }),
       );
     }
@@ -83,7 +99,7 @@ export function createCellReader(deps: { db: Database; repo: AssessmentsReposito
   }
 
   function scoreOf(items: ProfileItem[], cells: Cell[]): ProductScore {
-    return scoreProduct(items.map((item, n) => ({ key: item.key, type: item.type, weight: item.weight, claimed: cells[n]?.claimed ?? null, verified: cells[n]?.verified ?? null })));
+    return scoreProduct(items.map((item, n) => ({ key: item.key, type: item.type, weight: item.weight, status: cells[n]?.status ?? null, lapsed: cells[n]?.lapsed ?? false, verdict: cells[n]?.verdict ?? 'unanswered' })));
   }
 
   async function rowsWithScores(items: ProfileItem[], rows: ProductListRow[]): Promise<ComparisonRow[]> {

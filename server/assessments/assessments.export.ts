@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Translator } from '../shared/i18n';
 import type { Cell, ComparisonRow, ProfileItemView } from './assessments.cells';
+import { VERDICTS, type Score } from './scoring';
 
 /** The comparison as a table: one row per product, the scores, then one column per requirement. */
 export type ExportTable = { header: string[]; rows: (string | number)[][] };
@@ -13,19 +14,33 @@ export function cellTexts(t: Translator): (cell: Cell) => string {
   const status = Object.fromEntries(STATUSES.map((s) => [s, t(`assessments.statuses.${s}`)]));
   const state = Object.fromEntries(STATES.map((s) => [s, t(`assessments.exportState.${s}`)]));
   const unanswered = t('assessments.statuses.unanswered');
-  return (cell) => (cell.status ? `${status[cell.status]} (${state[cell.lapsed ? 'lapsed' : (cell.verification ?? 'unverified')]})` : unanswered);
+  const verdict = Object.fromEntries(VERDICTS.map((v) => [v, t(`assessments.verdict.${v}`)]));
+  // The verdict, as the matrix colours it; the review's own state after it where it says more.
+  return (cell) => {
+    if (!cell.status) return unanswered;
+    const detailState = cell.lapsed ? 'lapsed' : cell.verification === 'change_requested' || cell.verification === 'changed' ? cell.verification : null;
+    const word = verdict[cell.verdict] ?? '';
+    return `${status[cell.status]} (${detailState ? `${word}: ${state[detailState]}` : word})`;
+  };
 }
+
+/** The findings of one basis as one text: each A or AV key with why it does not pass. */
+export const findingsText = (score: Score, t: Translator) => score.findings.map((f) => t(`assessments.reason.${f.reason}`, { key: f.key })).join('; ');
 
 export function comparisonTable(items: ProfileItemView[], rows: ComparisonRow[], t: Translator): ExportTable {
   const cellText = cellTexts(t);
+  const qualification = (score: Score) => t(`assessments.qualification.${score.qualification}`);
   const header = [
     t('assessments.columns.rank'),
     t('assessments.columns.vendor'),
     t('assessments.columns.product'),
     t('assessments.columns.version'),
     t('assessments.columns.claimedScore'),
+    t('assessments.scoring.claimedQualification'),
+    t('assessments.scoring.claimedFindings'),
     t('assessments.columns.verifiedScore'),
-    t('assessments.columns.disqualified'),
+    t('assessments.scoring.verifiedQualification'),
+    t('assessments.scoring.verifiedFindings'),
     t('assessments.columns.coverage'),
     t('assessments.columns.verifiedShare'),
     ...items.map((i) => `${i.key} (${i.type}${i.type === 'A' ? '' : `, ${i.weight}`})`),
@@ -38,8 +53,11 @@ export function comparisonTable(items: ProfileItemView[], rows: ComparisonRow[],
       row.name,
       row.versionLabel ?? '',
       row.score.claimed.score ?? '',
+      qualification(row.score.claimed),
+      findingsText(row.score.claimed, t),
       row.score.verified.score ?? '',
-      row.score.claimed.disqualified ? row.score.claimed.failingAbsolute.join(' ') : '',
+      qualification(row.score.verified),
+      findingsText(row.score.verified, t),
       row.score.claimed.coverage,
       row.score.verifiedShare,
       ...row.cells.map(cellText),

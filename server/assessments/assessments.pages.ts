@@ -35,14 +35,17 @@ import {
   comparisonLinkQuery,
   feedbackBody,
   matrixCellsHtml,
+  matrixRows,
   newProfileValues,
   profileFormItems,
   profileOption,
   profilePage,
   profileRef,
+  productRef,
   profileSummaryBody,
   rankedPage,
   requirementBody,
+  scoreView,
   sheetPage,
   tenderOptions,
   threadBody,
@@ -57,6 +60,8 @@ type PageContext = Pick<RouteContext<unknown, unknown, unknown, 'user'>, 'actor'
 const page = routeFamily({ surface: 'page', access: 'user' });
 /** How many profiles or tenders a page offers to choose from. */
 const CHOICES = { limit: 200, offset: 0 };
+/** Products per matrix page: the products are the columns, and eight fit a 1280 px screen. */
+const MATRIX_PRODUCTS = 8;
 
 export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimitBytes: number }): RouteDefinition[] {
   const { assessments } = deps;
@@ -204,28 +209,30 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
         if (!profileId) return ctx.render('assessments/compare', { ...base, noProfile: true });
         const filter = { profileId, domain: query.domain, q: query.q };
         const linkQuery = comparisonLinkQuery({ ...filter, basis: query.basis });
-        const pager = (total: number) => pagination({ page: query.page, pageSize: query.pageSize, total, basePath: '/assessments/compare', query: { ...query, profileId } });
+        const pager = (total: number, pageSize: number) => pagination({ page: query.page, pageSize, total, basePath: '/assessments/compare', query: { ...query, profileId } });
         if (query.view === 'ranking') {
           const result = await assessments.ranking(actor, { ...filter, basis: query.basis });
           return ctx.render('assessments/compare', {
             ...base,
             profile: profileRef(result.profile, result.version.version, t),
-            ranking: rankedPage(result.rows, query.page, query.pageSize),
+            ranking: rankedPage(result.rows, query.page, query.pageSize).map((r) => ({ ...r, score: scoreView(r.score, t) })),
             linkQuery,
             chartSrc: `/api/assessments/chart?${linkQuery}&limit=${Math.min(query.pageSize, 100)}`,
-            pager: pager(result.rows.length),
+            pager: pager(result.rows.length, query.pageSize),
           });
         }
-        const result = await assessments.comparison(actor, { ...filter, page: query.page, pageSize: query.pageSize });
+        const result = await assessments.comparison(actor, { ...filter, page: query.page, pageSize: MATRIX_PRODUCTS });
         const cellsHtml = matrixCellsHtml(t);
         return ctx.render('assessments/compare', {
           ...base,
           profile: profileRef(result.profile, result.version.version, t),
-          requirements: result.items.map((i) => requirementBody(i, locale)),
-          matrix: result.rows.map((r) => ({ ...r, cellsHtml: cellsHtml(r.cells) })),
+          matrix: {
+            products: result.rows.map((r) => ({ ...productRef(r), score: scoreView(r.score, t) })),
+            rows: matrixRows(result.items.map((i) => requirementBody(i, locale)), result.rows, cellsHtml),
+          },
           linkQuery,
           chartSrc: `/api/assessments/chart?${linkQuery}&limit=25`,
-          pager: pager(result.total),
+          pager: pager(result.total, MATRIX_PRODUCTS),
         });
       },
     }),
@@ -269,7 +276,7 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
           context: sheet.context,
           siblings: sheet.siblings,
           profiles: profiles.map((p) => profileOption(p, t)),
-          score: sheet.score,
+          score: scoreView(sheet.score, t),
           canAnswer: sheet.canAnswer,
         });
       },

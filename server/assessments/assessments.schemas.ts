@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { itemKeySchema, semverSchema } from '../library/library.schemas';
 import { ANSWER_STATUSES, PROFILE_VISIBILITIES, VERIFICATION_DECISIONS } from './assessments.table';
+import { ABSOLUTE_REASONS, QUALIFICATIONS, VERDICTS } from './scoring';
 import { QUEUE_REASONS, VERIFICATION_STATES } from './verification-state';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -198,9 +199,17 @@ export const profileSchema = profileSummarySchema
 export const scoreSchema = z
   .object({
     score: z.number().nullable().describe('0-100 with one decimal; null when no evaluated item carries weight'),
-    disqualified: z.boolean(),
-    failingAbsolute: z.array(z.string()),
-    unansweredAbsolute: z.array(z.string()),
+    qualification: z.enum(QUALIFICATIONS).describe('qualified: every A and AV item passes; open: none disqualifies but some are not yet answered or verified; disqualified: at least one fails'),
+    disqualified: z.boolean().describe('The same as qualification = disqualified'),
+    findings: z
+      .array(z.object({ key: z.string(), reason: z.enum(ABSOLUTE_REASONS), disqualifies: z.boolean() }).meta({ id: 'AbsoluteFinding' }))
+      .describe('Each A or AV item that does not pass, in profile order, with the reason'),
+    failingAbsolute: z.array(z.string()).describe('A and AV items that disqualify, whatever the reason'),
+    unansweredAbsolute: z.array(z.string()).describe('A and AV items without any answer; never an answered one'),
+    pendingAbsolute: z.array(z.string()).describe('A and AV items answered but not yet verified'),
+    rejectedAbsolute: z.array(z.string()).describe('A and AV items whose answer a reviewer rejected'),
+    expiredAbsolute: z.array(z.string()).describe('A and AV items whose acceptance or valid-until date has passed'),
+    declaredAbsolute: z.array(z.string()).describe('A and AV items the vendor answered partly or does not meet'),
     answered: z.number(),
     total: z.number(),
     coverage: z.number().describe('Share of items answered, 0-100'),
@@ -217,6 +226,7 @@ export const cellSchema = z
     status: z.enum(ANSWER_STATUSES).nullable(),
     verification: z.enum(VERIFICATION_STATES).nullable(),
     lapsed: z.boolean().describe('The answer\'s valid-until date has passed; it no longer counts'),
+    verdict: z.enum(VERDICTS).describe('Where the answer stands with the council: accepted, rejected, pending (not yet verified), expired, or unanswered'),
   })
   .meta({ id: 'AssessmentCell' });
 

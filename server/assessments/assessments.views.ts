@@ -10,6 +10,7 @@ import type { EvidenceMeta, ThreadRow } from './assessments.repository';
 import type { AnswerRow, AssessmentProfileRow } from './assessments.table';
 import type { AnswerDetail } from './answers.service';
 import type { ProfileView } from './profiles.service';
+import { VERDICTS, type ProductScore, type Score, type Verdict } from './scoring';
 import type { VerificationState } from './verification-state';
 
 // ---------- profiles ----------
@@ -210,7 +211,7 @@ export function vendorProductsView<P extends { profiles: { profileId: string; pr
 
 // ---------- comparison ----------
 
-export const cellBody = (c: Cell) => ({ key: c.key, major: c.major, answerId: c.answerId, status: c.status, verification: c.verification, lapsed: c.lapsed });
+export const cellBody = (c: Cell) => ({ key: c.key, major: c.major, answerId: c.answerId, status: c.status, verification: c.verification, lapsed: c.lapsed, verdict: c.verdict });
 export const productRef = (r: ComparisonRow) => ({ productId: r.productId, name: r.name, vendorName: r.vendorName, versionId: r.versionId, versionLabel: r.versionLabel });
 
 /** One page of a ranking, each row with its rank in the whole list. */
@@ -228,19 +229,27 @@ export function comparisonLinkQuery(filter: { profileId: string; domain?: string
 export const exportName = (profile: Pick<AssessmentProfileRow, 'id' | 'slug'>) => `sammenligning-${(profile.slug ?? profile.id).slice(0, 40)}`;
 
 /** The bars of the score chart: each product with its vendor, its claimed and verified score. */
-export const chartBars = (rows: ComparisonRow[]) => rows.map((r) => ({ label: `${r.name} (${r.vendorName})`, claimed: r.score.claimed.score, verified: r.score.verified.score, disqualified: r.score.claimed.disqualified }));
+export const chartBars = (rows: ComparisonRow[]) =>
+  rows.map((r) => ({
+    label: `${r.name} (${r.vendorName})`,
+    claimed: { score: r.score.claimed.score, qualification: r.score.claimed.qualification, failing: r.score.claimed.failingAbsolute },
+    verified: { score: r.score.verified.score, qualification: r.score.verified.qualification, failing: r.score.verified.failingAbsolute },
+  }));
 
 /** The chart's title, its description in words (for screen readers) and its legend. */
 export function chartText(t: Translator, basis: 'claimed' | 'verified', profileName: string, rows: ComparisonRow[]) {
-  const best = rows[0];
+  // "Best" is the best qualified product: an open or disqualified one is never named as the winner.
+  const best = rows.find((r) => r.score[basis].qualification === 'qualified');
+  const description = best
+    ? t('assessments.chart.description', { n: rows.length, basis: t(`assessments.basis.${basis}`), best: best.name, score: best.score[basis].score ?? t('assessments.noScore') })
+    : t('assessments.scoring.noneQualified', { n: rows.length, basis: t(`assessments.basis.${basis}`) });
   return {
     title: t('assessments.chart.title', { profile: profileName }),
-    description: best
-      ? t('assessments.chart.description', { n: rows.length, basis: t(`assessments.basis.${basis}`), best: best.name, score: best.score[basis].score ?? t('assessments.noScore') })
-      : t('assessments.chart.empty'),
-    claimed: t('assessments.basis.claimed'),
-    verified: t('assessments.basis.verified'),
-    disqualified: t('assessments.disqualified'),
+    description: rows.length > 0 ? description : t('assessments.chart.empty'),
+    claimed: t('assessments.columns.claimedScore'),
+    verified: t('assessments.columns.verifiedScore'),
+    disqualified: t('assessments.qualification.disqualified'),
+    open: t('assessments.scoring.chartOpen'),
     noScore: t('assessments.noScore'),
   };
 }
@@ -248,8 +257,27 @@ export function chartText(t: Translator, basis: 'claimed' | 'verified', profileN
 const CELL_STATUSES = ['meets', 'partly', 'does_not_meet', 'not_applicable', 'unanswered'] as const;
 const CELL_STATES = ['verified', 'unverified', 'expired', 'rejected', 'change_requested', 'changed', 'lapsed'] as const;
 
-/** A cell's marker state: `lapsed` before anything a reviewer said, `none` for an unanswered cell. */
+/** A cell's detailed review state: `lapsed` before anything a reviewer said, `none` for an unanswered cell. */
 const cellState = (cell: Cell) => (cell.status ? (cell.lapsed ? 'lapsed' : (cell.verification as VerificationState)) : 'none');
+
+/** How a cell looks: its tone (the CSS colour), its icon and the word beside the icon. */
+export type CellLook = { verdict: Verdict; tone: 'ok' | 'partly' | 'fail' | 'na' | 'rejected' | 'expired' | 'pending' | 'none'; icon: string };
+
+const VERDICT_ICON: Record<Verdict, string> = { accepted: '✓', rejected: '✗', pending: '?', expired: '⌛', unanswered: '–' };
+
+/**
+ * Colour and icon follow the council's verdict, never the claim alone: only an accepted answer
+ * can be green, and then only when what was accepted is "meets". A rejected "meets" is red, an
+ * unreviewed one neutral, an expired one orange; the icon and word say the same for print and
+ * for readers who do not see the colour.
+ */
+export function cellLook(cell: Pick<Cell, 'status' | 'verdict'>): CellLook {
+  const { verdict } = cell;
+  const icon = VERDICT_ICON[verdict];
+  if (verdict !== 'accepted') return { verdict, icon, tone: verdict === 'unanswered' ? 'none' : verdict };
+  const tone = cell.status === 'meets' ? 'ok' : cell.status === 'partly' ? 'partly' : cell.status === 'does_not_meet' ? 'fail' : 'na';
+  return { verdict, icon, tone };
+}
 
 /**
  * Visible marker text of a cell: a symbol and a word, so colour is never the only signal. The
@@ -258,37 +286,40 @@ const cellState = (cell: Cell) => (cell.status ? (cell.lapsed ? 'lapsed' : (cell
 export function cellViews(t: Translator) {
   const statusText = Object.fromEntries(CELL_STATUSES.map((s) => [s, t(`assessments.short.${s}`)]));
   const markerText = Object.fromEntries(CELL_STATES.map((s) => [s, t(`assessments.marker.${s}`)]));
+  const verdictText = Object.fromEntries(VERDICTS.map((v) => [v, t(`assessments.verdict.${v}`)]));
   return (cell: Cell) => {
     const state = cellState(cell);
     const statusClass = cell.status ?? 'unanswered';
-    return { ...cell, state, statusClass, statusText: statusText[statusClass], markerText: cell.status ? markerText[state] : '' };
+    const look = cellLook(cell);
+    // The review's own state, where it says more than the verdict: changed, change requested, lapsed.
+    const detailText = state === 'changed' || state === 'change_requested' || state === 'lapsed' ? markerText[state] : '';
+    return { ...cell, ...look, state, statusClass, statusText: statusText[statusClass], markerText: cell.status ? markerText[state] : '', verdictText: verdictText[look.verdict], detailText };
   };
 }
 
 /**
- * The matrix cells of a row as one pre-built HTML string. A matrix page holds up to 500 × 100
- * cells, and building them in the template costs more than the rest of the page; every part of a
- * cell is an enum value looked up in an escaped table or a database uuid, so no user text is in it.
+ * The matrix cells of one requirement across the page's products as one pre-built HTML string.
+ * Building cells in the template costs more than the rest of the page; every part of a cell is an
+ * enum value looked up in an escaped table or a database uuid, so no user text is in it.
  */
 export function matrixCellsHtml(t: Translator) {
   const escape = Handlebars.escapeExpression;
   const statusText = Object.fromEntries(CELL_STATUSES.map((s) => [s, escape(t(`assessments.short.${s}`))]));
-  const markerText = Object.fromEntries(CELL_STATES.map((s) => [s, escape(t(`assessments.marker.${s}`))]));
-  // Compact markup, styled by the matrix's CSS: <b> a verified marker, <i> one that no longer counts, <small> the rest.
-  const markerTag: Record<string, string> = { verified: 'b', expired: 'i', lapsed: 'i', rejected: 'i' };
-  // Per status and state, the cell's markup before and after the answer id (a database uuid, safe in a URL).
+  const verdictText = Object.fromEntries(VERDICTS.map((v) => [v, escape(t(`assessments.verdict.${v}`))]));
+  // Per status and verdict, the cell's markup before and after the answer id (a database uuid, safe in a URL).
   const parts = new Map<string, { before: string; after: string; plain: string }>();
   return (cells: Cell[]): { toHTML: () => string } => {
     let html = '';
     for (const cell of cells) {
       const statusClass = cell.status ?? 'unanswered';
-      const state = cellState(cell);
-      const memo = `${statusClass}|${state}`;
+      const memo = `${statusClass}|${cell.verdict}`;
       let part = parts.get(memo);
       if (part === undefined) {
-        const tag = markerTag[state] ?? 'small';
-        const body = `${statusText[statusClass] ?? ''}${cell.status ? `<${tag}>${markerText[state] ?? ''}</${tag}>` : ''}`;
-        part = { before: `<td class="dk-cell--${statusClass}"><a href="/assessments/answers/`, after: `">${body}</a></td>`, plain: `<td class="dk-cell--${statusClass}">${body}</td>` };
+        const look = cellLook(cell);
+        const claim = cell.status ? `<span class="dk-claim">${statusText[statusClass] ?? ''}</span>` : '';
+        const body = `${claim}<span class="dk-verdict"><span aria-hidden="true">${look.icon}</span> ${verdictText[look.verdict] ?? ''}</span>`;
+        const open = `<td class="dk-cell dk-cell--${look.tone}" data-verdict="${look.verdict}">`;
+        part = { before: `${open}<a href="/assessments/answers/`, after: `">${body}</a></td>`, plain: `${open}${body}</td>` };
         parts.set(memo, part);
       }
       html += cell.answerId ? part.before + cell.answerId + part.after : part.plain;
@@ -296,3 +327,24 @@ export function matrixCellsHtml(t: Translator) {
     return { toHTML: () => html };
   };
 }
+
+/** The matrix turned on its side: one row per requirement, one column per product on the page. */
+export function matrixRows<I>(items: I[], rows: ComparisonRow[], cellsHtml: (cells: Cell[]) => { toHTML: () => string }) {
+  return items.map((item, n) => ({ item, cellsHtml: cellsHtml(rows.map((r) => r.cells[n]).filter((c): c is Cell => c !== undefined)) }));
+}
+
+/**
+ * A basis's qualification in words: the verdict and, for each A or AV item that does not pass,
+ * its key and why (not answered, not yet verified, rejected, expired, declared partly or no).
+ */
+export function qualificationView(score: Score, t: Translator) {
+  return {
+    qualification: score.qualification,
+    icon: { qualified: '✓', open: '?', disqualified: '✗' }[score.qualification],
+    label: t(`assessments.qualification.${score.qualification}`),
+    findings: score.findings.map((f) => ({ ...f, text: t(`assessments.reason.${f.reason}`, { key: f.key }) })),
+  };
+}
+
+/** Both bases of a product's score, each with its qualification in words, for the sheet, the matrix and the ranking. */
+export const scoreView = (score: ProductScore, t: Translator) => ({ ...score, claimedView: qualificationView(score.claimed, t), verifiedView: qualificationView(score.verified, t) });

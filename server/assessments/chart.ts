@@ -4,8 +4,10 @@
  * number and series in text, so nothing depends on colour alone.
  */
 
-export type ChartRow = { label: string; claimed: number | null; verified: number | null; disqualified: boolean };
-export type ChartText = { title: string; description: string; claimed: string; verified: string; disqualified: string; noScore: string };
+/** One basis of one product: its score, its qualification, and the A or AV keys that disqualify it. */
+export type ChartSeries = { score: number | null; qualification: 'qualified' | 'open' | 'disqualified'; failing: string[] };
+export type ChartRow = { label: string; claimed: ChartSeries; verified: ChartSeries };
+export type ChartText = { title: string; description: string; claimed: string; verified: string; disqualified: string; open: string; noScore: string };
 
 const WIDTH = 760;
 const LEFT = 12;
@@ -22,16 +24,26 @@ export function escapeXml(value: string): string {
 const truncate = (value: string, max: number) => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
 const formatScore = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
 
-function bar(x: number, y: number, value: number | null, series: 'claimed' | 'verified', text: ChartText): string {
+/**
+ * One series' bar. A product disqualified on that basis gets no bar, only the words and the keys
+ * that disqualify it: a long bar beside "disqualified" reads as a good result.
+ */
+function bar(x: number, y: number, value: ChartSeries, series: 'claimed' | 'verified', text: ChartText): string {
   const name = text[series];
-  if (value === null) return `<text x="${x}" y="${y + BAR_HEIGHT - 2}" font-size="11" fill="${COLOURS.text}">${escapeXml(`${name}: ${text.noScore}`)}</text>`;
-  const width = Math.max(1, Math.round((BAR_AREA * value) / 100));
+  const line = (words: string) => `<text x="${x}" y="${y + BAR_HEIGHT - 2}" font-size="11" fill="${COLOURS.text}">${escapeXml(words)}</text>`;
+  if (value.qualification === 'disqualified') return line(`${name}: ${text.disqualified} (${value.failing.join(', ')})`);
+  if (value.score === null) return line(`${name}: ${text.noScore}`);
+  const width = Math.max(1, Math.round((BAR_AREA * value.score) / 100));
   const pattern = series === 'claimed' ? ` stroke="${COLOURS.claimed}" stroke-dasharray="3 2" fill-opacity="0.55"` : '';
+  const open = value.qualification === 'open' ? ` – ${text.open}` : '';
   return (
     `<rect x="${x}" y="${y}" width="${width}" height="${BAR_HEIGHT}" fill="${COLOURS[series]}"${pattern}/>` +
-    `<text x="${x + width + 6}" y="${y + BAR_HEIGHT - 2}" font-size="11" fill="${COLOURS.text}">${escapeXml(`${formatScore(value)} ${name}`)}</text>`
+    `<text x="${x + width + 6}" y="${y + BAR_HEIGHT - 2}" font-size="11" fill="${COLOURS.text}">${escapeXml(`${formatScore(value.score)} ${name}${open}`)}</text>`
   );
 }
+
+const seriesSummary = (name: string, value: ChartSeries, text: ChartText) =>
+  `${name} ${value.qualification === 'disqualified' ? `${text.disqualified} (${value.failing.join(', ')})` : `${value.score === null ? text.noScore : formatScore(value.score)}${value.qualification === 'open' ? ` – ${text.open}` : ''}`}`;
 
 export function scoreChartSvg(rows: readonly ChartRow[], text: ChartText): string {
   const height = TOP + Math.max(1, rows.length) * ROW_HEIGHT + 10;
@@ -48,8 +60,8 @@ export function scoreChartSvg(rows: readonly ChartRow[], text: ChartText): strin
     .map((row, n) => {
       // Each product gets its own line for the name, so long names are never cut by the bars.
       const y = TOP + n * ROW_HEIGHT;
-      const label = `${truncate(row.label, 100)}${row.disqualified ? ` (${text.disqualified})` : ''}`;
-      const summary = `${row.label}: ${text.claimed} ${row.claimed === null ? text.noScore : formatScore(row.claimed)}, ${text.verified} ${row.verified === null ? text.noScore : formatScore(row.verified)}${row.disqualified ? `, ${text.disqualified}` : ''}`;
+      const label = `${truncate(row.label, 100)}${row.verified.qualification === 'disqualified' ? ` (${text.disqualified})` : ''}`;
+      const summary = `${row.label}: ${seriesSummary(text.claimed, row.claimed, text)}, ${seriesSummary(text.verified, row.verified, text)}`;
       return (
         `<g><title>${escapeXml(summary)}</title>` +
         `<text x="${LEFT}" y="${y + 10}" font-size="12" fill="${COLOURS.text}">${escapeXml(label)}</text>` +

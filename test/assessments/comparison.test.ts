@@ -62,13 +62,25 @@ afterAll(() => ctx.close());
 describe('scores', () => {
   test('When a product version is scored, then claimed and verified scores, disqualification, coverage and verified share follow the answers', async () => {
     const alfa = await editor.agent.get('/api/assessments/scores').query({ profileId, productVersionId: versions['Alfa Elevsystem']?.id });
+    const none = { findings: [], failingAbsolute: [], unansweredAbsolute: [], pendingAbsolute: [], rejectedAbsolute: [], expiredAbsolute: [], declaredAbsolute: [] };
     expect(alfa.body.score).toEqual({
-      claimed: { score: 80, disqualified: false, failingAbsolute: [], unansweredAbsolute: [], answered: 3, total: 3, coverage: 100 },
-      verified: { score: 60, disqualified: false, failingAbsolute: [], unansweredAbsolute: ['EXP-001'], answered: 1, total: 3, coverage: 33.3 },
+      claimed: { score: 80, qualification: 'qualified', disqualified: false, ...none, answered: 3, total: 3, coverage: 100 },
+      verified: {
+        score: 60,
+        qualification: 'open',
+        disqualified: false,
+        ...none,
+        findings: [{ key: 'EXP-001', reason: 'pending', disqualifies: false }],
+        pendingAbsolute: ['EXP-001'],
+        answered: 1,
+        total: 3,
+        coverage: 33.3,
+      },
       verifiedShare: 33.3,
     });
     const bravo = await editor.agent.get('/api/assessments/scores').query({ profileId, productVersionId: versions['Bravo Skole']?.id });
-    expect(bravo.body.score.claimed).toMatchObject({ score: 100, disqualified: true, failingAbsolute: ['EXP-001'] });
+    expect(bravo.body.score.claimed).toMatchObject({ score: 100, qualification: 'disqualified', disqualified: true, failingAbsolute: ['EXP-001'], declaredAbsolute: ['EXP-001'] });
+    expect(bravo.body.score.verified).toMatchObject({ qualification: 'disqualified', findings: [{ key: 'EXP-001', reason: 'declared_no', disqualifies: true }], unansweredAbsolute: [] });
   });
 
   test('When weights change, then a new profile version scores the same answers anew', async () => {
@@ -97,7 +109,7 @@ describe('the comparison', () => {
     expect(page2.body.products[1].cells.every((c: { status: string | null }) => c.status === null)).toBe(true);
   });
 
-  test('When the ranking is asked for, then qualified products come first by score and the disqualified last; the domain filter narrows it', async () => {
+  test('When the ranking is asked for, then qualified products come first by score, then those not yet verified, and the disqualified last; the domain filter narrows it', async () => {
     const all = await editor.agent.get('/api/assessments/ranking').query({ profileId });
     expect(all.body.items.map((p: { rank: number; name: string; score: { claimed: { score: number } } }) => [p.rank, p.name, p.score.claimed.score])).toEqual([
       [1, 'Alfa Elevsystem', 80],
@@ -106,7 +118,12 @@ describe('the comparison', () => {
       [4, 'Bravo Skole', 100],
     ]);
     const school = await editor.agent.get('/api/assessments/ranking').query({ profileId, domain: 'school', basis: 'verified' });
-    expect(school.body.items.map((p: { name: string }) => p.name)).toEqual(['Alfa Elevsystem', 'Bravo Skole', 'Delta Skoleadmin']);
+    // On the verified basis nobody is qualified: Alfa's EXP-001 is not yet verified, Delta has no answers, and Bravo itself says it does not meet EXP-001.
+    expect(school.body.items.map((p: { name: string; score: { verified: { qualification: string } } }) => [p.name, p.score.verified.qualification])).toEqual([
+      ['Alfa Elevsystem', 'open'],
+      ['Delta Skoleadmin', 'open'],
+      ['Bravo Skole', 'disqualified'],
+    ]);
     expect(school.body.items[0].score.verified.score).toBe(60);
   });
 
@@ -116,10 +133,39 @@ describe('the comparison', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?sammenligning-.+\.csv"?$/);
     const lines = (res.body as Buffer).toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n').map((l) => l.split(';'));
-    expect(lines[0]?.slice(0, 9)).toEqual(['Plass', 'Leverandør', 'Produkt', 'Versjon', 'Påstått poeng', 'Verifisert poeng', 'Diskvalifisert (A-krav)', 'Besvart', 'Verifisert andel']);
-    expect(lines[0]?.slice(9)).toEqual(['EXP-001 (A)', 'API-003 (V, 60)', 'SEC-001 (V, 40)']);
-    expect(lines[1]).toEqual(['1', 'Alfa AS', 'Alfa Elevsystem', '1.0', '80', '60', '', '100', '33.3', 'Oppfyller (påstått)', 'Oppfyller (verifisert)', 'Oppfyller delvis (påstått)']);
-    expect(lines[4]?.slice(2, 7)).toEqual(['Bravo Skole', '1.0', '100', '0', 'EXP-001']);
+    expect(lines[0]?.slice(0, 12)).toEqual([
+      'Plass',
+      'Leverandør',
+      'Produkt',
+      'Versjon',
+      'Påstått poeng',
+      'Kvalifisering, påstått',
+      'A-krav som ikke er oppfylt, påstått',
+      'Verifisert poeng',
+      'Kvalifisering, verifisert',
+      'A-krav som ikke er oppfylt, verifisert',
+      'Besvart',
+      'Verifisert andel',
+    ]);
+    expect(lines[0]?.slice(12)).toEqual(['EXP-001 (A)', 'API-003 (V, 60)', 'SEC-001 (V, 40)']);
+    expect(lines[1]).toEqual([
+      '1',
+      'Alfa AS',
+      'Alfa Elevsystem',
+      '1.0',
+      '80',
+      'Kvalifisert',
+      '',
+      '60',
+      'Ikke verifisert ennå',
+      'EXP-001: ikke verifisert ennå',
+      '100',
+      '33.3',
+      'Oppfyller (ikke verifisert)',
+      'Oppfyller (godkjent)',
+      'Oppfyller delvis (ikke verifisert)',
+    ]);
+    expect(lines[4]?.slice(2, 10)).toEqual(['Bravo Skole', '1.0', '100', 'Diskvalifisert', 'EXP-001: leverandøren oppgir «oppfyller ikke»', '0', 'Diskvalifisert', 'EXP-001: leverandøren oppgir «oppfyller ikke»']);
     expect(lines).toHaveLength(5);
   });
 
@@ -132,8 +178,8 @@ describe('the comparison', () => {
     expect(sheet.name).toBe('Sammenligning');
     const row = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
     expect(row(1).slice(0, 3)).toEqual(['Plass', 'Leverandør', 'Produkt']);
-    expect(row(2).slice(0, 6)).toEqual([1, 'Alfa AS', 'Alfa Elevsystem', '1.0', 80, 60]);
-    expect(row(2).slice(-2)).toEqual(['Oppfyller (verifisert)', 'Oppfyller delvis (påstått)']);
+    expect(row(2).slice(0, 10)).toEqual([1, 'Alfa AS', 'Alfa Elevsystem', '1.0', 80, 'Kvalifisert', '', 60, 'Ikke verifisert ennå', 'EXP-001: ikke verifisert ennå']);
+    expect(row(2).slice(-2)).toEqual(['Oppfyller (godkjent)', 'Oppfyller delvis (ikke verifisert)']);
     expect(sheet.rowCount).toBe(4);
   });
 
@@ -145,9 +191,13 @@ describe('the comparison', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*role="img"/);
     expect(svg).toContain('<title id="chart-title">Poeng per produkt: Skoleprofil</title>');
     expect(svg).toMatch(/<desc id="chart-desc">4 produkter, rangert etter påstått poeng\. Best: Alfa Elevsystem med 80 poeng\.<\/desc>/);
-    expect(svg).toContain('>80 påstått<');
-    expect(svg).toContain('>60 verifisert<');
-    expect(svg).toContain('Bravo Skole (Bravo AS) (diskvalifisert)');
+    expect(svg).toContain('>80 Påstått poeng<');
+    expect(svg).toContain('>60 Verifisert poeng – A-krav ikke avklart<');
+    // A disqualified product has no bar, only the words and the key that disqualifies it.
+    const bravo = svg.slice(svg.indexOf('<g><title>Bravo Skole'));
+    expect(bravo.slice(0, bravo.indexOf('</g>'))).not.toContain('<rect');
+    expect(bravo).toContain('Bravo Skole (Bravo AS) (Diskvalifisert)');
+    expect(bravo).toContain('>Verifisert poeng: Diskvalifisert (EXP-001)<');
     expect(svg).not.toContain('<script');
   });
 
@@ -155,9 +205,10 @@ describe('the comparison', () => {
     const matrix = await editor.agent.get('/assessments/compare').query({ profileId, pageSize: 25 });
     expect(matrix.status).toBe(200);
     expect(matrix.text).toContain('class="dk-matrix"');
-    expect(matrix.text).toMatch(/class="dk-cell--meets"><a href="\/assessments\/answers\/[^"]+">Ja<b>✓ verifisert<\/b><\/a><\/td>/);
-    expect(matrix.text).toContain('? påstått');
-    expect(matrix.text).toContain('Diskvalifisert: EXP-001');
+    expect(matrix.text).toMatch(/class="dk-cell dk-cell--ok" data-verdict="accepted"><a href="\/assessments\/answers\/[^"]+"><span class="dk-claim">Ja<\/span><span class="dk-verdict"><span aria-hidden="true">✓<\/span> godkjent<\/span><\/a><\/td>/);
+    expect(matrix.text).toContain('<span aria-hidden="true">?</span> ikke verifisert</span>');
+    expect(matrix.text).toContain('EXP-001: leverandøren oppgir «oppfyller ikke»');
+    expect(matrix.text).toContain('<div class="dk-table-scroll" role="region"');
     expect(matrix.text).toContain(`<img src="/api/assessments/chart?profileId&#x3D;${profileId}`);
     const ranking = await editor.agent.get('/assessments/compare').query({ profileId, view: 'ranking', domain: 'health-care' });
     expect(ranking.status).toBe(200);
@@ -171,13 +222,16 @@ describe('the comparison', () => {
     const vendorOrg = await buildOrganisation(ctx.services, { kind: 'vendor', name: 'Masseprodusent AS' });
     for (let n = 0; n < 220; n += 1) await buildProduct(ctx.services, vendorOrg, { name: `Masseprodukt ${String(n).padStart(3, '0')}` });
     const started = Date.now();
-    const res = await editor.agent.get('/assessments/compare').query({ profileId, q: 'Masseprodukt', pageSize: 50, page: 3 });
+    const res = await editor.agent.get('/assessments/compare').query({ profileId, q: 'Masseprodukt', page: 13 });
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect((res.text.match(/<th scope="row">/g) ?? []).length).toBe(50);
-    expect(res.text).toContain('Masseprodukt 100');
-    expect(res.text).not.toContain('Masseprodukt 099<');
-    expect(res.text).toContain('101–150');
+    // Products are the columns, eight a page: page 13 holds products 96-103.
+    expect((res.text.match(/<th scope="col" class="dk-matrix__product">/g) ?? []).length).toBe(8);
+    expect(res.text).toContain('Masseprodukt 096');
+    expect(res.text).toContain('Masseprodukt 103');
+    expect(res.text).not.toContain('Masseprodukt 095<');
+    expect(res.text).not.toContain('Masseprodukt 104<');
+    expect(res.text).toContain('97–104');
   });
 
   test('When a vendor asks for the comparison, the ranking, the export or the chart, then it is refused', async () => {

@@ -1,10 +1,11 @@
-import type { Cell, ComparisonRow, ProfileItemView } from '../../server/assessments/assessments.cells';
+import { verdictOf, type Cell, type ComparisonRow, type ProfileItemView } from '../../server/assessments/assessments.cells';
 import type { AnswerRow, AssessmentProfileRow } from '../../server/assessments/assessments.table';
 import type { AnswerDetail } from '../../server/assessments/answers.service';
 import {
   answerFormDefaults,
   answerFormValues,
   answerPage,
+  cellLook,
   cellViews,
   chartText,
   comparisonLinkQuery,
@@ -27,8 +28,11 @@ const en = translator('en');
 
 const ANSWER_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
-const cell = (overrides: Partial<Cell> = {}): Cell => ({ key: 'EXP-001', major: 1, answerId: ANSWER_ID, status: 'meets', verification: 'verified', lapsed: false, claimed: 'meets', verified: 'meets', ...overrides });
-const unanswered = (key = 'API-003'): Cell => ({ key, major: 1, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null });
+const cell = (overrides: Partial<Cell> = {}): Cell => {
+  const base = { key: 'EXP-001', major: 1, answerId: ANSWER_ID, status: 'meets' as const, verification: 'verified' as const, lapsed: false, claimed: 'meets' as const, verified: 'meets' as const, ...overrides };
+  return { ...base, verdict: overrides.verdict ?? verdictOf(base.status, base.verification, base.lapsed) };
+};
+const unanswered = (key = 'API-003'): Cell => ({ key, major: 1, answerId: null, status: null, verification: null, lapsed: false, claimed: null, verified: null, verdict: 'unanswered' });
 
 const profileRow = (overrides: Partial<AssessmentProfileRow> = {}): AssessmentProfileRow & { ownerName: string | null } => ({
   id: '6a2f41a0-9c1e-4f6b-8d4e-1f2a3b4c5d6e',
@@ -61,7 +65,7 @@ const row = (name: string, statuses: ('meets' | 'partly' | 'does_not_meet' | nul
     versionId: `${name}-version`,
     versionLabel: '1.0',
     cells,
-    score: scoreProduct(items.map((i, n) => ({ key: i.key, type: i.type, weight: i.weight, claimed: cells[n]?.claimed ?? null, verified: cells[n]?.verified ?? null }))),
+    score: scoreProduct(items.map((i, n) => ({ key: i.key, type: i.type, weight: i.weight, status: cells[n]?.status ?? null, lapsed: cells[n]?.lapsed ?? false, verdict: cells[n]?.verdict ?? 'unanswered' }))),
   };
 };
 
@@ -82,14 +86,28 @@ describe('the cells of a product sheet', () => {
 });
 
 describe('the comparison matrix cells', () => {
-  test('When a row has answered and unanswered requirements, then answered cells link to the answer and each marker has its own tag', () => {
-    const html = matrixCellsHtml(en)([cell(), cell({ status: 'partly', verification: 'expired' }), cell({ status: 'does_not_meet', verification: 'unverified' }), unanswered()]).toHTML();
+  test('When cells have every verdict, then colour class, icon and word follow the verdict and answered cells link to the answer', () => {
+    const html = matrixCellsHtml(en)([
+      cell(),
+      cell({ status: 'meets', verification: 'rejected' }),
+      cell({ status: 'partly', verification: 'expired' }),
+      cell({ status: 'does_not_meet', verification: 'unverified' }),
+      unanswered(),
+    ]).toHTML();
+    const link = `<a href="/assessments/answers/${ANSWER_ID}">`;
     expect(html).toBe(
-      `<td class="dk-cell--meets"><a href="/assessments/answers/${ANSWER_ID}">Yes<b>✓ verified</b></a></td>` +
-        `<td class="dk-cell--partly"><a href="/assessments/answers/${ANSWER_ID}">Partly<i>⚠ expired</i></a></td>` +
-        `<td class="dk-cell--does_not_meet"><a href="/assessments/answers/${ANSWER_ID}">No<small>? claimed</small></a></td>` +
-        '<td class="dk-cell--unanswered">–</td>',
+      `<td class="dk-cell dk-cell--ok" data-verdict="accepted">${link}<span class="dk-claim">Yes</span><span class="dk-verdict"><span aria-hidden="true">✓</span> accepted</span></a></td>` +
+        `<td class="dk-cell dk-cell--rejected" data-verdict="rejected">${link}<span class="dk-claim">Yes</span><span class="dk-verdict"><span aria-hidden="true">✗</span> rejected</span></a></td>` +
+        `<td class="dk-cell dk-cell--expired" data-verdict="expired">${link}<span class="dk-claim">Partly</span><span class="dk-verdict"><span aria-hidden="true">⌛</span> expired</span></a></td>` +
+        `<td class="dk-cell dk-cell--pending" data-verdict="pending">${link}<span class="dk-claim">No</span><span class="dk-verdict"><span aria-hidden="true">?</span> not verified</span></a></td>` +
+        '<td class="dk-cell dk-cell--none" data-verdict="unanswered"><span class="dk-verdict"><span aria-hidden="true">–</span> not answered</span></td>',
     );
+  });
+
+  test('When an accepted answer says partly or does not meet, then the cell is coloured as what was confirmed, never green', () => {
+    expect(cellLook(cell({ status: 'partly' })).tone).toBe('partly');
+    expect(cellLook(cell({ status: 'does_not_meet' })).tone).toBe('fail');
+    expect(cellLook(cell({ status: 'meets', lapsed: true })).tone).toBe('expired');
   });
 
   test('When a label holds markup, then it is escaped in the cell', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { AnswerStatus } from '../../server/assessments/assessments.table';
-import { compareForRanking, roundTo, scoreItems, scoreProduct, type ScoringItem } from '../../server/assessments/scoring';
+import { compareForRanking, roundTo, scoreItems, scoreProduct, verifiedFinding, type ProductScoringItem, type ScoringItem, type Verdict } from '../../server/assessments/scoring';
 import type { RequirementType } from '../../server/library/library.codes';
 
 const item = (key: string, type: RequirementType, weight: number, status: AnswerStatus | null): ScoringItem => ({ key, type, weight, status });
@@ -26,7 +26,21 @@ describe('the score formula', () => {
     expect(scoreItems([item('V-1', 'V', 50, 'not_applicable'), item('V-2', 'AV', 50, 'not_applicable')]).score).toBeNull();
     expect(scoreItems([item('V-1', 'V', 0, 'meets'), item('V-2', 'V', 0, 'does_not_meet')]).score).toBeNull();
     expect(scoreItems([item('A-1', 'A', 10, 'meets')]).score).toBeNull();
-    expect(scoreItems([])).toEqual({ score: null, disqualified: false, failingAbsolute: [], unansweredAbsolute: [], answered: 0, total: 0, coverage: 0 });
+    expect(scoreItems([])).toEqual({
+      score: null,
+      qualification: 'qualified',
+      disqualified: false,
+      findings: [],
+      failingAbsolute: [],
+      unansweredAbsolute: [],
+      pendingAbsolute: [],
+      rejectedAbsolute: [],
+      expiredAbsolute: [],
+      declaredAbsolute: [],
+      answered: 0,
+      total: 0,
+      coverage: 0,
+    });
   });
 
   test('When an A item carries a weight, then it does not count in the score', () => {
@@ -55,29 +69,88 @@ describe('the score formula', () => {
 
   test('When only some answers are verified, then the verified score counts the rest as unanswered and the verified share says how many', () => {
     const score = scoreProduct([
-      { key: 'V-1', type: 'V', weight: 50, claimed: 'meets', verified: 'meets' },
-      { key: 'V-2', type: 'V', weight: 50, claimed: 'meets', verified: null },
-      { key: 'A-1', type: 'A', weight: 0, claimed: 'meets', verified: null },
-      { key: 'A-2', type: 'A', weight: 0, claimed: 'does_not_meet', verified: null },
+      { key: 'V-1', type: 'V', weight: 50, status: 'meets', lapsed: false, verdict: 'accepted' },
+      { key: 'V-2', type: 'V', weight: 50, status: 'meets', lapsed: false, verdict: 'pending' },
+      { key: 'A-1', type: 'A', weight: 0, status: 'meets', lapsed: false, verdict: 'pending' },
+      { key: 'A-2', type: 'A', weight: 0, status: null, lapsed: false, verdict: 'unanswered' },
     ]);
     expect(score.claimed.score).toBe(100);
     expect(score.verified.score).toBe(50);
     expect(score.verifiedShare).toBe(25);
-    expect(score.claimed.disqualified).toBe(true);
-    expect(score.verified.disqualified).toBe(false);
-    expect(score.verified.unansweredAbsolute).toEqual(['A-1', 'A-2']);
+    expect(score.claimed.qualification).toBe('open');
+    expect(score.verified.qualification).toBe('open');
+    expect(score.verified.pendingAbsolute).toEqual(['A-1']);
+    expect(score.verified.unansweredAbsolute).toEqual(['A-2']);
   });
 
-  test('When products are ranked, then qualified ones come first, then by score, then those without a score, ties by name', () => {
-    const product = (name: string, items: ScoringItem[]) => ({ name, score: scoreProduct(items.map((i) => ({ ...i, claimed: i.status, verified: null }))) });
+  test('When the council rejects a mandatory answer the vendor claims to meet, then the verified basis is disqualified with the reason and the claimed basis is not', () => {
+    const score = scoreProduct([
+      { key: 'EXP-004', type: 'A', weight: 0, status: 'meets', lapsed: false, verdict: 'rejected' },
+      { key: 'API-005', type: 'A', weight: 0, status: null, lapsed: false, verdict: 'unanswered' },
+      { key: 'V-1', type: 'V', weight: 10, status: 'meets', lapsed: false, verdict: 'accepted' },
+    ]);
+    expect(score.claimed).toMatchObject({ qualification: 'open', failingAbsolute: [], unansweredAbsolute: ['API-005'] });
+    expect(score.verified).toMatchObject({
+      qualification: 'disqualified',
+      disqualified: true,
+      failingAbsolute: ['EXP-004'],
+      rejectedAbsolute: ['EXP-004'],
+      unansweredAbsolute: ['API-005'],
+      findings: [
+        { key: 'EXP-004', reason: 'rejected', disqualifies: true },
+        { key: 'API-005', reason: 'unanswered', disqualifies: false },
+      ],
+    });
+  });
+
+  test('When an answer lapsed, then the claimed basis leaves the item open as expired and the verified basis disqualifies', () => {
+    const score = scoreProduct([{ key: 'A-1', type: 'A', weight: 0, status: 'meets', lapsed: true, verdict: 'expired' }]);
+    expect(score.claimed.findings).toEqual([{ key: 'A-1', reason: 'expired', disqualifies: false }]);
+    expect(score.claimed.qualification).toBe('open');
+    expect(score.verified.findings).toEqual([{ key: 'A-1', reason: 'expired', disqualifies: true }]);
+  });
+
+  test('When products are ranked, then qualified ones come first, then open ones, then the disqualified; within each by score, ties by name', () => {
+    const product = (name: string, items: ScoringItem[]) => ({
+      name,
+      score: scoreProduct(items.map((i): ProductScoringItem => ({ ...i, lapsed: false, verdict: i.status === null ? 'unanswered' : 'pending' }))),
+    });
     const ranked = [
       product('Delta', [item('V-1', 'V', 1, null)]),
       product('Alfa', [item('V-1', 'V', 1, 'partly')]),
       product('Bravo', [item('V-1', 'V', 1, 'meets'), item('A-1', 'A', 0, 'does_not_meet')]),
       product('Charlie', [item('V-1', 'V', 1, 'partly')]),
       product('Echo', [item('A-1', 'A', 0, 'meets')]),
+      product('Foxtrot', [item('V-1', 'V', 1, 'meets'), item('A-1', 'A', 0, null)]),
     ].sort(compareForRanking('claimed'));
-    expect(ranked.map((p) => p.name)).toEqual(['Alfa', 'Charlie', 'Delta', 'Echo', 'Bravo']);
+    expect(ranked.map((p) => p.name)).toEqual(['Alfa', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Bravo']);
+  });
+});
+
+describe('the verified basis of one absolute item', () => {
+  const DISQUALIFIED_PARTLY = { reason: 'declared_partly', disqualifies: true };
+  const DISQUALIFIED_NO = { reason: 'declared_no', disqualifies: true };
+  const table: [AnswerStatus | null, Verdict, { reason: string; disqualifies: boolean } | null][] = [
+    [null, 'unanswered', { reason: 'unanswered', disqualifies: false }],
+    ['meets', 'accepted', null],
+    ['meets', 'pending', { reason: 'pending', disqualifies: false }],
+    ['meets', 'rejected', { reason: 'rejected', disqualifies: true }],
+    ['meets', 'expired', { reason: 'expired', disqualifies: true }],
+    ['partly', 'accepted', DISQUALIFIED_PARTLY],
+    ['partly', 'pending', DISQUALIFIED_PARTLY],
+    ['partly', 'rejected', DISQUALIFIED_PARTLY],
+    ['partly', 'expired', DISQUALIFIED_PARTLY],
+    ['does_not_meet', 'accepted', DISQUALIFIED_NO],
+    ['does_not_meet', 'pending', DISQUALIFIED_NO],
+    ['does_not_meet', 'rejected', DISQUALIFIED_NO],
+    ['does_not_meet', 'expired', DISQUALIFIED_NO],
+    ['not_applicable', 'accepted', null],
+    ['not_applicable', 'pending', { reason: 'pending', disqualifies: false }],
+    ['not_applicable', 'rejected', { reason: 'rejected', disqualifies: true }],
+    ['not_applicable', 'expired', { reason: 'expired', disqualifies: true }],
+  ];
+  test.each(table)('When the vendor answers %s and the verdict is %s, then the finding is %o', (claim, verdict, finding) => {
+    expect(verifiedFinding(claim, verdict)).toEqual(finding);
   });
 });
 
@@ -147,7 +220,7 @@ describe('properties of the score', () => {
   test('When every answer is verified, then the verified score equals the claimed score and the verified share equals coverage', () => {
     fc.assert(
       fc.property(arbitraryItems, (items) => {
-        const score = scoreProduct(items.map((i) => ({ key: i.key, type: i.type, weight: i.weight, claimed: i.status, verified: i.status })));
+        const score = scoreProduct(items.map((i) => ({ key: i.key, type: i.type, weight: i.weight, status: i.status, lapsed: false, verdict: i.status === null ? 'unanswered' : 'accepted' })));
         return score.claimed.score === score.verified.score && score.verifiedShare === score.claimed.coverage;
       }),
     );
