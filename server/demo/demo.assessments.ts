@@ -5,6 +5,7 @@ import { isAbsolute } from '../assessments/scoring';
 import { addMonths } from '../assessments/verification-state';
 import type { Services } from '../services';
 import { demoActor } from './demo.actors';
+import { CONFIRMED_GAP, CONFIRMED_NOT_APPLICABLE, demoAssessmentTexts, type DemoAssessmentTexts } from './demo.assessment-texts';
 
 /** The demo vendors whose products get answers, each answered by its demo owner (see demo.seed.ts). */
 const ANSWERING_VENDORS: Record<string, string> = {
@@ -23,18 +24,18 @@ type Plan = { status: AnswerStatus; review: Review; lapsed?: boolean } | null;
 
 /**
  * Answers in every state, cycled over the baseline requirements and shifted per product so the
- * matrix shows a mix: verified, claimed, partly, not met (with a rejection and a reply), not
- * applicable, change requested, verification expired, changed after review, past its
- * valid-until date, and unanswered.
+ * matrix shows a mix: verified, a confirmed gap, claimed, partly, verification expired, a claim
+ * the council rejected (with a reply), change requested, not applicable, changed after review,
+ * past its valid-until date, and unanswered.
  */
 const PLAN: Plan[] = [
   { status: 'meets', review: 'accepted' },
-  { status: 'meets', review: 'accepted' },
+  { status: 'does_not_meet', review: 'accepted' },
   { status: 'meets', review: null },
   { status: 'partly', review: null },
   { status: 'meets', review: 'expired' },
   { status: 'meets', review: 'accepted' },
-  { status: 'does_not_meet', review: 'rejected' },
+  { status: 'meets', review: 'rejected' },
   { status: 'meets', review: 'change_requested' },
   { status: 'not_applicable', review: 'accepted' },
   { status: 'meets', review: 'changed' },
@@ -42,12 +43,16 @@ const PLAN: Plan[] = [
   null,
 ];
 
-const EXPLANATIONS: Record<AnswerStatus, string> = {
-  meets: 'Løsningen gjør dette i standardversjonen. Se brukerdokumentasjonen, kapittel om eksport og integrasjon. (Fiktivt demosvar.)',
-  partly: 'Delvis: funksjonen finnes, men bare for fagdata, ikke for logger og vedlegg. Resten er planlagt i neste hovedversjon. (Fiktivt demosvar.)',
-  does_not_meet: 'Dette tilbys ikke i dag. Eksport kan bestilles som konsulentoppdrag. (Fiktivt demosvar.)',
-  not_applicable: 'Gjelder ikke: løsningen lagrer ingen data av denne typen. (Fiktivt demosvar.)',
-};
+/** The status a demo product answers: "not applicable" only where the requirement can sensibly not apply. */
+function demoStatus(plan: NonNullable<Plan>, texts: DemoAssessmentTexts, qualifiedProduct: boolean, absolute: boolean): AnswerStatus {
+  if (plan.status === 'not_applicable' && !texts.answer.not_applicable) return 'meets';
+  // Every other product meets its absolute requirements, so the ranking has qualified products too.
+  if (qualifiedProduct && absolute && (plan.status === 'partly' || plan.status === 'does_not_meet')) return 'meets';
+  return plan.status;
+}
+
+/** The council's note when it accepts an answer: about the requirement when it is met, otherwise about the gap it confirms. */
+const acceptedNote = (status: AnswerStatus, texts: DemoAssessmentTexts) => (status === 'meets' ? texts.accepted : status === 'not_applicable' ? CONFIRMED_NOT_APPLICABLE : CONFIRMED_GAP);
 
 /**
  * Demo answers, reviews and replies for the demo vendors' products, and a demo profile made from
@@ -78,40 +83,38 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
     for (const [itemIndex, item] of items.entries()) {
       const plan = PLAN[(itemIndex + productIndex * 3) % PLAN.length];
       if (!plan) continue;
-      // Every other product meets its absolute requirements, so the ranking has qualified products too.
-      const status = productIndex % 2 === 0 && isAbsolute(item.type) && (plan.status === 'partly' || plan.status === 'does_not_meet') ? 'meets' : plan.status;
+      const texts = demoAssessmentTexts(item.key);
+      const status = demoStatus(plan, texts, productIndex % 2 === 0, isAbsolute(item.type));
+      const explanation = texts.answer[status] ?? texts.answer.meets;
       const base = { productVersionId: product.versionId, key: item.key, major: majorOf(item.libraryVersion) };
-      const { answer } = await services.assessments.saveAnswer(
-        vendor.actor,
-        { ...base, status, explanation: EXPLANATIONS[status], links: [{ url: 'https://dokumentasjon.example/demo', title: 'Fiktiv dokumentasjon' }], validUntil: plan.lapsed ? '2025-12-31' : '2028-12-31' },
-        vendor.context,
-      );
+      const links = [{ url: `https://dokumentasjon.example/${item.key.toLowerCase()}`, title: `Leverandørens dokumentasjon for ${item.key} (fiktiv)` }];
+      const { answer } = await services.assessments.saveAnswer(vendor.actor, { ...base, status, explanation, links, validUntil: plan.lapsed ? '2025-12-31' : '2028-12-31' }, vendor.context);
       const review = (decision: 'accepted' | 'rejected' | 'change_requested', noteForVendor: string, internalNote: string) =>
         services.assessments.verify(reviewer.actor, answer.id, { decision, noteForVendor, internalNote, organisationId: reviewerOrganisationId }, reviewer.context);
       switch (plan.review) {
         case 'accepted':
-          await review('accepted', 'Godkjent på grunnlag av dokumentasjonen.', 'Kontrollert mot demonstrasjon i rådsmøtet.');
+          await review('accepted', acceptedNote(status, texts), '');
           break;
         case 'rejected':
-          await review('rejected', 'Dokumentasjonen viser ikke at kunden selv kan starte eksporten.', 'Leverandøren svarte det samme i fjor; følg opp i kontraktsmøtet.');
-          await services.assessments.postMessage(vendor.actor, answer.id, { body: 'Vi er uenige: eksporten kan bestilles i kundeportalen uten kostnad. Vi legger ved skjermbilder.' }, vendor.context);
-          await services.assessments.postMessage(reviewer.actor, answer.id, { body: 'Takk. Bestilling er ikke det samme som å starte eksporten selv. Oppdater svaret hvis funksjonen kommer.', organisationId: reviewerOrganisationId }, reviewer.context);
+          await review('rejected', texts.rejected, texts.internal);
+          await services.assessments.postMessage(vendor.actor, answer.id, { body: texts.vendorReply }, vendor.context);
+          await services.assessments.postMessage(reviewer.actor, answer.id, { body: texts.reviewerReply, organisationId: reviewerOrganisationId }, reviewer.context);
           break;
         case 'change_requested':
-          await review('change_requested', 'Legg ved et eksempel på uttrekk og beskrivelse av formatet.', 'Trolig i orden, men vi trenger bevis.');
+          await review('change_requested', texts.changeRequest, texts.internal);
           break;
         case 'expired': {
           // Reviewed longer ago than the verification period: written directly with the old dates.
           const decidedAt = addMonths(new Date(), -30);
           await db.transaction(async (tx) => {
-            const row = await repo.insertVerification(tx, { answerId: answer.id, assessorOrganisationId: reviewerOrganisationId, decision: 'accepted', noteForVendor: 'Godkjent.', internalNote: 'Gammel vurdering.', decidedBy: reviewer.actor.userId, decidedAt, expiresAt: addMonths(decidedAt, 24) });
+            const row = await repo.insertVerification(tx, { answerId: answer.id, assessorOrganisationId: reviewerOrganisationId, decision: 'accepted', noteForVendor: acceptedNote(status, texts), internalNote: texts.internal, decidedBy: reviewer.actor.userId, decidedAt, expiresAt: addMonths(decidedAt, 24) });
             await services.repositories.audit.record(tx, reviewer.context, { organisationId: reviewerOrganisationId, action: 'answer.verified', entityType: 'answer', entityId: answer.id, after: { verificationId: row.id, decision: 'accepted', decidedAt: decidedAt.toISOString(), demo: true } });
           });
           break;
         }
         case 'changed':
-          await review('accepted', 'Godkjent.', '');
-          await services.assessments.saveAnswer(vendor.actor, { ...base, status: 'meets', explanation: `${EXPLANATIONS.meets} Oppdatert med ny versjon av dokumentasjonen.`, validUntil: '2028-12-31', revision: answer.revision }, vendor.context);
+          await review('accepted', acceptedNote(status, texts), '');
+          await services.assessments.saveAnswer(vendor.actor, { ...base, status, explanation: `${explanation} ${texts.revised}`, links, validUntil: '2028-12-31', revision: answer.revision }, vendor.context);
           break;
         case null:
           break;

@@ -1,5 +1,6 @@
 import { count } from 'drizzle-orm';
 import { answerMessages, answers, assessmentProfiles, verifications } from '../../server/assessments/assessments.table';
+import { CONFIRMED_GAP, CONFIRMED_NOT_APPLICABLE, DEMO_ASSESSMENT_TEXTS, demoAssessmentTexts } from '../../server/demo/demo.assessment-texts';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { syncLibraryFrom } from '../helpers/library';
@@ -48,9 +49,32 @@ describe('demo assessments', () => {
     const rejected = feedback.body.items.find((i: { reason: string }) => i.reason === 'rejected');
     const detail = await agent.get(`/api/assessments/answers/${rejected.answerId}`);
     expect(detail.body.messages.length).toBe(2);
-    expect(detail.text).not.toContain('Leverandøren svarte det samme i fjor');
+    // The council's note and the thread are about the requirement they sit on; the internal note stays inside the council.
+    const texts = demoAssessmentTexts(detail.body.key);
+    expect(detail.body.verifications[0].noteForVendor).toBe(texts.rejected);
+    expect(detail.body.messages.map((m: { body: string }) => m.body)).toEqual([texts.vendorReply, texts.reviewerReply]);
+    expect(detail.text).not.toContain(texts.internal);
     expect((await agent.get('/assessments')).text).toContain('Tilbakemeldinger til dere');
   });
+
+  test('When the council reads the demo answers, then each explanation and each note for the vendor is written for its own requirement', async () => {
+    const agent = ctx.request();
+    await agent.post('/api/session').send({ email: 'radsmedlem@eksempelby.example', password: DEMO_PASSWORD }).expect(201);
+    const baseline = (await agent.get('/api/profiles')).body.items.find((p: { slug: string }) => p.slug === 'baseline');
+    const matrix = await agent.get('/api/assessments/comparison').query({ profileId: baseline.id, pageSize: 200 });
+    const answerIds = matrix.body.products.flatMap((p: { cells: { answerId: string | null }[] }) => p.cells.map((c) => c.answerId)).filter(Boolean) as string[];
+    expect(answerIds.length).toBeGreaterThan(20);
+    for (const id of answerIds) {
+      const detail = (await agent.get(`/api/assessments/answers/${id}`)).body;
+      const texts = DEMO_ASSESSMENT_TEXTS[detail.key];
+      expect({ key: detail.key, known: texts !== undefined }).toEqual({ key: detail.key, known: true });
+      if (!texts) continue;
+      const own = Object.values(texts.answer);
+      expect({ key: detail.key, fits: own.some((text) => detail.explanation.startsWith(text)) }).toEqual({ key: detail.key, fits: true });
+      const notes = [texts.accepted, texts.rejected, texts.changeRequest, CONFIRMED_GAP, CONFIRMED_NOT_APPLICABLE];
+      for (const v of detail.verifications as { noteForVendor: string }[]) expect({ key: detail.key, note: notes.includes(v.noteForVendor) }).toEqual({ key: detail.key, note: true });
+    }
+  }, 180_000);
 
   test('When the demo is seeded again, then nothing is added', async () => {
     const before = await counts();

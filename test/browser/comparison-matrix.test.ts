@@ -85,7 +85,7 @@ async function loggedInPage(width: number): Promise<Page> {
   return page;
 }
 
-const pageScrollsSideways = (page: Page) => page.evaluate(() => (document.scrollingElement as Element).scrollWidth > (document.scrollingElement as Element).clientWidth);
+const pageScrollsSideways = (page: Page) => page.evaluate<boolean>('document.scrollingElement.scrollWidth > document.scrollingElement.clientWidth');
 
 test('When a buyer opens the matrix at 1280 px, then eight products fit side by side without sideways scrolling, the first column and header are sticky, and the rest are on the next page', async () => {
   const page = await loggedInPage(1280);
@@ -97,8 +97,8 @@ test('When a buyer opens the matrix at 1280 px, then eight products fit side by 
   expect(await pageScrollsSideways(page)).toBe(false);
   // The matrix itself fits too: nothing hidden to the right inside its region.
   expect(await region.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-  expect(await page.locator('.dk-matrix tbody th').first().evaluate((el) => getComputedStyle(el).position)).toBe('sticky');
-  expect(await page.locator('.dk-matrix thead th').first().evaluate((el) => getComputedStyle(el).position)).toBe('sticky');
+  expect(await page.locator('.dk-matrix tbody th').first().evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).position)).toBe('sticky');
+  expect(await page.locator('.dk-matrix thead th').first().evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).position)).toBe('sticky');
   // Every cell has a word as well as a colour.
   const words = await page.locator('.dk-matrix td.dk-cell .dk-verdict').allTextContents();
   expect(words.length).toBe(8 * KEYS.length);
