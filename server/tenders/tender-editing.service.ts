@@ -2,6 +2,7 @@ import type { Actor, AuditContext } from '../auth/actor';
 import type { Database } from '../db/client';
 import { checkParameterValues } from '../library/clause-template';
 import type { Category, Domain, ItemKind, ParameterValueMap, RequirementType } from '../library/library.codes';
+import { packNotFound } from '../library/library.errors';
 import type { LibraryVersionRow } from '../library/library.table';
 import {
   buyerOrganisationFor,
@@ -50,9 +51,9 @@ export type JointSetTenderContent = {
 export type CustomItemInput = { kind: ItemKind; type: RequirementType; weight: number; title: string; text: string; responseGuidance: string; sectionId?: string | undefined };
 
 /** Items to add, one way of the five: library keys, the tender's domain, a category's clauses, a saved selection, or an item written here. */
-export type ItemsToAdd = { keys?: string[] | undefined; pick?: 'domain' | undefined; clausesOf?: Category | undefined; selectionId?: string | undefined; custom?: CustomItemInput | undefined };
+export type ItemsToAdd = { keys?: string[] | undefined; pick?: 'domain' | undefined; clausesOf?: Category | undefined; selectionId?: string | undefined; pack?: string | undefined; custom?: CustomItemInput | undefined };
 
-type QuickPick = { domain: true } | { clausesOf: Category } | { selectionId: string };
+type QuickPick = { domain: true } | { clausesOf: Category } | { selectionId: string } | { pack: string };
 
 /** Weights that sum to 100 in proportion to the given ones, rounded by largest remainder. */
 export function normaliseWeights(weights: number[]): number[] {
@@ -182,7 +183,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     return change(tender, context, { action: 'tender.items_added', after: { keys } }, (tx) => addLibraryRows(tx, tender, ordered));
   }
 
-  /** Quick picks: every published item for the tender's domain, every clause of a category, or a saved selection. */
+  /** Quick picks: every published item for the tender's domain, every clause of a category, a saved selection, or a sector pack. */
   async function quickPick(actor: Actor, id: string, pick: QuickPick, context: AuditContext): Promise<{ added: string[]; skipped: string[] }> {
     const { tender } = await loadForEdit(actor, id);
     let keys: string[];
@@ -190,6 +191,10 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       keys = (await library.search(db, { domain: tender.domain ?? undefined, status: 'published', sort: 'category', lang: tender.language, limit: 10_000, offset: 0 }, [])).rows.map((r) => r.key);
     } else if ('clausesOf' in pick) {
       keys = (await library.search(db, { kind: 'clause', category: pick.clausesOf, status: 'published', sort: 'key', lang: tender.language, limit: 10_000, offset: 0 }, [])).rows.map((r) => r.key);
+    } else if ('pack' in pick) {
+      const pack = await library.findPack(db, pick.pack);
+      if (!pack) throw packNotFound(pick.pack);
+      keys = pack.items;
     } else {
       const selection = await repo.findSelection(db, pick.selectionId);
       if (!selection || !actor.memberships.some((m) => m.organisationId === selection.organisationId)) throw selectionNotFound();
@@ -289,6 +294,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       if (input.pick === 'domain') return quickPick(actor, id, { domain: true }, context);
       if (input.clausesOf) return quickPick(actor, id, { clausesOf: input.clausesOf }, context);
       if (input.selectionId) return quickPick(actor, id, { selectionId: input.selectionId }, context);
+      if (input.pack) return quickPick(actor, id, { pack: input.pack }, context);
       if (input.custom) return { added: [(await addCustomItem(actor, id, input.custom, context)).customKey as string], skipped: [] };
       throw nothingToAdd();
     },
@@ -428,6 +434,9 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
         if (!(await repo.deleteCoBuyer(tx, id, organisationId))) throw coBuyerInvalid();
       });
     },
+
+    /** The library's sector packs, offered as quick picks. */
+    packs: () => library.packs(db),
 
     selections: (actor: Actor) => repo.selections(db, actor.memberships.map((m) => m.organisationId)),
 
