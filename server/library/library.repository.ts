@@ -167,6 +167,12 @@ export function createLibraryRepository() {
       return db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.key, key), nonDraft)).orderBy(...newestFirst);
     },
 
+    /** The numbers already used by keys with this prefix (KRB → 1, 2, 7 for KRB-001, KRB-002, KRB-007). */
+    async keyNumbersWithPrefix(db: Database, prefix: string): Promise<Set<number>> {
+      const rows = await db.selectDistinct({ key: libraryVersions.key }).from(libraryVersions).where(sql`${libraryVersions.key} like ${`${prefix}-%`}`);
+      return new Set(rows.map((r) => Number(r.key.slice(prefix.length + 1))).filter((n) => Number.isInteger(n)));
+    },
+
     async keyExists(db: Database, key: string): Promise<boolean> {
       const rows = await db.select({ id: libraryVersions.id }).from(libraryVersions).where(eq(libraryVersions.key, key)).limit(1);
       return rows.length > 0;
