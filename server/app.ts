@@ -12,6 +12,7 @@ import { authRoutes } from './auth/auth.routes';
 import { homePages } from './home/home.pages';
 import { libraryRoutes } from './library/library.routes';
 import { tenderRoutes } from './tenders/tenders.routes';
+import { kravbankRoutes } from './kravbank/kravbank.routes';
 import { jointSetRoutes } from './joint-sets/joint-sets.routes';
 import { assessmentRoutes } from './assessments/assessments.routes';
 import { vendorRoutes } from './vendors/vendors.routes';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
     ...organisationRoutes({ organisations: services.organisations, auth: services.auth, cookies, sessionHours: config.SESSION_HOURS, publicUrl }),
     ...libraryRoutes(services),
     ...tenderRoutes({ tenders: services.tenders, library: services.library, jointSets: services.jointSets, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
+    ...kravbankRoutes({ kravbank: services.kravbank, tenders: services.tenders, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
     ...jointSetRoutes(services, byteSize(config.UPLOAD_LIMIT)),
     ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
     ...vendorRoutes({ vendors: services.vendors, publicUrl }),

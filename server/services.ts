@@ -19,6 +19,7 @@ import { createJointSetsService } from './joint-sets/joint-sets.service';
 import { createI18n } from './shared/i18n';
 import { createOrganisationsRepository } from './organisations/organisations.repository';
 import { createOrganisationsService } from './organisations/organisations.service';
+import { createKravbankService } from './kravbank/kravbank.service';
 
 export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS'>;
 
@@ -58,6 +59,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
     assessments,
     jointSets,
+    kravbank: createKravbankService({ db, libraryRepository, organisationsRepository, auditRepository, tenders, translator }),
     jointSetPackages: createJointSetPackages({ db, jointSets, jointSetsRepository, libraryRepository, auditRepository, now: clock }),
     repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository, jointSets: jointSetsRepository },
   };

@@ -3,11 +3,11 @@ import type { Database } from '../db/client';
 import type { FieldError } from '../shared/errors';
 import { checkParameterValues, renderTemplate, type ParameterValues } from './clause-template';
 import { canSeeDraft, draftScope, editorOrganisations, libraryLoaders, mayEditLibrary, requireLibraryEditor } from './library.access';
-import { LANGUAGES, type Language } from './library.codes';
-import { invalidParameterValues, itemNotFound, versionNotFound } from './library.errors';
+import { LANGUAGES, THEME_COUNT, type Language } from './library.codes';
+import { invalidParameterValues, itemNotFound, packNotFound, versionNotFound } from './library.errors';
 import type { LibraryRepository, LibrarySearch } from './library.repository';
 import type { LibrarySearchQuery, LocalisedText, Parameter } from './library.schemas';
-import type { LibraryVersionRow } from './library.table';
+import type { LibraryPackRow, LibraryVersionRow } from './library.table';
 import { diffVersions, type FieldDiff } from './library.versions';
 
 /** The repository's search for a search query of the API or the library page; relevance first when there are words to match. */
@@ -21,6 +21,7 @@ export function searchFor(query: LibrarySearchQuery, lang: Language): LibrarySea
     status: query.status,
     source: query.source,
     theme: query.theme,
+    pack: query.pack,
     sort: query.sort ?? (query.q ? 'relevance' : 'key'),
     lang,
     limit: query.pageSize,
@@ -76,6 +77,22 @@ export function createLibraryReading(deps: { db: Database; libraryRepository: Li
 
   return {
     sources: () => repo.sources(db),
+
+    /** The sector packs with the number of published items in each, and the published items per theme. */
+    async browse(): Promise<{ packs: (LibraryPackRow & { count: number })[]; themes: { theme: number; count: number }[] }> {
+      const [packs, counts] = await Promise.all([repo.packs(db), repo.facetCounts(db)]);
+      return {
+        packs: packs.map((p) => ({ ...p, count: counts.packs.get(p.key) ?? 0 })),
+        themes: Array.from({ length: THEME_COUNT }, (_, i) => ({ theme: i + 1, count: counts.themes.get(i + 1) ?? 0 })),
+      };
+    },
+
+    /** One sector pack, or 404. */
+    async pack(key: string): Promise<LibraryPackRow> {
+      const pack = await repo.findPack(db, key);
+      if (!pack) throw packNotFound(key);
+      return pack;
+    },
 
     search: (actor: Actor, search: LibrarySearch) => repo.search(db, search, draftScope(actor)),
 

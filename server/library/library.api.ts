@@ -12,6 +12,7 @@ import {
   librarySummarySchema,
   libraryVersionSchema,
   newItemBodySchema,
+  packKeyParams,
   publishSchema,
   renderSchema,
   versionQuerySchema,
@@ -29,6 +30,9 @@ const diffResponseSchema = z.object({
 });
 const renderResponseSchema = z.object({ key: z.string(), version: z.string(), kind: z.string(), title: z.record(z.string(), z.string()), text: z.record(z.string(), z.string()), responseGuidance: z.record(z.string(), z.string()) });
 const sourceListSchema = z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), publisher: z.string(), url: z.string(), kind: z.string() })) });
+const localised = z.object({ nb: z.string(), en: z.string() });
+const packSummarySchema = z.object({ key: z.string(), title: localised, description: localised, domain: z.string(), items: z.array(z.string()), published: z.number().describe('Published items of the pack in the library') });
+const browseSchema = z.object({ packs: z.array(packSummarySchema), themes: z.array(z.object({ theme: z.number(), count: z.number() })) });
 const exportJsonSchema = z.object({ sources: z.array(z.unknown()), items: z.array(z.object({ key: z.string(), versions: z.array(z.unknown()) })) });
 
 /** The library's JSON API: search, items and versions, drafts and publishing, rendering, export. */
@@ -167,6 +171,28 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       body: renderSchema,
       responses: [{ status: 200, description: 'Rendered texts', schema: renderResponseSchema }],
       handler: ({ body }) => library.render(body),
+    }),
+    api({
+      method: 'get',
+      path: '/api/library/packs',
+      summary: 'Sector packs and themes, with the number of published items in each',
+      description: 'A sector pack is a named list of items for one domain (health and care, archive, geodata, school, transport, sensors) that a buyer adds to a tender in one go; search the items of one with /api/library/items?pack=.',
+      responses: [{ status: 200, description: 'The packs and themes', schema: browseSchema }],
+      handler: async () => {
+        const { packs, themes } = await library.browse();
+        return { packs: packs.map((p) => ({ key: p.key, title: p.title, description: p.description, domain: p.domain, items: p.items, published: p.count })), themes };
+      },
+    }),
+    api({
+      method: 'get',
+      path: '/api/library/packs/:pack',
+      summary: 'One sector pack',
+      params: packKeyParams,
+      responses: [{ status: 200, description: 'The pack', schema: packSummarySchema.omit({ published: true }) }],
+      handler: async ({ params }) => {
+        const pack = await library.pack(params.pack);
+        return { key: pack.key, title: pack.title, description: pack.description, domain: pack.domain, items: pack.items };
+      },
     }),
     api({
       method: 'get',

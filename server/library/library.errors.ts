@@ -2,6 +2,7 @@ import { AppError, type FieldError } from '../shared/errors';
 
 export const itemNotFound = (key: string) => new AppError('library.item_not_found', 404, `No library item ${key}.`);
 export const versionNotFound = (key: string, version: string) => new AppError('library.version_not_found', 404, `Item ${key} has no version ${version}.`);
+export const packNotFound = (key: string) => new AppError('library.pack_not_found', 404, `No sector pack ${key}.`);
 export const draftNotFound = () => new AppError('library.draft_not_found', 404, 'No such draft, or it belongs to another organisation.');
 export const keyExists = (key: string) =>
   new AppError('library.key_exists', 409, `The key ${key} is already used; create a new draft version of it instead.`, { errors: [{ path: 'key', message: 'is already used' }] });

@@ -39,9 +39,8 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
       summary: 'Library page with search and filters',
       query: librarySearchQuerySchema,
       handler: async (ctx) => {
-        const { rows, total } = await library.find(ctx.actor, ctx.query, ctx.locale);
-        const sources = await library.sources();
-        ctx.render('library/list', listPage({ query: ctx.query, rows, total, sources, canEdit: library.mayEdit(ctx.actor), t: ctx.t }));
+        const [{ rows, total }, sources, browse] = await Promise.all([library.find(ctx.actor, ctx.query, ctx.locale), library.sources(), library.browse()]);
+        ctx.render('library/list', listPage({ query: ctx.query, rows, total, sources, browse, lang: ctx.locale, canEdit: library.mayEdit(ctx.actor), t: ctx.t }));
       },
     }),
     page({

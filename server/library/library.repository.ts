@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import type { Category, Domain, ItemKind, ItemStatus, RequirementType } from './library.codes';
-import { librarySources, libraryVersions, type LibrarySourceRow, type LibraryVersionInsert, type LibraryVersionRow } from './library.table';
+import { libraryPacks, librarySources, libraryVersions, type LibraryPackRow, type LibrarySourceRow, type LibraryVersionInsert, type LibraryVersionRow } from './library.table';
 
-import type { Source } from './library.schemas';
+import type { PackFile, Source } from './library.schemas';
 
 export type LibrarySort = 'relevance' | 'key' | 'title' | 'category' | 'updated';
 
@@ -16,6 +16,7 @@ export type LibrarySearch = {
   status?: ItemStatus | undefined;
   source?: string | undefined;
   theme?: number | undefined;
+  pack?: string | undefined;
   keys?: string[] | undefined;
   sort: LibrarySort;
   lang: 'nb' | 'en';
@@ -68,6 +69,55 @@ export function createLibraryRepository() {
       return written;
     },
 
+    /**
+     * Writes the packs whose file changed; returns how many. A pack missing from a synced folder is
+     * kept, since a folder may be an export of part of the library.
+     */
+    async upsertPacks(db: Database, packs: PackFile[]): Promise<number> {
+      const existing = new Map((await db.select().from(libraryPacks)).map((p) => [p.key, p]));
+      let written = 0;
+      for (const pack of packs) {
+        const current = existing.get(pack.key);
+        if (current && JSON.stringify([current.title, current.description, current.domain, current.items]) === JSON.stringify([pack.title, pack.description, pack.domain, pack.items])) continue;
+        const values = { title: pack.title, description: pack.description, domain: pack.domain, items: pack.items, updatedAt: new Date() };
+        await db.insert(libraryPacks).values({ key: pack.key, ...values }).onConflictDoUpdate({ target: libraryPacks.key, set: values });
+        written++;
+      }
+      return written;
+    },
+
+    async packs(db: Database): Promise<LibraryPackRow[]> {
+      return db.select().from(libraryPacks).orderBy(asc(libraryPacks.key));
+    },
+
+    async findPack(db: Database, key: string): Promise<LibraryPackRow | undefined> {
+      const [row] = await db.select().from(libraryPacks).where(eq(libraryPacks.key, key));
+      return row;
+    },
+
+    /**
+     * How many published items of the library each theme and each pack holds (newest released
+     * version of each key, deprecated ones left out), for browsing by theme and pack.
+     */
+    async facetCounts(db: Database): Promise<{ themes: Map<number, number>; packs: Map<string, number> }> {
+      const result = await db.execute(sql`
+        with newest as (
+          select distinct on (key) key, status, themes from library_versions where status <> 'draft'
+          order by key, major desc, minor desc, patch desc
+        ),
+        published as (select key, themes from newest where status = 'published')
+        select 'theme' as facet, t::text as value, count(*)::int as n from published, unnest(themes) as t group by t
+        union all
+        select 'pack', p.key, count(pub.key)::int from library_packs p left join published pub on pub.key = any(p.items) group by p.key`);
+      const themes = new Map<number, number>();
+      const packs = new Map<string, number>();
+      for (const row of (result as unknown as { rows: { facet: string; value: string; n: number }[] }).rows) {
+        if (row.facet === 'theme') themes.set(Number(row.value), Number(row.n));
+        else packs.set(row.value, Number(row.n));
+      }
+      return { themes, packs };
+    },
+
     async sources(db: Database): Promise<LibrarySourceRow[]> {
       return db.select().from(librarySources).orderBy(asc(librarySources.id));
     },
@@ -115,6 +165,12 @@ export function createLibraryRepository() {
 
     async releasedVersions(db: Database, key: string): Promise<LibraryVersionRow[]> {
       return db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.key, key), nonDraft)).orderBy(...newestFirst);
+    },
+
+    /** The numbers already used by keys with this prefix (KRB → 1, 2, 7 for KRB-001, KRB-002, KRB-007). */
+    async keyNumbersWithPrefix(db: Database, prefix: string): Promise<Set<number>> {
+      const rows = await db.selectDistinct({ key: libraryVersions.key }).from(libraryVersions).where(sql`${libraryVersions.key} like ${`${prefix}-%`}`);
+      return new Set(rows.map((r) => Number(r.key.slice(prefix.length + 1))).filter((n) => Number.isInteger(n)));
     },
 
     async keyExists(db: Database, key: string): Promise<boolean> {
@@ -187,6 +243,7 @@ export function createLibraryRepository() {
       if (search.domain) conditions.push(sql`(${search.domain} = any(e.domains) or 'all' = any(e.domains))`);
       if (search.source) conditions.push(sql`${search.source} = any(e.source_ids)`);
       if (search.theme) conditions.push(sql`${search.theme} = any(e.themes)`);
+      if (search.pack) conditions.push(sql`e.key = any(coalesce((select items from library_packs where key = ${search.pack}), '{}'::text[]))`);
       if (search.status) conditions.push(sql`e.status = ${search.status}`);
       if (search.keys) conditions.push(search.keys.length > 0 ? sql`e.key in ${search.keys}` : sql`false`);
       const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;

@@ -234,8 +234,10 @@ export const PACK_MINIMUM_ITEMS = 8;
  * A sector pack: a named selection of library items for one domain that a buyer can add to a
  * tender in one go. Written as `requirements/packs/<key>.yaml`.
  */
+export const packKeySchema = z.string().max(100).regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, such as health-care');
+
 export const packFileSchema = z.strictObject({
-  key: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, such as health-care'),
+  key: packKeySchema,
   title: localisedTextSchema,
   description: localisedTextSchema,
   domain: z.enum(DOMAINS).refine((d) => d !== 'all', 'must be one domain, not "all"'),
@@ -259,6 +261,7 @@ export const librarySearchQuerySchema = z.strictObject({
   status: z.preprocess(emptyToUndefined, z.enum(ITEM_STATUSES).optional()),
   source: z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9-]+$/, 'must be a source id').max(100).optional()),
   theme: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(THEME_COUNT).optional()),
+  pack: z.preprocess(emptyToUndefined, packKeySchema.optional()),
   sort: z.preprocess(emptyToUndefined, z.enum(['relevance', 'key', 'title', 'category', 'updated']).optional()),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
@@ -266,6 +269,7 @@ export const librarySearchQuerySchema = z.strictObject({
 export type LibrarySearchQuery = z.infer<typeof librarySearchQuerySchema>;
 
 export const itemKeyParams = z.strictObject({ key: itemKeySchema });
+export const packKeyParams = z.strictObject({ pack: packKeySchema });
 export const draftIdParams = z.strictObject({ draftId: z.uuid('must be a draft id') });
 export const versionQuerySchema = z.strictObject({ version: z.preprocess(emptyToUndefined, semverSchema.optional()) });
 export const diffQuerySchema = z.strictObject({ from: semverSchema, to: semverSchema });

@@ -14,7 +14,7 @@ export async function runLibrarySyncCommand(library: LoadedLibrary): Promise<num
     const started = performance.now();
     const report = await services.library.sync(library, SYSTEM_AUDIT);
     process.stdout.write(
-      `Library synced in ${Math.round(performance.now() - started)} ms: ${report.added} added, ${report.updated} drafts updated, ${report.statusChanged} status changes, ${report.unchanged} unchanged, ${report.sourcesWritten} sources written.\n`,
+      `Library synced in ${Math.round(performance.now() - started)} ms: ${report.added} added, ${report.updated} drafts updated, ${report.statusChanged} status changes, ${report.unchanged} unchanged, ${report.sourcesWritten} sources and ${report.packsWritten} sector packs written.\n`,
     );
     return 0;
   } finally {

@@ -7,7 +7,7 @@ import type { LibraryRepository } from './library.repository';
 import type { ItemContent, ItemFile } from './library.schemas';
 import type { LibraryVersionInsert, LibraryVersionRow } from './library.table';
 
-export type SyncReport = { added: number; updated: number; statusChanged: number; unchanged: number; sourcesWritten: number };
+export type SyncReport = { added: number; updated: number; statusChanged: number; unchanged: number; sourcesWritten: number; packsWritten: number };
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -112,7 +112,7 @@ export async function syncLibrary(
 ): Promise<SyncReport> {
   const { db, libraryRepository: repo, auditRepository: audit } = deps;
   return db.transaction(async (tx) => {
-    const report: SyncReport = { added: 0, updated: 0, statusChanged: 0, unchanged: 0, sourcesWritten: await repo.upsertSources(tx, library.sources) };
+    const report: SyncReport = { added: 0, updated: 0, statusChanged: 0, unchanged: 0, sourcesWritten: await repo.upsertSources(tx, library.sources), packsWritten: 0 };
     const problems: LibraryProblem[] = [];
     const existing = new Map((await repo.allSharedVersions(tx)).map((row) => [`${row.key}@${row.version ?? 'draft'}`, row]));
     const toInsert: LibraryVersionInsert[] = [];
@@ -178,6 +178,7 @@ export async function syncLibrary(
     if (problems.length > 0) throw new LibraryFilesError(problems);
     await repo.insertVersions(tx, toInsert);
     await audit.recordMany(tx, context, imported);
+    report.packsWritten = await repo.upsertPacks(tx, library.packs.map((p) => p.pack));
     return report;
   });
 }

@@ -85,7 +85,22 @@ export const libraryVersions = pgTable(
   ],
 );
 
+/**
+ * The sector packs, synced from requirements/packs: a named list of item keys for one domain that
+ * a buyer adds to a tender in one go and browses in the library. The files are the truth; a sync
+ * writes a pack only when its file changed.
+ */
+export const libraryPacks = pgTable('library_packs', {
+  key: text('key').primaryKey(),
+  title: jsonb('title').$type<LocalisedText>().notNull(),
+  description: jsonb('description').$type<LocalisedText>().notNull(),
+  domain: text('domain').$type<Domain>().notNull(),
+  items: text('items').array().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** A version as the application reads it; the generated search vectors stay in the database. */
 export type LibraryVersionRow = Omit<typeof libraryVersions.$inferSelect, 'searchNb' | 'searchEn'>;
 export type LibraryVersionInsert = typeof libraryVersions.$inferInsert;
 export type LibrarySourceRow = typeof librarySources.$inferSelect;
+export type LibraryPackRow = typeof libraryPacks.$inferSelect;

@@ -5,7 +5,7 @@ import { pagination } from '../shared/pagination';
 import { defaultValue } from './clause-template';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, ITEM_STATUSES, REQUIREMENT_TYPES, THEME_COUNT, VERIFICATION_METHODS, type Language } from './library.codes';
 import type { LibraryListEntry } from './library.repository';
-import type { LibrarySearchQuery } from './library.schemas';
+import type { LibrarySearchQuery, LocalisedText } from './library.schemas';
 import type { LibraryService } from './library.service';
 import { rowToItemFile } from './library.sync';
 import type { LibraryVersionRow, LibrarySourceRow } from './library.table';
@@ -61,10 +61,17 @@ export function exportQueryString(query: LibrarySearchQuery): string {
   return new URLSearchParams(filters.map(([k, v]) => [k, String(v)] as [string, string])).toString();
 }
 
+/** The packs and themes of the library with their item counts, as the library page browses them. */
+export type LibraryBrowse = { packs: { key: string; title: LocalisedText; description: LocalisedText; count: number }[]; themes: { theme: number; count: number }[] };
+
 /** The library page: the hits of a search, its filters, paging and the export of the same selection. */
-export function listPage(input: { query: LibrarySearchQuery; rows: LibraryListEntry[]; total: number; sources: LibrarySourceRow[]; canEdit: boolean; t: Translator }) {
-  const { query } = input;
+export function listPage(input: { query: LibrarySearchQuery; rows: LibraryListEntry[]; total: number; sources: LibrarySourceRow[]; canEdit: boolean; t: Translator; browse: LibraryBrowse; lang: Language }) {
+  const { query, browse, lang } = input;
+  const activePack = query.pack ? browse.packs.find((p) => p.key === query.pack) : undefined;
   return {
+    packs: browse.packs.map((p) => ({ key: p.key, title: p.title[lang], description: p.description[lang], count: p.count, href: `/library?pack=${encodeURIComponent(p.key)}`, isCurrent: p.key === query.pack })),
+    activePack: activePack ? { title: activePack.title[lang], description: activePack.description[lang], count: activePack.count } : null,
+    themeOptions: browse.themes.map((th) => ({ value: th.theme, label: `${th.theme}. ${input.t(`library.themeNames.${th.theme}`)} (${th.count})`, selected: th.theme === query.theme })),
     title: input.t('library.title'),
     nav: 'library',
     items: input.rows.map(librarySummary),

@@ -2,6 +2,7 @@ import type { Actor, AuditContext } from '../auth/actor';
 import type { Database } from '../db/client';
 import { checkParameterValues } from '../library/clause-template';
 import type { Category, Domain, ItemKind, ParameterValueMap, RequirementType } from '../library/library.codes';
+import { packNotFound } from '../library/library.errors';
 import type { LibraryVersionRow } from '../library/library.table';
 import {
   buyerOrganisationFor,
@@ -49,10 +50,13 @@ export type JointSetTenderContent = {
 
 export type CustomItemInput = { kind: ItemKind; type: RequirementType; weight: number; title: string; text: string; responseGuidance: string; sectionId?: string | undefined };
 
-/** Items to add, one way of the five: library keys, the tender's domain, a category's clauses, a saved selection, or an item written here. */
-export type ItemsToAdd = { keys?: string[] | undefined; pick?: 'domain' | undefined; clausesOf?: Category | undefined; selectionId?: string | undefined; custom?: CustomItemInput | undefined };
+/** A section brought in from another format: library versions to pin, and items written for the tender. */
+export type ImportedSection = { title: string; items: ({ library: { key: string; version: string }; type: RequirementType; weight: number } | { custom: Omit<CustomItemInput, 'sectionId'> })[] };
 
-type QuickPick = { domain: true } | { clausesOf: Category } | { selectionId: string };
+/** Items to add, one way of the five: library keys, the tender's domain, a category's clauses, a saved selection, or an item written here. */
+export type ItemsToAdd = { keys?: string[] | undefined; pick?: 'domain' | undefined; clausesOf?: Category | undefined; selectionId?: string | undefined; pack?: string | undefined; custom?: CustomItemInput | undefined };
+
+type QuickPick = { domain: true } | { clausesOf: Category } | { selectionId: string } | { pack: string };
 
 /** Weights that sum to 100 in proportion to the given ones, rounded by largest remainder. */
 export function normaliseWeights(weights: number[]): number[] {
@@ -182,7 +186,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     return change(tender, context, { action: 'tender.items_added', after: { keys } }, (tx) => addLibraryRows(tx, tender, ordered));
   }
 
-  /** Quick picks: every published item for the tender's domain, every clause of a category, or a saved selection. */
+  /** Quick picks: every published item for the tender's domain, every clause of a category, a saved selection, or a sector pack. */
   async function quickPick(actor: Actor, id: string, pick: QuickPick, context: AuditContext): Promise<{ added: string[]; skipped: string[] }> {
     const { tender } = await loadForEdit(actor, id);
     let keys: string[];
@@ -190,6 +194,10 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       keys = (await library.search(db, { domain: tender.domain ?? undefined, status: 'published', sort: 'category', lang: tender.language, limit: 10_000, offset: 0 }, [])).rows.map((r) => r.key);
     } else if ('clausesOf' in pick) {
       keys = (await library.search(db, { kind: 'clause', category: pick.clausesOf, status: 'published', sort: 'key', lang: tender.language, limit: 10_000, offset: 0 }, [])).rows.map((r) => r.key);
+    } else if ('pack' in pick) {
+      const pack = await library.findPack(db, pick.pack);
+      if (!pack) throw packNotFound(pick.pack);
+      keys = pack.items;
     } else {
       const selection = await repo.findSelection(db, pick.selectionId);
       if (!selection || !actor.memberships.some((m) => m.organisationId === selection.organisationId)) throw selectionNotFound();
@@ -199,6 +207,47 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const ordered = keys.map((k) => byKey.get(k)).filter((r): r is LibraryVersionRow => Boolean(r));
     return change(tender, context, { action: 'tender.items_added', after: { pick, keys: ordered.map((r) => r.key) } }, (tx) => addLibraryRows(tx, tender, ordered));
+  }
+
+  /**
+   * New sections at the end of the tender, filled in one transaction: items pinned to released
+   * library versions (a version that is not released, or a key the tender already has, is
+   * skipped) and items written for this tender. Used by interchange formats such as Kravbank's.
+   */
+  async function importSections(actor: Actor, id: string, sections: ImportedSection[], context: AuditContext, origin: Record<string, unknown>): Promise<{ added: string[]; skipped: string[] }> {
+    const { tender } = await loadForEdit(actor, id);
+    const pinned = await library.findVersions(db, sections.flatMap((s) => s.items.flatMap((i) => ('library' in i ? [i.library] : []))));
+    const released = new Map(pinned.filter((r) => r.status !== 'draft').map((r) => [`${r.key}@${r.version}`, r]));
+    return change(tender, context, { action: 'tender.sections_imported', after: { ...origin, sections: sections.map((s) => s.title) } }, async (tx) => {
+      const existing = await repo.items(tx, id);
+      const has = new Set(existing.map((i) => i.libraryKey).filter(Boolean));
+      let position = (await repo.sections(tx, id)).length;
+      let number = await repo.maxCustomNumber(tx, id);
+      const added: string[] = [];
+      const skipped: string[] = [];
+      for (const section of sections) {
+        const row = await repo.insertSection(tx, { tenderId: id, position: position++, title: section.title, category: null });
+        let itemPosition = 0;
+        for (const item of section.items) {
+          if ('library' in item) {
+            const version = released.get(`${item.library.key}@${item.library.version}`);
+            if (!version || has.has(version.key)) {
+              skipped.push(item.library.key);
+              continue;
+            }
+            await repo.insertItems(tx, [{ tenderId: id, sectionId: row.id, position: itemPosition++, libraryKey: version.key, libraryVersion: version.version, kind: version.kind, type: item.type, weight: version.kind === 'requirement' && item.type !== 'A' ? item.weight : 0 }]);
+            has.add(version.key);
+            added.push(version.key);
+          } else {
+            const customKey = `T-${String(++number).padStart(3, '0')}`;
+            const { custom } = item;
+            await repo.insertItems(tx, [{ tenderId: id, sectionId: row.id, position: itemPosition++, customKey, kind: custom.kind, type: custom.type, weight: custom.kind === 'requirement' && custom.type !== 'A' ? custom.weight : 0, customTitle: custom.title, customText: custom.text, customGuidance: custom.responseGuidance }]);
+            added.push(customKey);
+          }
+        }
+      }
+      return { added, skipped };
+    });
   }
 
   async function addCustomItem(actor: Actor, id: string, input: CustomItemInput, context: AuditContext): Promise<TenderItemRow> {
@@ -282,6 +331,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     addLibraryItems,
     quickPick,
     addCustomItem,
+    importSections,
 
     /** Adds items the one way asked for; what was added and what the tender already had. */
     async addItems(actor: Actor, id: string, input: ItemsToAdd, context: AuditContext): Promise<{ added: string[]; skipped: string[] }> {
@@ -289,6 +339,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       if (input.pick === 'domain') return quickPick(actor, id, { domain: true }, context);
       if (input.clausesOf) return quickPick(actor, id, { clausesOf: input.clausesOf }, context);
       if (input.selectionId) return quickPick(actor, id, { selectionId: input.selectionId }, context);
+      if (input.pack) return quickPick(actor, id, { pack: input.pack }, context);
       if (input.custom) return { added: [(await addCustomItem(actor, id, input.custom, context)).customKey as string], skipped: [] };
       throw nothingToAdd();
     },
@@ -428,6 +479,9 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
         if (!(await repo.deleteCoBuyer(tx, id, organisationId))) throw coBuyerInvalid();
       });
     },
+
+    /** The library's sector packs, offered as quick picks. */
+    packs: () => library.packs(db),
 
     selections: (actor: Actor) => repo.selections(db, actor.memberships.map((m) => m.organisationId)),
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '../library/library.codes';
 import { coerceFormValues } from '../library/library.forms';
-import { librarySearchQuerySchema, type LibrarySearchQuery } from '../library/library.schemas';
+import { librarySearchQuerySchema, packKeySchema, type LibrarySearchQuery } from '../library/library.schemas';
 import type { FormValues } from '../shared/http/forms';
 import { fieldErrors, validationError } from '../shared/http/validate';
 import { sharedParametersOf, type TenderView, type TenderViewItem } from './tenders.access';
@@ -25,6 +25,7 @@ export function itemsToAdd(form: FormValues): ItemsToAdd | null {
   if (form.pick === 'domain') return { pick: 'domain' };
   if (typeof form.clausesOf === 'string' && (CATEGORIES as readonly string[]).includes(form.clausesOf)) return { clausesOf: form.clausesOf as Category };
   if (typeof form.selectionId === 'string' && z.uuid().safeParse(form.selectionId).success) return { selectionId: form.selectionId };
+  if (typeof form.pack === 'string' && packKeySchema.safeParse(form.pack).success) return { pack: form.pack };
   const keys = libraryKeys.safeParse([form.keys ?? form.key].flat().filter(Boolean));
   return keys.success ? { keys: keys.data } : null;
 }

@@ -29,15 +29,17 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
 
   async function renderTender(ctx: PageContext<TenderId>, extra: PageExtra = {}, status = 200) {
     const view = await tenders.view(ctx.actor, ctx.params.tenderId);
-    const [checks, revisions, responses, selections, coBuyerOptions, origin] = await Promise.all([
+    const [checks, revisions, responses, selections, coBuyerOptions, origin, packs] = await Promise.all([
       tenders.checks(view),
       tenders.revisions(ctx.actor, view.tender.id),
       tenders.responses(ctx.actor, view.tender.id),
       tenders.selections(ctx.actor),
       tenders.coBuyerOptions(view),
       deps.jointSets.origin(ctx.actor, view.tender.jointSetRevisionId),
+      tenders.packs(),
     ]);
-    ctx.render('tenders/show', { nav: 'tenders', ...tenderPage({ view, checks, revisions, responses, selections, coBuyerOptions, origin }), ...extra }, status);
+    const packChoices = packs.map((p) => ({ key: p.key, title: p.title[view.tender.language], count: p.items.length }));
+    ctx.render('tenders/show', { nav: 'tenders', ...tenderPage({ view, checks, revisions, responses, selections, coBuyerOptions, origin }), packs: packChoices, ...extra }, status);
   }
 
   async function renderItem(ctx: PageContext<TenderId & { itemId: string }>, typed?: { form: FormValues; errors: FieldError[] }, status = 200) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/library.codes';
-import { itemKeySchema } from '../library/library.schemas';
+import { itemKeySchema, packKeySchema } from '../library/library.schemas';
 import { TENDER_DOCUMENTS } from '../documents/documents';
 import { TENDER_STATUSES } from './tenders.table';
 
@@ -62,10 +62,11 @@ export const addItemsSchema = z
     pick: z.literal('domain').optional(),
     clausesOf: z.enum(CATEGORIES).optional(),
     selectionId: z.uuid('must be a selection id').optional(),
+    pack: packKeySchema.optional().describe('A sector pack of the library (GET /api/library/packs)'),
     custom: customItemSchema.optional(),
   })
-  .refine((v) => [v.keys, v.pick, v.clausesOf, v.selectionId, v.custom].filter((x) => x !== undefined).length === 1, {
-    message: 'give exactly one of keys, pick, clausesOf, selectionId or custom',
+  .refine((v) => [v.keys, v.pick, v.clausesOf, v.selectionId, v.pack, v.custom].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of keys, pick, clausesOf, selectionId, pack or custom',
   });
 
 export const parameterValuesSchema = z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'must be a parameter name'), z.union([z.number(), z.string().max(500), z.array(z.string().max(200)).max(50)]));

@@ -86,5 +86,5 @@ test('When a filtered selection is exported, then only the matching items are in
   expect(res.status).toBe(200);
   expect(res.body.items.length).toBeGreaterThan(0);
   expect(res.body.items.every((i: { versions: { category: string }[] }) => i.versions.every((v) => v.category === 'pricing'))).toBe(true);
-  expect(res.body.sources.length).toBe(56);
+  expect(res.body.sources.length).toBe(57);
 });

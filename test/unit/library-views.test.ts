@@ -91,22 +91,26 @@ describe('a version as the API and the pages show it', () => {
 });
 
 describe('the library page', () => {
+  const browse = {
+    packs: [{ key: 'health-care', title: { nb: 'Helse og omsorg', en: 'Health and care' }, description: { nb: 'Krav for helse', en: 'Requirements for health' }, count: 11 }],
+    themes: Array.from({ length: 30 }, (_, i) => ({ theme: i + 1, count: i === 2 ? 7 : 1 })),
+  };
   const query = { q: 'uttrekk', kind: 'requirement' as const, category: undefined, type: undefined, domain: undefined, status: undefined, source: undefined, theme: 3, sort: undefined, page: 2, pageSize: 10 };
 
   test('When words are searched without a chosen sort, then the hits are sorted by relevance; without words, by key', () => {
-    const page = listPage({ query, rows: [version()], total: 25, sources: [source], canEdit: false, t });
+    const page = listPage({ query, rows: [version()], total: 25, sources: [source], canEdit: false, t, browse, lang: 'nb' });
     expect(page.sort).toBe('relevance');
-    expect(listPage({ query: { ...query, q: undefined }, rows: [], total: 0, sources: [], canEdit: false, t }).sort).toBe('key');
-    expect(listPage({ query: { ...query, sort: 'title' }, rows: [], total: 0, sources: [], canEdit: false, t }).sort).toBe('title');
+    expect(listPage({ query: { ...query, q: undefined }, rows: [], total: 0, sources: [], canEdit: false, t, browse, lang: 'nb' }).sort).toBe('key');
+    expect(listPage({ query: { ...query, sort: 'title' }, rows: [], total: 0, sources: [], canEdit: false, t, browse, lang: 'nb' }).sort).toBe('title');
   });
 
   test('When the page is shown, then the download link keeps the filters but not paging or sort', () => {
     expect(exportQueryString({ ...query, sort: 'title' })).toBe('q=uttrekk&kind=requirement&theme=3');
-    expect(listPage({ query, rows: [], total: 25, sources: [], canEdit: true, t }).exportQuery).toBe('q=uttrekk&kind=requirement&theme=3');
+    expect(listPage({ query, rows: [], total: 25, sources: [], canEdit: true, t, browse, lang: 'nb' }).exportQuery).toBe('q=uttrekk&kind=requirement&theme=3');
   });
 
   test('When a search has more hits than a page holds, then the pager counts them and links the neighbouring pages', () => {
-    const page = listPage({ query, rows: [version()], total: 25, sources: [source], canEdit: true, t });
+    const page = listPage({ query, rows: [version()], total: 25, sources: [source], canEdit: true, t, browse, lang: 'nb' });
     expect(page.pager).toMatchObject({ page: 2, pages: 3, from: 11, to: 20, total: 25 });
     expect(page.pager.previous).toBe('/library?q=uttrekk&kind=requirement&theme=3&pageSize=10&page=1');
     expect(page.pager.next).toBe('/library?q=uttrekk&kind=requirement&theme=3&pageSize=10&page=3');
@@ -114,8 +118,16 @@ describe('the library page', () => {
     expect(page.canEdit).toBe(true);
   });
 
+  test('When a sector pack is chosen, then the page names it with its description and marks it current; themes show their names and counts', () => {
+    const page = listPage({ query: { ...query, pack: 'health-care' }, rows: [], total: 0, sources: [], canEdit: false, t, browse, lang: 'en' });
+    expect(page.activePack).toEqual({ title: 'Health and care', description: 'Requirements for health', count: 11 });
+    expect(page.packs).toEqual([{ key: 'health-care', title: 'Health and care', description: 'Requirements for health', count: 11, href: '/library?pack=health-care', isCurrent: true }]);
+    expect(page.themeOptions[2]).toEqual({ value: 3, label: '3. library.themeNames.3 (7)', selected: true });
+    expect(page.exportQuery).toBe('q=uttrekk&kind=requirement&theme=3&pack=health-care');
+  });
+
   test('When the filters are offered, then every theme from 1 to 30 and every status can be chosen', () => {
-    const { codes } = listPage({ query, rows: [], total: 0, sources: [], canEdit: false, t });
+    const { codes } = listPage({ query, rows: [], total: 0, sources: [], canEdit: false, t, browse, lang: 'nb' });
     expect(codes.themes).toHaveLength(30);
     expect(codes.themes[0]).toBe(1);
     expect(codes.themes[29]).toBe(30);
