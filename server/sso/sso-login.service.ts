@@ -98,7 +98,13 @@ export function createSsoLoginService(deps: SsoLoginDeps) {
         provider.clientId,
         { ...(provider.clientSecret ? { client_secret: provider.clientSecret } : {}), [oidc.clockSkew]: skew },
         provider.clientSecret ? undefined : oidc.None(),
-        { execute: issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [], timeout: PROVIDER_TIMEOUT_SECONDS },
+        {
+          // By default an ID token received straight from the token endpoint is trusted on TLS
+          // alone (OpenID Connect Core 3.1.3.7); checking its signature against the provider's
+          // keys as well catches a token signed by anyone else.
+          execute: [oidc.enableNonRepudiationChecks, ...(issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [])],
+          timeout: PROVIDER_TIMEOUT_SECONDS,
+        },
       );
       configurations.set(key, { configuration, fetchedAt: Date.now() });
       return configuration;

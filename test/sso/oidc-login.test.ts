@@ -110,16 +110,16 @@ describe('OpenID Connect login against a real provider', () => {
     const first = await loginThroughProvider('ola-1');
     expect(first.answer.headers.location).toBe('/tenders');
     const me = await first.agent.get('/api/session');
-    expect(me.body.user.memberships).toEqual([expect.objectContaining({ organisationId: organisation.id, role: 'editor' })]);
+    expect(me.body.memberships).toEqual([expect.objectContaining({ organisationId: organisation.id, role: 'editor' })]);
 
     idp.setAccount('ola-1', { email: 'ola@fjordvik.kommune.no', name: 'Ola Nordmann', groups: ['leder'] });
     const second = await loginThroughProvider('ola-1');
-    expect((await second.agent.get('/api/session')).body.user.memberships).toEqual([expect.objectContaining({ role: 'viewer' })]);
+    expect((await second.agent.get('/api/session')).body.memberships).toEqual([expect.objectContaining({ role: 'viewer' })]);
 
     idp.setAccount('ola-1', { email: 'ola@fjordvik.kommune.no', name: 'Ola Nordmann', groups: [] });
     const third = await loginThroughProvider('ola-1');
     expect(third.answer.headers.location).toBe('/auth/oidc/no-role');
-    expect((await third.agent.get('/api/session')).body.user.memberships).toEqual([]);
+    expect((await third.agent.get('/api/session')).body.memberships).toEqual([]);
 
     const removed = await owner.agent.get(`/api/audit?action=membership.removed`);
     expect(removed.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ before: { role: 'viewer' }, after: expect.objectContaining({ role: null, source: 'sso' }) })]));
