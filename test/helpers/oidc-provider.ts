@@ -1,9 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { generateKeyPair } from 'jose';
 import supertest from 'supertest';
 
 export type TestClient = { client_id: string; client_secret: string; redirect_uris: string[]; post_logout_redirect_uris?: string[] };
 type Claims = Record<string, unknown>;
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 /**
  * A real OpenID Connect provider (`oidc-provider`) on a random loopback port, with test clients
@@ -22,7 +24,7 @@ export async function startOidcProvider(options: { clients: TestClient[] }) {
   const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
   const signingJwk = { ...(await jose.exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
   const accounts = new Map<string, Claims>();
-  const tamper: { change: ((claims: Claims) => Claims) | null; key: CryptoKey | null } = { change: null, key: null };
+  const tamper: { change: ((claims: Claims) => Claims) | null; key: SigningKey | null } = { change: null, key: null };
 
   const provider = new Provider(issuer, {
     clients: options.clients.map((c) => ({ ...c, grant_types: ['authorization_code'], response_types: ['code'] })),
@@ -74,11 +76,11 @@ export async function startOidcProvider(options: { clients: TestClient[] }) {
       accounts.set(sub, claims);
     },
     /** From now on, ID tokens from the token endpoint are changed this way (and signed with `key`, if given). */
-    tamperIdToken(change: ((claims: Claims) => Claims) | null, key: CryptoKey | null = null) {
+    tamperIdToken(change: ((claims: Claims) => Claims) | null, key: SigningKey | null = null) {
       tamper.change = change;
       tamper.key = key;
     },
-    async otherKey(): Promise<CryptoKey> {
+    async otherKey(): Promise<SigningKey> {
       return (await jose.generateKeyPair('RS256')).privateKey;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
