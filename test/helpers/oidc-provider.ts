@@ -13,7 +13,7 @@ type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
  * makes its token endpoint answer with a changed ID token, signed with its own key or another
  * one: the misbehaving or hostile provider the client must refuse.
  */
-export async function startOidcProvider(options: { clients: TestClient[] }) {
+export async function startOidcProvider(options: { clients: TestClient[]; claimsOnlyInUserinfo?: boolean }) {
   const { default: Provider } = await import('oidc-provider');
   const jose = await import('jose');
   const server = http.createServer();
@@ -31,8 +31,9 @@ export async function startOidcProvider(options: { clients: TestClient[] }) {
     jwks: { keys: [signingJwk] },
     cookies: { keys: ['oidc-test-cookie-key'] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'], groups: ['groups'] },
-    // The claims of the requested scopes go into the ID token too, as Entra ID and Keycloak do.
-    conformIdTokenClaims: false,
+    // By default the claims of the requested scopes go into the ID token too, as Entra ID and
+    // Keycloak do; `claimsOnlyInUserinfo` keeps them for the userinfo endpoint, as the spec prefers.
+    conformIdTokenClaims: options.claimsOnlyInUserinfo ?? false,
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
