@@ -17,6 +17,9 @@ import { jointSetRoutes } from './joint-sets/joint-sets.routes';
 import { assessmentRoutes } from './assessments/assessments.routes';
 import { vendorRoutes } from './vendors/vendors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
+import { providerLogout } from './sso/sso.pages';
+import { ssoRoutes } from './sso/sso.routes';
+import { loginButton } from './sso/sso.views';
 import type { Services } from './services';
 import { systemApi } from './system/system.api';
 import { AppError } from './shared/errors';
@@ -123,7 +126,16 @@ export function createApp(deps: AppDeps): Express {
   routes.push(
     ...systemApi(services, () => routes, deps.version ?? '0.0.0'),
     ...homePages(services),
-    ...authRoutes({ auth: services.auth, cookies, sessionHours: config.SESSION_HOURS }),
+    ...authRoutes({
+      auth: services.auth,
+      cookies,
+      sessionHours: config.SESSION_HOURS,
+      externalLogins: {
+        buttons: async (returnTo) => (await services.identityProviders.loginProviders()).map((p) => loginButton(p, returnTo)),
+        logoutUrl: providerLogout(services.ssoLogin, publicUrl),
+      },
+    }),
+    ...ssoRoutes({ identityProviders: services.identityProviders, ssoLogin: services.ssoLogin, cookies, sessionHours: config.SESSION_HOURS, publicUrl }),
     ...organisationRoutes({ organisations: services.organisations, auth: services.auth, cookies, sessionHours: config.SESSION_HOURS, publicUrl }),
     ...libraryRoutes(services),
     ...tenderRoutes({ tenders: services.tenders, library: services.library, jointSets: services.jointSets, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),

@@ -9,8 +9,22 @@ const byteSize = z
   .regex(/^[0-9]+(b|kb|mb)$/i, 'must be a size such as 512kb or 2mb')
   .transform((v) => v.toLowerCase());
 
+/** An issuer is https, except on the loopback interface where a development provider runs. */
+export function isAcceptableIssuer(value: string): boolean {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:') return true;
+    return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+const OIDC_REQUIRED_TOGETHER = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ORGANISATION'] as const;
+
 /** Every setting the application reads from the environment; documented in .env.example. */
-export const configSchema = z.object({
+export const configSchema = z
+  .object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -36,7 +50,28 @@ export const configSchema = z.object({
   LIBRARY_SYNC_ON_START: booleanFlag.default(true),
   PUBLIC_REGISTER: booleanFlag.default(false),
   VERIFICATION_VALID_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
-});
+  OIDC_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  OIDC_ISSUER: z.string().refine(isAcceptableIssuer, 'must be an https URL (http only on localhost)').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  OIDC_ORGANISATION: z.string().min(1).max(200).optional(),
+  OIDC_SLUG: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lower-case letters, digits and hyphens').default('sso'),
+  OIDC_DISPLAY_NAME: z.string().min(1).max(100).optional(),
+  OIDC_SCOPES: z.string().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid email profile'),
+  OIDC_ROLE_CLAIM: z.string().min(1).max(200).default('groups'),
+  OIDC_JIT: booleanFlag.default(true),
+  OIDC_USERINFO: booleanFlag.default(false),
+  })
+  .superRefine((config, ctx) => {
+    const given = OIDC_REQUIRED_TOGETHER.filter((name) => config[name] !== undefined);
+    if (given.length === 0) return;
+    for (const name of OIDC_REQUIRED_TOGETHER) {
+      if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${given.join(', ')} is set` });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema> & { cookieSecure: boolean };
 

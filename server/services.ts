@@ -20,8 +20,11 @@ import { createI18n } from './shared/i18n';
 import { createOrganisationsRepository } from './organisations/organisations.repository';
 import { createOrganisationsService } from './organisations/organisations.service';
 import { createKravbankService } from './kravbank/kravbank.service';
+import { createIdentityProvidersService, type SsoSettings } from './sso/identity-providers.service';
+import { createSsoLoginService } from './sso/sso-login.service';
+import { createSsoRepository } from './sso/sso.repository';
 
-export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS'>;
+export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS'> & SsoSettings;
 
 /** Assembles every service from the database in one place; tests call it with their own database. */
 export function createServices(database: DatabaseHandle, settings: ServiceSettings, clock: () => Date = () => new Date()) {
@@ -33,6 +36,17 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   const tendersRepository = createTendersRepository();
   const vendorsRepository = createVendorsRepository();
   const { translator } = createI18n();
+  const ssoRepository = createSsoRepository();
+  const identityProviders = createIdentityProvidersService({ db, ssoRepository, auditRepository, settings });
+  const auth = createAuthService({
+    db,
+    authRepository,
+    auditRepository,
+    sessionHours: settings.SESSION_HOURS,
+    loginAttemptsPerWindow: settings.LOGIN_ATTEMPTS_PER_15_MIN,
+    ssoRequiredFor: (userId) => identityProviders.organisationRequiringSso(userId),
+    now: clock,
+  });
   const assessmentsRepository = createAssessmentsRepository();
   const jointSetsRepository = createJointSetsRepository();
   const coordination = createCoordinationLookup({ db, jointSetsRepository, libraryRepository });
@@ -51,7 +65,9 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   });
   return {
     database,
-    auth: createAuthService({ db, authRepository, auditRepository, sessionHours: settings.SESSION_HOURS, loginAttemptsPerWindow: settings.LOGIN_ATTEMPTS_PER_15_MIN, now: clock }),
+    auth,
+    identityProviders,
+    ssoLogin: createSsoLoginService({ db, ssoRepository, authRepository, organisationsRepository, auditRepository, providers: identityProviders, openSession: auth.openSession, now: clock }),
     organisations: createOrganisationsService({ db, organisationsRepository, authRepository, auditRepository, now: clock }),
     audit: createAuditService({ db, auditRepository }),
     library: createLibraryService({ db, libraryRepository, auditRepository, now: clock }),
@@ -61,7 +77,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     jointSets,
     kravbank: createKravbankService({ db, libraryRepository, organisationsRepository, auditRepository, tenders, translator }),
     jointSetPackages: createJointSetPackages({ db, jointSets, jointSetsRepository, libraryRepository, auditRepository, now: clock }),
-    repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository, jointSets: jointSetsRepository },
+    repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository, jointSets: jointSetsRepository, sso: ssoRepository },
   };
 }
 

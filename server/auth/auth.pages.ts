@@ -6,6 +6,17 @@ import { apiTokenFormSchema, apiTokenParams, languageFormSchema, loginFormSchema
 import type { AuthService } from './auth.service';
 import { tokenBody } from './auth.views';
 import { loginRequestInfo, safeReturnPath, sessionCookie, type SessionSettings } from './session-http';
+import type { Actor } from './actor';
+import type { Request } from 'express';
+
+/**
+ * Other ways of logging in (single sign-on, `server/sso/`): the login page's buttons, and where a
+ * logout sends the browser so the provider ends its session too.
+ */
+export type ExternalLogins = {
+  buttons: (returnTo: string) => Promise<{ displayName: string; loginUrl: string }[]>;
+  logoutUrl: (actor: Actor, ctx: { req: Request }) => Promise<string | null>;
+};
 
 const page = routeFamily({ surface: 'page', access: 'user' });
 const publicPage = routeFamily({ surface: 'page', access: 'public' });
@@ -14,8 +25,9 @@ const publicPage = routeFamily({ surface: 'page', access: 'public' });
 const LANGUAGE_COOKIE_MS = 365 * 86_400_000;
 
 /** The login and logout pages, the language and organisation choosers, and the account page. */
-export function authPages(deps: SessionSettings & { auth: AuthService }): RouteDefinition[] {
+export function authPages(deps: SessionSettings & { auth: AuthService; externalLogins?: ExternalLogins | undefined }): RouteDefinition[] {
   const { auth } = deps;
+  const loginButtons = (returnTo: string) => deps.externalLogins?.buttons(returnTo) ?? Promise.resolve([]);
   const session = sessionCookie(deps);
   const names = cookieNames(deps.cookies);
 
@@ -30,9 +42,10 @@ export function authPages(deps: SessionSettings & { auth: AuthService }): RouteD
       path: '/login',
       summary: 'Login page',
       query: loginQuerySchema,
-      handler: (ctx) => {
-        if (ctx.actor) return ctx.redirect(safeReturnPath(ctx.query.returnTo));
-        ctx.render('auth/login', { title: ctx.t('auth.login.title'), returnTo: safeReturnPath(ctx.query.returnTo), layoutPlain: true });
+      handler: async (ctx) => {
+        const returnTo = safeReturnPath(ctx.query.returnTo);
+        if (ctx.actor) return ctx.redirect(returnTo);
+        ctx.render('auth/login', { title: ctx.t('auth.login.title'), returnTo, providers: await loginButtons(returnTo), layoutPlain: true });
       },
     }),
     publicPage({
@@ -42,7 +55,7 @@ export function authPages(deps: SessionSettings & { auth: AuthService }): RouteD
       bodyType: 'form',
       body: loginFormSchema,
       // Whatever was wrong, the page says only that the login failed: it never tells which part.
-      onInvalid: (ctx) => ctx.render('auth/login', { title: ctx.t('auth.login.title'), error: ctx.t('auth.login.failed'), layoutPlain: true }, 400),
+      onInvalid: async (ctx) => ctx.render('auth/login', { title: ctx.t('auth.login.title'), error: ctx.t('auth.login.failed'), providers: await loginButtons('/'), layoutPlain: true }, 400),
       handler: async (ctx) => {
         const returnTo = safeReturnPath(ctx.body.returnTo);
         try {
@@ -50,9 +63,15 @@ export function authPages(deps: SessionSettings & { auth: AuthService }): RouteD
           session.open(ctx.res, token);
           ctx.redirect(returnTo);
         } catch (error) {
-          if (isAppError(error) && (error.code === 'auth.invalid_credentials' || error.code === 'auth.too_many_attempts')) {
-            const message = error.code === 'auth.too_many_attempts' ? ctx.t('auth.login.tooMany') : ctx.t('auth.login.failed');
-            return ctx.render('auth/login', { title: ctx.t('auth.login.title'), error: message, email: ctx.body.email, returnTo, layoutPlain: true }, error.status);
+          if (isAppError(error) && (error.code === 'auth.invalid_credentials' || error.code === 'auth.too_many_attempts' || error.code === 'auth.sso_required')) {
+            const message =
+              error.code === 'auth.too_many_attempts'
+                ? ctx.t('auth.login.tooMany')
+                : error.code === 'auth.sso_required'
+                  ? ctx.t('auth.login.ssoRequired', { organisation: error.extensions.organisation })
+                  : ctx.t('auth.login.failed');
+            const providers = await loginButtons(returnTo);
+            return ctx.render('auth/login', { title: ctx.t('auth.login.title'), error: message, email: ctx.body.email, returnTo, providers, layoutPlain: true }, error.status);
           }
           throw error;
         }
@@ -64,8 +83,11 @@ export function authPages(deps: SessionSettings & { auth: AuthService }): RouteD
       summary: 'Log out',
       bodyType: 'form',
       handler: async (ctx) => {
+        // The provider's logout address needs the session's ID token, so it is read before the session ends.
+        const providerLogout = (await deps.externalLogins?.logoutUrl(ctx.actor, ctx)) ?? null;
         await auth.logout(ctx.actor, ctx.audit);
         session.close(ctx.res);
+        if (providerLogout) return ctx.res.redirect(303, providerLogout);
         ctx.redirect('/login', { kind: 'info', message: ctx.t('auth.loggedOut') });
       },
     }),

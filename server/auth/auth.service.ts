@@ -4,7 +4,7 @@ import { notFound } from '../shared/errors';
 import type { Actor, AuditContext } from './actor';
 import { auditContextOf, membershipIn } from './actor';
 import type { AuthRepository } from './auth.repository';
-import { apiTokenNotFound, invalidCredentials, tooManyAttempts, wrongCurrentPassword } from './auth.errors';
+import { apiTokenNotFound, invalidCredentials, ssoRequired, tooManyAttempts, wrongCurrentPassword } from './auth.errors';
 import { burnPasswordCheck, generatePassword, hashPassword, randomToken, sha256, verifyPassword } from './secrets';
 import type { ApiTokenRow, SessionRow } from './sessions.table';
 import type { UserRow } from './users.table';
@@ -19,8 +19,16 @@ export type AuthServiceDeps = {
   auditRepository: AuditRepository;
   sessionHours: number;
   loginAttemptsPerWindow: number;
+  /**
+   * The organisation that requires its members to log in through its identity provider, if any
+   * of the user's organisations does (`server/sso/`); such users may not log in with a password.
+   */
+  ssoRequiredFor?: (userId: string) => Promise<{ organisationName: string } | null>;
   now?: () => Date;
 };
+
+/** How a session was opened, for the audit log. */
+export type LoginMethod = { method: 'password' } | { method: 'oidc'; provider: string };
 
 export type RequestInfo = { requestId: string | null; ip: string | null; userAgent: string | null };
 
@@ -45,6 +53,31 @@ export function createAuthService(deps: AuthServiceDeps) {
     };
   }
 
+  /** Opens a session for a user who has proven who they are, in the audit log with how. */
+  async function openSession(user: UserRow, info: RequestInfo, how: LoginMethod): Promise<{ token: string; session: SessionRow; actor: Actor }> {
+    const token = randomToken();
+    const session = await db.transaction(async (tx) => {
+      const memberships = await users.membershipsOf(tx, user.id);
+      const created = await users.insertSession(tx, {
+        tokenHash: sha256(token),
+        userId: user.id,
+        csrfToken: randomToken(),
+        expiresAt: new Date(now().getTime() + sessionLifetimeMs),
+        activeOrganisationId: memberships[0]?.organisationId ?? null,
+        userAgent: info.userAgent?.slice(0, 300) ?? null,
+      });
+      await audit.record(tx, { actorUserId: user.id, actorEmail: user.email, requestId: info.requestId, ip: info.ip }, {
+        organisationId: null,
+        action: 'auth.login',
+        entityType: 'session',
+        entityId: created.id,
+        ...(how.method === 'password' ? {} : { after: how }),
+      });
+      return created;
+    });
+    return { token, session, actor: await actorFor(user, 'session', session) };
+  }
+
   return {
     /** Checks the password and opens a session; every attempt is written to the audit log. */
     async login(input: { email: string; password: string }, info: RequestInfo): Promise<{ token: string; session: SessionRow; actor: Actor }> {
@@ -63,27 +96,21 @@ export function createAuthService(deps: AuthServiceDeps) {
         });
         throw invalidCredentials();
       }
-      const token = randomToken();
-      const session = await db.transaction(async (tx) => {
-        const memberships = await users.membershipsOf(tx, user.id);
-        const created = await users.insertSession(tx, {
-          tokenHash: sha256(token),
-          userId: user.id,
-          csrfToken: randomToken(),
-          expiresAt: new Date(now().getTime() + sessionLifetimeMs),
-          activeOrganisationId: memberships[0]?.organisationId ?? null,
-          userAgent: info.userAgent?.slice(0, 300) ?? null,
-        });
-        await audit.record(tx, { actorUserId: user.id, actorEmail: user.email, requestId: info.requestId, ip: info.ip }, {
+      const requiredBy = user.isAdmin ? null : await deps.ssoRequiredFor?.(user.id);
+      if (requiredBy) {
+        await audit.record(db, { actorUserId: user.id, actorEmail: user.email, requestId: info.requestId, ip: info.ip }, {
           organisationId: null,
-          action: 'auth.login',
-          entityType: 'session',
-          entityId: created.id,
+          action: 'auth.login_refused',
+          entityType: 'user',
+          entityId: user.id,
+          after: { reason: 'sso_required', organisation: requiredBy.organisationName },
         });
-        return created;
-      });
-      return { token, session, actor: await actorFor(user, 'session', session) };
+        throw ssoRequired(requiredBy.organisationName);
+      }
+      return openSession(user, info, { method: 'password' });
     },
+
+    openSession,
 
     /** The actor of a session cookie, or null when the session is unknown or expired. */
     async authenticateSession(token: string): Promise<Actor | null> {

@@ -423,6 +423,35 @@ const EXPECTED: Record<string, Record<Role, number>> = {
   'POST /api/joint-sets/:setId/revisions/:number/profiles': { anonymous: 401, outsider: 404, viewer: 403, editor: 201, assessor: 201, owner: 201, vendor: 404, admin: 403 },
   'POST /joint-sets/:setId/revisions/:number/tenders': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 403, owner: 303, vendor: 404, admin: 403 },
   'POST /joint-sets/:setId/revisions/:number/profiles': { anonymous: 401, outsider: 404, viewer: 403, editor: 303, assessor: 303, owner: 303, vendor: 404, admin: 403 },
+  // Single sign-on. The login buttons and the login and callback pages are public; the target
+  // organisation's provider (:providerId, :slug) points at a closed loopback port, so starting a
+  // login answers 502, and a callback without this browser's state 400. Providers are the
+  // administrators'; an organisation's role mappings (:mappingId) and policy its owners'.
+  'GET /api/sso/providers': { anonymous: 200, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+  'GET /auth/oidc/:slug/login': { anonymous: 502, outsider: 502, viewer: 502, editor: 502, assessor: 502, owner: 502, vendor: 502, admin: 502 },
+  'GET /auth/oidc/:slug/callback': { anonymous: 400, outsider: 400, viewer: 400, editor: 400, assessor: 400, owner: 400, vendor: 400, admin: 400 },
+  'POST /auth/oidc/:slug/link': { anonymous: 401, outsider: 502, viewer: 502, editor: 502, assessor: 502, owner: 502, vendor: 502, admin: 502 },
+  'GET /auth/oidc/no-role': { anonymous: 303, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+  'GET /account/identities': { anonymous: 303, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+  'GET /api/me/identities': { anonymous: 401, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+  'GET /api/identity-providers': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 200 },
+  'POST /api/identity-providers': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 201 },
+  'GET /api/identity-providers/:providerId': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 200 },
+  'PATCH /api/identity-providers/:providerId': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 200 },
+  'DELETE /api/identity-providers/:providerId': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 204 },
+  'GET /admin/identity-providers': { anonymous: 303, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 200 },
+  'POST /admin/identity-providers': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 303 },
+  'GET /admin/identity-providers/:providerId': { anonymous: 303, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 200 },
+  'POST /admin/identity-providers/:providerId': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 303 },
+  'POST /admin/identity-providers/:providerId/delete': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 303 },
+  'GET /api/organisations/:orgId/sso': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 200, vendor: 404, admin: 200 },
+  'POST /api/organisations/:orgId/sso/role-mappings': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 201, vendor: 404, admin: 201 },
+  'DELETE /api/organisations/:orgId/sso/role-mappings/:mappingId': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 204, vendor: 404, admin: 204 },
+  'PUT /api/organisations/:orgId/sso/policy': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 200, vendor: 404, admin: 200 },
+  'GET /organisations/:orgId/sso': { anonymous: 303, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 200, vendor: 404, admin: 200 },
+  'POST /organisations/:orgId/sso/role-mappings': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /organisations/:orgId/sso/role-mappings/:mappingId/delete': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'POST /organisations/:orgId/sso/policy': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 303, vendor: 404, admin: 303 },
 };
 
 const NEW_PASSWORD = 'a brand new passphrase for the test';
@@ -518,6 +547,10 @@ type Fixtures = {
   commentId?: string;
   /** For importing: a package of the set's adopted revision under a new set id. */
   jointPackage?: Buffer;
+  /** :providerId and :slug — the target organisation's identity provider; :mappingId — one of its claim-to-role mappings. */
+  providerId?: string;
+  providerSlug?: string;
+  mappingId?: string;
 };
 
 /** Everything one case needs, built fresh so that destructive cases cannot disturb each other. */
@@ -727,7 +760,25 @@ async function buildWorld(ctx: TestContext, role: Role, key = ''): Promise<World
       break;
   }
 
-  const base = { ...fixtures, org, owner, member, invitationId: invitation.id, invitationToken: token, caller };
+  const ssoRepository = services.repositories.sso;
+  const provider = await ssoRepository.insertProvider(services.database.db, {
+    slug: `p-${unique()}`,
+    displayName: 'Testkommune ID',
+    // A closed port on this machine: starting a login finds the provider down at once.
+    issuer: 'http://127.0.0.1:9',
+    clientId: 'datakrav',
+    clientSecretCiphertext: null,
+    scopes: 'openid',
+    organisationId: org.id,
+    jitAllowed: false,
+    roleClaim: 'groups',
+    useUserinfo: false,
+    enabled: true,
+  });
+  const mapping = await ssoRepository.insertRoleMapping(services.database.db, { organisationId: org.id, claimValue: `gruppe-${unique()}`, role: 'viewer' });
+  const sso = { providerId: provider.id, providerSlug: provider.slug, mappingId: mapping.id };
+
+  const base = { ...fixtures, ...sso, org, owner, member, invitationId: invitation.id, invitationToken: token, caller };
   if (!caller) {
     // Anonymous callers have no token; the id is the owner's, which they must not reach either.
     const { row } = await services.auth.createApiToken(ownerActor(owner, org), { name: 'Eierens token' }, SYSTEM_AUDIT);
@@ -754,6 +805,14 @@ const profileQuery = (w: World) => ({ profileId: w.profileId as string });
 /** Valid query and body for the routes that need them, so the status reflects authorisation alone. */
 const CALLS: Record<string, Call> = {
   'POST /login': { body: (w) => ({ email: (w.caller ?? w.member).email, password: TEST_PASSWORD }) },
+  'POST /api/identity-providers': { body: (w) => ({ slug: `ny-${unique()}`, displayName: 'Ny ID', issuer: 'https://login.example.no', clientId: 'datakrav', organisationId: w.org.id }) },
+  'PATCH /api/identity-providers/:providerId': { body: () => ({ displayName: 'Nytt navn' }) },
+  'POST /admin/identity-providers': { body: (w) => ({ slug: `ny-${unique()}`, displayName: 'Ny ID', issuer: 'https://login.example.no', clientId: 'datakrav', organisationId: w.org.id, scopes: 'openid', roleClaim: 'groups', enabled: 'on' }) },
+  'POST /admin/identity-providers/:providerId': { body: (w) => ({ slug: w.providerSlug, displayName: 'Nytt navn', issuer: 'http://127.0.0.1:9', clientId: 'datakrav', organisationId: w.org.id, scopes: 'openid', roleClaim: 'groups' }) },
+  'POST /api/organisations/:orgId/sso/role-mappings': { body: () => ({ claimValue: `gruppe-${unique()}`, role: 'editor' }) },
+  'PUT /api/organisations/:orgId/sso/policy': { body: () => ({ requireSso: false }) },
+  'POST /organisations/:orgId/sso/role-mappings': { body: () => ({ claimValue: `gruppe-${unique()}`, role: 'editor' }) },
+  'POST /organisations/:orgId/sso/policy': { body: () => ({}) },
   'POST /language': { body: () => ({ lang: 'en' }) },
   'POST /session/organisation': { body: (w) => ({ organisationId: w.org.id }) },
   'POST /account/password': { body: () => ({ currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }) },
@@ -949,6 +1008,9 @@ function paramValue(name: string, w: World, key = ''): string | undefined {
     setId: w.setId,
     number: w.revisionNumber === undefined ? undefined : String(w.revisionNumber),
     commentId: w.commentId,
+    providerId: w.providerId,
+    slug: w.providerSlug,
+    mappingId: w.mappingId,
   };
   return values[name];
 }
@@ -1018,7 +1080,7 @@ describe('the authorisation table', () => {
 
   test('When a path parameter appears in a route, then every world has a value for it', () => {
     const names = new Set(routesOf(ctx.app).flatMap((r) => [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1] as string)));
-    const known = ['orgId', 'userId', 'invitationId', 'tokenId', 'token', 'key', 'draftId', 'selectionId', 'tenderId', 'itemId', 'sectionId', 'organisationId', 'document', 'vendorId', 'productId', 'versionId', 'productVersionId', 'usageId', 'profileId', 'answerId', 'evidenceId', 'setId', 'number', 'commentId'];
+    const known = ['orgId', 'userId', 'invitationId', 'tokenId', 'token', 'key', 'draftId', 'selectionId', 'tenderId', 'itemId', 'sectionId', 'organisationId', 'document', 'vendorId', 'productId', 'versionId', 'productVersionId', 'usageId', 'profileId', 'answerId', 'evidenceId', 'setId', 'number', 'commentId', 'providerId', 'slug', 'mappingId'];
     expect([...names].filter((name) => !known.includes(name))).toEqual([]);
   });
 });
