@@ -1,5 +1,7 @@
 import JSZip from 'jszip';
-import type { Actor } from '../auth/actor';
+import type { Actor, AuditContext } from '../auth/actor';
+import type { AuditRepository } from '../audit/audit.repository';
+import { recordDownload, type GeneratedFile } from '../audit/audited-download';
 import type { Database } from '../db/client';
 import { draftScope } from './library.access';
 import { itemNotFound } from './library.errors';
@@ -14,8 +16,8 @@ import { searchFor } from './library-reading.service';
 export type LibrarySelection = Omit<LibrarySearchQuery, 'page' | 'pageSize' | 'sort'>;
 
 /** Exporting the shared library, or a selection of it, in the folder layout sync reads, or as JSON. */
-export function createLibraryExport(deps: { db: Database; libraryRepository: LibraryRepository }) {
-  const { db, libraryRepository: repo } = deps;
+export function createLibraryExport(deps: { db: Database; libraryRepository: LibraryRepository; auditRepository: AuditRepository }) {
+  const { db, libraryRepository: repo, auditRepository: audit } = deps;
 
   /** The keys of the selected items, or undefined when nothing is filtered (all items). */
   async function selectedKeys(actor: Actor, selection: LibrarySelection): Promise<string[] | undefined> {
@@ -33,7 +35,9 @@ export function createLibraryExport(deps: { db: Database; libraryRepository: Lib
 
   const sourceEntries = async () => (await repo.sources(db)).map((s) => ({ id: s.id, title: s.title, publisher: s.publisher, url: s.url, kind: s.kind }));
 
-  return {
+  const selectionOf = (selection: LibrarySelection) => Object.fromEntries(Object.entries(selection).filter(([, v]) => v !== undefined));
+
+  const api = {
     async exportItemYaml(key: string): Promise<string> {
       const rows = (await repo.allSharedVersions(db)).filter((r) => r.key === key);
       if (rows.length === 0) throw itemNotFound(key);
@@ -60,6 +64,26 @@ export function createLibraryExport(deps: { db: Database; libraryRepository: Lib
       const byKey = new Map<string, ReturnType<typeof rowToItemFile>[]>();
       for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), rowToItemFile(row)]);
       return { sources, items: [...byKey.entries()].map(([key, versions]) => ({ key, versions })) };
+    },
+  };
+
+  return {
+    ...api,
+
+    /** An item's YAML file as a download, audited with its SHA-256. */
+    async downloadItemYaml(key: string, context: AuditContext): Promise<GeneratedFile & { sha256: string }> {
+      const text = await api.exportItemYaml(key);
+      const file = { bytes: Buffer.from(text, 'utf8'), filename: `${key}.yaml`, contentType: 'application/yaml' };
+      return recordDownload(db, audit, context, { organisationId: null, action: 'library.item_exported', entityType: 'library_item', entityId: key }, file);
+    },
+
+    /** The library, or a selection, as the YAML folder (zip) or JSON, as a download audited with its SHA-256. */
+    async download(actor: Actor, selection: LibrarySelection, format: 'zip' | 'json', context: AuditContext): Promise<GeneratedFile & { sha256: string }> {
+      const file =
+        format === 'json'
+          ? { bytes: Buffer.from(JSON.stringify(await api.exportJson(actor, selection)), 'utf8'), filename: 'datakrav-library.json', contentType: 'application/json' }
+          : { bytes: await api.exportZip(actor, selection), filename: 'datakrav-library.zip', contentType: 'application/zip' };
+      return recordDownload(db, audit, context, { organisationId: null, action: 'library.exported', entityType: 'library', entityId: null, after: { format, selection: selectionOf(selection) } }, file);
     },
   };
 }
