@@ -19,8 +19,12 @@ import { createJointSetsService } from './joint-sets/joint-sets.service';
 import { createI18n } from './shared/i18n';
 import { createOrganisationsRepository } from './organisations/organisations.repository';
 import { createOrganisationsService } from './organisations/organisations.service';
+import { createExitRepository } from './exit/exit.repository';
+import { createExitService } from './exit/exit.service';
+import { createJobsRepository } from './jobs/jobs.repository';
+import { createJobQueue } from './jobs/jobs.service';
 
-export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS'>;
+export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR'>;
 
 /** Assembles every service from the database in one place; tests call it with their own database. */
 export function createServices(database: DatabaseHandle, settings: ServiceSettings, clock: () => Date = () => new Date()) {
@@ -48,12 +52,17 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     createProfile: async (actor, input, context) => ({ id: (await assessments.createProfile(actor, input, context)).profile.id }),
     now: clock,
   });
+  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
+  const jobsRepository = createJobsRepository();
+  const jobQueue = createJobQueue({ db, repository: jobsRepository });
   return {
     database,
     auth: createAuthService({ db, authRepository, auditRepository, sessionHours: settings.SESSION_HOURS, loginAttemptsPerWindow: settings.LOGIN_ATTEMPTS_PER_15_MIN, now: clock }),
     organisations: createOrganisationsService({ db, organisationsRepository, authRepository, auditRepository, now: clock }),
     audit: createAuditService({ db, auditRepository }),
-    library: createLibraryService({ db, libraryRepository, auditRepository, now: clock }),
+    library,
+    jobs: { queue: jobQueue, repository: jobsRepository },
+    exit: createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, now: clock }),
     tenders,
     vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
     assessments,

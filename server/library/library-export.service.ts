@@ -35,6 +35,18 @@ export function createLibraryExport(deps: { db: Database; libraryRepository: Lib
 
   const sourceEntries = async () => (await repo.sources(db)).map((s) => ({ id: s.id, title: s.title, publisher: s.publisher, url: s.url, kind: s.kind }));
 
+  async function yamlFiles(keys?: string[]): Promise<{ path: string; text: string }[]> {
+    const rows = await exportRows(keys);
+    const files = [{ path: 'sources.yaml', text: `# Registry of the sources that library items cite.\n${toYaml(await sourceEntries())}` }];
+    const byKey = new Map<string, LibraryVersionRow[]>();
+    for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+    for (const [key, versions] of byKey) {
+      const newest = versions[versions.length - 1] as LibraryVersionRow;
+      files.push({ path: `${newest.category}/${key}.yaml`, text: itemFileText(versions) });
+    }
+    return files;
+  }
+
   const selectionOf = (selection: LibrarySelection) => Object.fromEntries(Object.entries(selection).filter(([, v]) => v !== undefined));
 
   const api = {
@@ -44,17 +56,13 @@ export function createLibraryExport(deps: { db: Database; libraryRepository: Lib
       return itemFileText(rows);
     },
 
+    /** The whole shared library as the files of the folder layout sync reads: sources.yaml and <category>/<KEY>.yaml. */
+    yamlFiles: () => yamlFiles(),
+
     /** The selection as a zip of the same folder layout sync reads: sources.yaml and <category>/<KEY>.yaml. */
     async exportZip(actor: Actor, selection: LibrarySelection): Promise<Buffer> {
-      const rows = await exportRows(await selectedKeys(actor, selection));
       const zip = new JSZip();
-      zip.file('sources.yaml', `# Registry of the sources that library items cite.\n${toYaml(await sourceEntries())}`);
-      const byKey = new Map<string, LibraryVersionRow[]>();
-      for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
-      for (const [key, versions] of byKey) {
-        const newest = versions[versions.length - 1] as LibraryVersionRow;
-        zip.file(`${newest.category}/${key}.yaml`, itemFileText(versions));
-      }
+      for (const file of await yamlFiles(await selectedKeys(actor, selection))) zip.file(file.path, file.text);
       return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', platform: 'UNIX', date: new Date('2020-01-01T00:00:00Z') } as JSZip.JSZipGeneratorOptions<'nodebuffer'>);
     },
 
