@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../../server/shared/paths';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
+import { buildProduct } from '../assessments/fixtures';
 
 let ctx: TestContext;
 let dataDir: string;
@@ -151,6 +152,22 @@ test('When an administrator exports the installation, then every organisation, t
   const written = audit.body.items.find((e: { action: string }) => e.action === 'exit.export_written');
   const download = audit.body.items.find((e: { action: string }) => e.action === 'exit.export_downloaded');
   expect(download.after.sha256).toBe(written.after.sha256);
+});
+
+test('When a vendor exports its organisation, then its evidence files are in it byte for byte, named by their SHA-256', async () => {
+  const vendorOrg = await buildOrganisation(ctx.services, { kind: 'vendor', name: 'Bevis AS' });
+  const vendor = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[vendorOrg, 'owner']] }));
+  const version = (await buildProduct(ctx.services, vendorOrg, { name: 'Bevissystem' })).versions[0];
+  const answer = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version?.id, key: 'EXP-001', major: 1, status: 'meets' });
+  expect(answer.status).toBe(201);
+  const content = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from([0, 1, 2, 254, 255]), Buffer.from('æøå\n')]);
+  await vendor.agent.post(`/api/assessments/answers/${answer.body.id}/evidence`).set('X-CSRF-Token', vendor.csrf).attach('file', content, 'eksportbevis.pdf').expect(201);
+  const { rows, read, manifest } = await exportAs(vendor, { scope: 'organisation', organisationId: vendorOrg.id });
+  const [evidence] = await rows('evidence_files');
+  expect(evidence).toMatchObject({ filename: 'eksportbevis.pdf', content_sha256: sha256(content), sha256: sha256(content) });
+  expect(Buffer.compare(await read(`files/${sha256(content)}`), content)).toBe(0);
+  expect(manifest.files).toEqual(expect.arrayContaining([{ path: `files/${sha256(content)}`, mediaType: 'application/octet-stream', bytes: content.length, sha256: sha256(content) }]));
+  expect((await rows('products')).map((p) => p.name)).toEqual(['Bevissystem']);
 });
 
 test('When someone may not export, or asks wrongly, then they are refused with the reason', async () => {
