@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { auditRoutes } from './audit/audit.routes';
+import { exitRoutes } from './exit/exit.routes';
 import { createAuthenticate } from './auth/auth.middleware';
 import { authRoutes } from './auth/auth.routes';
 import { homePages } from './home/home.pages';
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
     ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
     ...vendorRoutes({ vendors: services.vendors, publicUrl }),
     ...auditRoutes(services),
+    ...exitRoutes(services),
   );
   mountRoutes(app, routes, cookies);
   app.locals.routes = routes;

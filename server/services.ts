@@ -23,8 +23,12 @@ import { createKravbankService } from './kravbank/kravbank.service';
 import { createIdentityProvidersService, type SsoSettings } from './sso/identity-providers.service';
 import { createSsoLoginService } from './sso/sso-login.service';
 import { createSsoRepository } from './sso/sso.repository';
+import { createExitRepository } from './exit/exit.repository';
+import { createExitService } from './exit/exit.service';
+import { createJobsRepository } from './jobs/jobs.repository';
+import { createJobQueue } from './jobs/jobs.service';
 
-export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS'> & SsoSettings;
+export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR'> & SsoSettings;
 
 /** Assembles every service from the database in one place; tests call it with their own database. */
 export function createServices(database: DatabaseHandle, settings: ServiceSettings, clock: () => Date = () => new Date()) {
@@ -63,6 +67,9 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     createProfile: async (actor, input, context) => ({ id: (await assessments.createProfile(actor, input, context)).profile.id }),
     now: clock,
   });
+  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
+  const jobsRepository = createJobsRepository();
+  const jobQueue = createJobQueue({ db, repository: jobsRepository });
   return {
     database,
     auth,
@@ -70,7 +77,9 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     ssoLogin: createSsoLoginService({ db, ssoRepository, authRepository, organisationsRepository, auditRepository, providers: identityProviders, openSession: auth.openSession, now: clock }),
     organisations: createOrganisationsService({ db, organisationsRepository, authRepository, auditRepository, now: clock }),
     audit: createAuditService({ db, auditRepository }),
-    library: createLibraryService({ db, libraryRepository, auditRepository, now: clock }),
+    library,
+    jobs: { queue: jobQueue, repository: jobsRepository },
+    exit: createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, now: clock }),
     tenders,
     vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
     assessments,

@@ -11,6 +11,7 @@ import { createServices } from './services';
 import { loadLibraryFiles } from './library/library.files';
 import { SYSTEM_AUDIT } from './auth/actor';
 import { createLogger } from './shared/logger';
+import { createJobRunner } from './jobs/job-runner';
 import { DATABASE_TEMPLATE_DIR, PROJECT_ROOT } from './shared/paths';
 import { readTemplate } from './db/template';
 
@@ -78,6 +79,9 @@ async function main(): Promise<void> {
   logger.info({ port, database: database.kind, startupMs: Math.round(startupMs) }, 'listening');
   logger.debug({ phases }, 'start-up phases (ms)');
 
+  const jobRunner = createJobRunner({ db: database.db, repository: services.jobs.repository, handlers: services.exit.jobHandlers, logger });
+  jobRunner.start();
+
   const cleanup = setInterval(() => {
     services.auth.deleteExpiredSessions().catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
   }, SESSION_CLEANUP_INTERVAL_MS);
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
     force.unref();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await jobRunner.stop(5_000);
     await database.close();
     logger.info('stopped');
     logger.flush();

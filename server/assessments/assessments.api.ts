@@ -61,6 +61,7 @@ import {
   verificationBody,
 } from './assessments.views';
 import { scoreChartSvg } from './chart';
+import { sendDownload } from '../shared/http/download';
 
 const profilesApi = routeFamily({ surface: 'api', access: 'user', tags: ['Assessment profiles'] });
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Assessments'] });
@@ -289,12 +290,15 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       summary: 'The ranked comparison as CSV or XLSX: scores and every requirement\'s status with its verification',
       query: exportQuerySchema,
       responses: [{ status: 200, description: 'The file', contentType: 'application/octet-stream', schema: z.string() }],
-      handler: async ({ actor, query, t, res }) => {
+      handler: async ({ actor, query, t, audit, res }) => {
         const result = await assessments.ranking(actor, query);
         const table = comparisonTable(result.items, result.rows, t);
         const name = exportName(result.profile);
-        if (query.format === 'csv') res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(toCsv(table));
-        else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`${name}.xlsx`).send(await toXlsx(table, t('assessments.compare.sheetName')));
+        const file =
+          query.format === 'csv'
+            ? { bytes: toCsv(table), filename: `${name}.csv`, contentType: 'text/csv; charset=utf-8' }
+            : { bytes: await toXlsx(table, t('assessments.compare.sheetName')), filename: `${name}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+        sendDownload(res, await assessments.recordDownload(actor, audit, { profileId: query.profileId, basis: query.basis, kind: 'comparison_export', format: query.format }, file));
       },
     }),
     api({
@@ -303,11 +307,12 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       summary: 'Bar chart (SVG) of the best-ranked products\' claimed and verified scores',
       query: chartQuerySchema,
       responses: [{ status: 200, description: 'The chart', contentType: 'image/svg+xml', schema: z.string() }],
-      handler: async ({ actor, query, t, res }) => {
+      handler: async ({ actor, query, t, audit, res }) => {
         const result = await assessments.ranking(actor, query);
         const rows = result.rows.slice(0, query.limit);
         const svg = scoreChartSvg(chartBars(rows), chartText(t, query.basis, profileText(result.profile, t).name, rows));
-        res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, no-store' }).type('image/svg+xml').send(svg);
+        const file = await assessments.recordDownload(actor, audit, { profileId: query.profileId, basis: query.basis, kind: 'chart', format: 'svg' }, { bytes: Buffer.from(svg, 'utf8'), filename: 'chart.svg', contentType: 'image/svg+xml' });
+        res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, no-store', 'X-Content-SHA256': file.sha256 }).type(file.contentType).send(file.bytes);
       },
     }),
 

@@ -1,4 +1,5 @@
-import type { Actor } from '../auth/actor';
+import type { Actor, AuditContext } from '../auth/actor';
+import { recordDownload, type GeneratedFile } from '../audit/audited-download';
 import type { Domain } from '../library/library.codes';
 import { requireBuyerSide } from './assessments.access';
 import { ALL_PRODUCTS } from './assessments.cells';
@@ -14,6 +15,14 @@ export function createComparisonService(ctx: AssessmentsContext) {
   const { db, repo, access, cells } = ctx;
 
   return {
+    /**
+     * A comparison export or chart handed out, audited with its SHA-256 under the organisation the
+     * actor works in, so its owners see who took which ranking.
+     */
+    recordDownload(actor: Actor, context: AuditContext, input: { profileId: string; basis: string; kind: 'comparison_export' | 'chart'; format: string }, file: GeneratedFile) {
+      return recordDownload(db, ctx.audit, context, { organisationId: actor.activeOrganisationId, action: `assessments.${input.kind}_downloaded`, entityType: 'assessment_profile', entityId: input.profileId, after: { basis: input.basis, format: input.format } }, file);
+    },
+
     /** Scores of one product version against one profile, with the cells behind them. */
     async score(actor: Actor, productVersionId: string, profileId: string) {
       const context = await access.loadProductVersion(actor, productVersionId);

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import type { AuditContext } from '../auth/actor';
 import type { LastChange } from '../shared/versioning';
@@ -81,6 +81,26 @@ export function createAuditRepository() {
         .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
         .orderBy(desc(auditLog.id))
         .limit(1);
+      return rows[0] ?? null;
+    },
+
+    /** The chains that hold entries, of the given organisations or of the whole installation. */
+    async chainNames(db: Database, organisationIds?: string[]): Promise<string[]> {
+      const where = organisationIds ? inArray(auditLog.chain, organisationIds) : isNotNull(auditLog.chain);
+      const rows = await db.selectDistinct({ chain: auditLog.chain }).from(auditLog).where(where).orderBy(auditLog.chain);
+      return rows.flatMap((r) => (r.chain === null ? [] : [r.chain]));
+    },
+
+    /** One page of a chain's entries, in chain order, after the given position. */
+    async chainEntries(db: Database, chain: string, afterSeq: number, limit: number): Promise<AuditRow[]> {
+      return db.select().from(auditLog).where(and(eq(auditLog.chain, chain), gt(auditLog.chainSeq, afterSeq))).orderBy(asc(auditLog.chainSeq), asc(auditLog.id)).limit(limit);
+    },
+
+    /** The first entry that was written without the chain trigger, if any. */
+    async firstUnchained(db: Database, organisationIds?: string[]): Promise<AuditRow | null> {
+      const unchained = or(isNull(auditLog.chain), isNull(auditLog.chainSeq), isNull(auditLog.entryHash));
+      const where = organisationIds ? and(unchained, inArray(auditLog.organisationId, organisationIds)) : unchained;
+      const rows = await db.select().from(auditLog).where(where).orderBy(asc(auditLog.id)).limit(1);
       return rows[0] ?? null;
     },
 

@@ -39,3 +39,34 @@ export const auditPageSchema = z.object({
   pageSize: z.number(),
   total: z.number(),
 });
+
+export const auditVerifyQuerySchema = z.strictObject({
+  organisationId: z.preprocess(emptyToUndefined, z.uuid('must be an organisation id').optional()),
+});
+export type AuditVerifyQuery = z.infer<typeof auditVerifyQuerySchema>;
+
+const chainBreakSchema = z
+  .object({
+    entryId: z.number(),
+    chainSeq: z.number().nullable(),
+    reason: z.enum(['not_chained', 'wrong_chain', 'entry_missing', 'link_broken', 'content_changed']),
+    message: z.string(),
+  })
+  .meta({ id: 'AuditChainBreak' });
+
+export const auditVerificationSchema = z
+  .object({
+    valid: z.boolean(),
+    entries: z.number(),
+    firstBreak: chainBreakSchema.nullable(),
+    chains: z.array(
+      z.object({
+        chain: z.string(),
+        entries: z.number(),
+        head: z.object({ chainSeq: z.number(), entryHash: z.string() }).nullable(),
+        valid: z.boolean(),
+        firstBreak: chainBreakSchema.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditVerification' });

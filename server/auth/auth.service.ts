@@ -88,11 +88,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       const user = await users.findUserByEmail(db, email);
       const valid = user && !user.disabledAt ? await verifyPassword(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
       if (!user || !valid) {
-        await audit.record(db, { actorUserId: user?.id ?? null, actorEmail: email, requestId: info.requestId, ip: info.ip }, {
+        // Nobody was authenticated: the entry names no actor, only what was tried and from where,
+        // so a guessed password is never shown as something the account's owner did.
+        await audit.record(db, { actorUserId: null, actorEmail: null, requestId: info.requestId, ip: info.ip }, {
           organisationId: null,
           action: 'auth.login_failed',
           entityType: 'user',
           entityId: email,
+          after: { attemptedEmail: email, clientAddress: info.ip },
         });
         throw invalidCredentials();
       }

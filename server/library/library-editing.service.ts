@@ -1,7 +1,7 @@
 import type { Actor, AuditContext } from '../auth/actor';
 import type { AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
-import { editingOrganisation, libraryLoaders, requireDraftEditor, requireLibraryEditor } from './library.access';
+import { actingEditorOrganisation, editingOrganisation, libraryLoaders, requireDraftEditor, requireLibraryEditor } from './library.access';
 import { baseOutdated, draftConflict, draftExists, draftNotFound, invalidContent, itemNotFound, keyExists, notDeprecatable, unknownReplacement } from './library.errors';
 import { checkItemConsistency } from './library.files';
 import type { LibraryRepository } from './library.repository';
@@ -136,7 +136,7 @@ export function createLibraryEditing(deps: { db: Database; libraryRepository: Li
         const updated = await repo.updateVersion(tx, latest.id, latest.revision, { status: 'deprecated', replacedBy: input.replacedBy ?? null });
         if (!updated) throw draftConflict(latest.revision + 1);
         await audit.record(tx, context, {
-          organisationId: null,
+          organisationId: actingEditorOrganisation(actor),
           action: 'library.deprecated',
           entityType: 'library_item',
           entityId: key,

@@ -40,6 +40,18 @@ export function editingOrganisation(actor: Actor, organisationId: string | undef
   throw organisationRequired();
 }
 
+/**
+ * The organisation an editor acts for when a change names none (a deprecation): the active one
+ * if they edit for it, else the only one they edit for; none for an administrator acting
+ * outside any organisation.
+ */
+export function actingEditorOrganisation(actor: Actor): string | null {
+  const eligible = editorOrganisations(actor);
+  const active = eligible.find((m) => m.organisationId === actor.activeOrganisationId);
+  if (active) return active.organisationId;
+  return eligible.length === 1 ? (eligible[0] as (typeof eligible)[number]).organisationId : null;
+}
+
 /** Editors and owners of the draft's organisation change it; members in other roles only read it, others do not see it. */
 export function requireDraftEditor(actor: Actor, draft: LibraryVersionRow): void {
   if (actor.isAdmin) return;

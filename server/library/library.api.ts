@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { routeFamily, type RouteDefinition } from '../shared/http/route';
+import { sendDownload } from '../shared/http/download';
 import { exportQuerySchema } from './library.queries';
 import {
   deprecateSchema,
@@ -95,10 +96,7 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       summary: 'The item as its YAML library file (all released versions)',
       params: itemKeyParams,
       responses: [{ status: 200, description: 'YAML file', contentType: 'application/yaml', schema: z.string() }],
-      handler: async ({ params, res }) => {
-        const text = await library.exportItemYaml(params.key);
-        res.type('application/yaml').attachment(`${params.key}.yaml`).send(text);
-      },
+      handler: async ({ params, audit, res }) => sendDownload(res, await library.downloadItemYaml(params.key, audit)),
     }),
     api({
       method: 'post',
@@ -211,13 +209,11 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
         { status: 200, description: 'Zip of YAML files', contentType: 'application/zip', schema: z.string() },
         { status: 201, description: 'JSON (format=json answers 200)', schema: exportJsonSchema },
       ],
-      handler: async ({ actor, query, res }) => {
+      handler: async ({ actor, query, audit, res }) => {
         const { format, ...selection } = query;
-        if (format === 'json') {
-          res.json(await library.exportJson(actor, selection));
-          return;
-        }
-        res.type('application/zip').attachment('datakrav-library.zip').send(await library.exportZip(actor, selection));
+        const file = await library.download(actor, selection, format === 'json' ? 'json' : 'zip', audit);
+        if (format === 'json') res.set('X-Content-SHA256', file.sha256).type(file.contentType).send(file.bytes);
+        else sendDownload(res, file);
       },
     }),
   ];

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor';
 import { isAppError } from '../shared/errors';
 import { formProblems, formRoute } from '../shared/http/forms';
+import { sendDownload } from '../shared/http/download';
 import { routeFamily, type BaseContext, type RouteDefinition } from '../shared/http/route';
 import { blankItemForm, coerceFormValues, deprecateForm, draftForm, echoForm, newItemForm, previewQuerySchema, publishForm, rowToForm, startDraftForm, typedKey } from './library.forms';
 import { exportQuerySchema } from './library.queries';
@@ -50,11 +51,7 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
       query: exportQuerySchema,
       handler: async (ctx) => {
         const { format, ...selection } = ctx.query;
-        if (format === 'json') {
-          ctx.res.attachment('datakrav-library.json').json(await library.exportJson(ctx.actor, selection));
-          return;
-        }
-        ctx.res.type('application/zip').attachment('datakrav-library.zip').send(await library.exportZip(ctx.actor, selection));
+        sendDownload(ctx.res, await library.download(ctx.actor, selection, format === 'json' ? 'json' : 'zip', ctx.audit));
       },
     }),
     page({

@@ -17,7 +17,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
     sync: (library: LoadedLibrary, context: AuditContext): Promise<SyncReport> => syncLibrary({ db, libraryRepository, auditRepository }, library, context),
     ...createLibraryReading({ db, libraryRepository }),
     ...createLibraryEditing({ db, libraryRepository, auditRepository, now: deps.now ?? (() => new Date()) }),
-    ...createLibraryExport({ db, libraryRepository }),
+    ...createLibraryExport({ db, libraryRepository, auditRepository }),
   };
 }
 

@@ -103,15 +103,36 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
   }
 
   /** A change of the working copy, in one transaction with its audit entry; the tender then has changes not yet issued. */
-  async function change<T>(tender: TenderRow, context: AuditContext, entry: { action: string; entityType?: string; entityId?: string | null; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null }, work: (tx: Database) => Promise<T>): Promise<T> {
+  type Moved = { from: number; to: number };
+  type CoBuyer = Awaited<ReturnType<typeof repo.coBuyers>>[number];
+  type ChangeEntry = { action: string; entityType?: string; entityId?: string | null; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null };
+
+  /**
+   * One change to a tender, in a transaction with the tender locked, and its audit entry. The
+   * entry may be built from the work's result when only the work knows the values (a move's
+   * positions, read under the lock).
+   */
+  async function change<T>(tender: TenderRow, context: AuditContext, entry: ChangeEntry | ((result: T) => ChangeEntry), work: (tx: Database) => Promise<T>): Promise<T> {
     return db.transaction(async (tx) => {
       const locked = await repo.lock(tx, tender.id);
       if (!locked) throw tenderNotFound();
       const result = await work(tx);
       await repo.touch(tx, tender.id);
-      await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: entry.action, entityType: entry.entityType ?? 'tender', entityId: entry.entityId ?? tender.id, before: entry.before ?? null, after: { tenderId: tender.id, ...(entry.after ?? {}) } });
+      const e = typeof entry === 'function' ? entry(result) : entry;
+      await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: e.action, entityType: e.entityType ?? 'tender', entityId: e.entityId ?? tender.id, before: e.before ?? null, after: { tenderId: tender.id, ...(e.after ?? {}) } });
       return result;
     });
+  }
+
+  /** Swaps an element with its neighbour in the given direction and renumbers; answers the element's position before and after. */
+  async function moveWithin<R extends { id: string }>(rows: R[], id: string, direction: 'up' | 'down', save: (row: R, position: number) => Promise<unknown>): Promise<Moved> {
+    const index = rows.findIndex((r) => r.id === id);
+    const target = direction === 'up' ? index - 1 : index + 1;
+    if (target < 0 || target >= rows.length) return { from: index, to: index };
+    const reordered = [...rows];
+    [reordered[index], reordered[target]] = [reordered[target] as R, reordered[index] as R];
+    for (const [position, row] of reordered.entries()) await save(row, position);
+    return { from: index, to: target };
   }
 
   /** The section of a category's items, created (named in the tender's language) the first time one is added. */
@@ -391,15 +412,15 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     async moveItem(actor: Actor, id: string, itemId: string, direction: 'up' | 'down', context: AuditContext): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
       const item = await requireItem(id, itemId);
-      await change(tender, context, { action: 'tender.item_moved', entityType: 'tender_item', entityId: itemId, after: { direction } }, async (tx) => {
-        const siblings = (await repo.items(tx, id)).filter((i) => i.sectionId === item.sectionId);
-        const index = siblings.findIndex((i) => i.id === itemId);
-        const target = direction === 'up' ? index - 1 : index + 1;
-        if (target < 0 || target >= siblings.length) return;
-        const reordered = [...siblings];
-        [reordered[index], reordered[target]] = [reordered[target] as TenderItemRow, reordered[index] as TenderItemRow];
-        for (const [position, other] of reordered.entries()) await repo.updateItem(tx, other.id, { position });
-      });
+      await change<Moved>(
+        tender,
+        context,
+        (moved) => ({ action: 'tender.item_moved', entityType: 'tender_item', entityId: itemId, before: { sectionId: item.sectionId, position: moved.from }, after: { direction, sectionId: item.sectionId, position: moved.to } }),
+        async (tx) => {
+          const siblings = (await repo.items(tx, id)).filter((i) => i.sectionId === item.sectionId);
+          return moveWithin(siblings, itemId, direction, (other, position) => repo.updateItem(tx, other.id, { position }));
+        },
+      );
     },
 
     async upgradeItem(actor: Actor, id: string, itemId: string, context: AuditContext): Promise<TenderItemRow> {
@@ -437,16 +458,16 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
 
     async moveSection(actor: Actor, id: string, sectionId: string, direction: 'up' | 'down', context: AuditContext): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
-      await change(tender, context, { action: 'tender.section_moved', entityType: 'tender_section', entityId: sectionId, after: { direction } }, async (tx) => {
-        const sections = await repo.sections(tx, id);
-        const index = sections.findIndex((s) => s.id === sectionId);
-        if (index < 0) throw sectionNotFound();
-        const target = direction === 'up' ? index - 1 : index + 1;
-        if (target < 0 || target >= sections.length) return;
-        const reordered = [...sections];
-        [reordered[index], reordered[target]] = [reordered[target] as TenderSectionRow, reordered[index] as TenderSectionRow];
-        for (const [position, s] of reordered.entries()) await repo.updateSection(tx, s.id, { position });
-      });
+      await change<Moved>(
+        tender,
+        context,
+        (moved) => ({ action: 'tender.section_moved', entityType: 'tender_section', entityId: sectionId, before: { position: moved.from }, after: { direction, position: moved.to } }),
+        async (tx) => {
+          const sections = await repo.sections(tx, id);
+          if (!sections.some((s) => s.id === sectionId)) throw sectionNotFound();
+          return moveWithin(sections, sectionId, direction, (s, position) => repo.updateSection(tx, s.id, { position }));
+        },
+      );
     },
 
     async removeSection(actor: Actor, id: string, sectionId: string, context: AuditContext): Promise<void> {
@@ -469,15 +490,31 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       if (!access.isBuyer) throw tenderEditorRequired();
       const org = await orgs.findById(db, organisationId);
       if (!org || org.kind !== 'buyer' || org.id === tender.buyerOrganisationId) throw coBuyerInvalid();
-      await change(tender, context, { action: 'tender.co_buyer_set', after: { organisationId, name: org.name, canEdit } }, (tx) => repo.upsertCoBuyer(tx, id, organisationId, canEdit));
+      await change<CoBuyer | null>(
+        tender,
+        context,
+        (previous) => ({ action: 'tender.co_buyer_set', before: previous ? { organisationId, name: org.name, canEdit: previous.canEdit } : null, after: { organisationId, name: org.name, canEdit } }),
+        async (tx) => {
+          const previous = (await repo.coBuyers(tx, id)).find((c) => c.organisationId === organisationId) ?? null;
+          await repo.upsertCoBuyer(tx, id, organisationId, canEdit);
+          return previous;
+        },
+      );
     },
 
     async removeCoBuyer(actor: Actor, id: string, organisationId: string, context: AuditContext): Promise<void> {
       const { tender, access } = await loadForEdit(actor, id);
       if (!access.isBuyer) throw tenderEditorRequired();
-      await change(tender, context, { action: 'tender.co_buyer_removed', before: { organisationId } }, async (tx) => {
-        if (!(await repo.deleteCoBuyer(tx, id, organisationId))) throw coBuyerInvalid();
-      });
+      await change<CoBuyer | null>(
+        tender,
+        context,
+        (previous) => ({ action: 'tender.co_buyer_removed', before: { organisationId, name: previous?.name ?? null, canEdit: previous?.canEdit ?? null } }),
+        async (tx) => {
+          const previous = (await repo.coBuyers(tx, id)).find((c) => c.organisationId === organisationId) ?? null;
+          if (!(await repo.deleteCoBuyer(tx, id, organisationId))) throw coBuyerInvalid();
+          return previous;
+        },
+      );
     },
 
     /** The library's sector packs, offered as quick picks. */

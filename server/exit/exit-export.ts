@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import yazl from 'yazl';
+import type { Database } from '../db/client';
+import { EXIT_ENTITIES, entityColumns, type ExitColumn, type ExitEntity, type ExitRepository } from './exit.repository';
+
+/** The version of the export's layout; an importer migrates older versions forward. */
+export const EXPORT_FORMAT_VERSION = 1;
+
+const PAGE = 1000;
+
+export type ManifestFile = { path: string; mediaType: string; rows?: number; bytes: number; sha256: string };
+export type ChainHead = { chain: string; chainSeq: number; entryHash: string };
+export type Manifest = {
+  formatVersion: number;
+  appVersion: string;
+  createdAt: string;
+  scope: { kind: 'installation' } | { kind: 'organisation'; organisationId: string };
+  files: ManifestFile[];
+  auditChains: ChainHead[];
+};
+
+export type ExportInput = {
+  db: Database;
+  repository: ExitRepository;
+  scope: Manifest['scope'];
+  appVersion: string;
+  createdAt: Date;
+  readme: string;
+  libraryFiles: () => Promise<{ path: string; text: string }[]>;
+  target: string;
+  progress?: (percent: number) => Promise<void>;
+};
+
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : String(plain(value));
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A JSON Schema (draft 2020-12) of one entity's JSON Lines rows, from its table's columns. */
+export function entitySchema(entity: ExitEntity, columns: ExitColumn[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const column of columns) {
+    let type: Record<string, unknown>;
+    if (column.name === entity.fileColumn) {
+      properties[`${column.name}_sha256`] = { type: 'string', pattern: '^[0-9a-f]{64}$', description: `The file's SHA-256; the bytes are in files/<sha256>.` };
+      continue;
+    }
+    if (column.columnType === 'PgUUID') type = { type: 'string', format: 'uuid' };
+    else if (column.dataType === 'date') type = { type: 'string', format: 'date-time' };
+    else if (column.columnType === 'PgDateString' || column.columnType === 'PgDate') type = { type: 'string', format: 'date' };
+    else if (column.dataType === 'number' || column.dataType === 'bigint') type = { type: column.columnType.includes('Integer') || column.columnType.includes('Serial') || column.columnType.includes('BigInt') ? 'integer' : 'number' };
+    else if (column.dataType === 'boolean') type = { type: 'boolean' };
+    else if (column.dataType === 'array') type = { type: 'array' };
+    else if (column.dataType === 'json') type = {};
+    else type = { type: 'string', ...(column.enumValues ? { enum: column.enumValues } : {}) };
+    properties[column.name] = column.notNull || !('type' in type) ? type : { ...type, type: [type.type, 'null'] };
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://datakrav.no/export/v${EXPORT_FORMAT_VERSION}/schemas/${entity.name}.schema.json`,
+    title: entity.name,
+    type: 'object',
+    properties,
+    required: columns.filter((c) => c.notNull).map((c) => (c.name === entity.fileColumn ? `${c.name}_sha256` : c.name)),
+    additionalProperties: false,
+  };
+}
+
+/** Writes a text file into the staging folder and answers its manifest line. */
+async function writeText(dir: string, file: string, mediaType: string, text: string): Promise<ManifestFile> {
+  const bytes = Buffer.from(text, 'utf8');
+  await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+  await writeFile(path.join(dir, file), bytes);
+  return { path: file, mediaType, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** A file written in pieces, hashed as it goes. */
+async function openStream(dir: string, file: string) {
+  await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+  const stream = createWriteStream(path.join(dir, file));
+  const hash = createHash('sha256');
+  let bytes = 0;
+  return {
+    async write(text: string) {
+      const chunk = Buffer.from(text, 'utf8');
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (!stream.write(chunk)) await once(stream, 'drain');
+    },
+    async close(mediaType: string, rows?: number): Promise<ManifestFile> {
+      stream.end();
+      await once(stream, 'finish');
+      return { path: file, mediaType, ...(rows === undefined ? {} : { rows }), bytes, sha256: hash.digest('hex') };
+    },
+  };
+}
+
+/**
+ * Writes an export: every entity in scope as JSON Lines with its JSON Schema and a CSV mirror,
+ * evidence files by SHA-256, the library as YAML, the README, and the manifest, into a staging
+ * folder page by page, then zips that folder, streaming from disk, to `target` (by way of a
+ * temporary name, so a half-written export never has the final name).
+ */
+export async function writeExport(input: ExportInput): Promise<{ manifest: Manifest; bytes: number; sha256: string }> {
+  const staging = await mkdtemp(path.join(tmpdir(), 'datakrav-export-'));
+  try {
+    const files: ManifestFile[] = [];
+    const heads = new Map<string, ChainHead>();
+    const organisationId = input.scope.kind === 'organisation' ? input.scope.organisationId : null;
+    const entities = EXIT_ENTITIES.filter((e) => organisationId === null || e.organisation);
+    for (const [index, entity] of entities.entries()) {
+      const columns = entityColumns(entity);
+      const omitted = new Set(organisationId ? (entity.omitForOrganisation ?? []) : []);
+      const kept = columns.filter((c) => !omitted.has(c.name));
+      files.push(await writeText(staging, `schemas/${entity.name}.schema.json`, 'application/schema+json', `${JSON.stringify(entitySchema(entity, kept), null, 2)}\n`));
+      const jsonl = await openStream(staging, `data/${entity.name}.jsonl`);
+      const csv = await openStream(staging, `csv/${entity.name}.csv`);
+      await csv.write(`${kept.map((c) => (c.name === entity.fileColumn ? `${c.name}_sha256` : c.name)).join(',')}\r\n`);
+      let rows = 0;
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await input.repository.page(input.db, entity, organisationId, offset, PAGE);
+        for (const row of page) {
+          const record: Record<string, unknown> = {};
+          for (const column of kept) {
+            const value = row[column.key];
+            if (column.name === entity.fileColumn && value instanceof Uint8Array) {
+              const sha256 = createHash('sha256').update(value).digest('hex');
+              const file = `files/${sha256}`;
+              if (!files.some((f) => f.path === file)) {
+                await mkdir(path.join(staging, 'files'), { recursive: true });
+                await writeFile(path.join(staging, file), value);
+                files.push({ path: file, mediaType: 'application/octet-stream', bytes: value.length, sha256 });
+              }
+              record[`${column.name}_sha256`] = sha256;
+            } else {
+              record[column.name] = plain(value ?? null);
+            }
+          }
+          if (entity.name === 'audit_log' && typeof record.chain === 'string') {
+            const seq = Number(record.chain_seq);
+            const current = heads.get(record.chain);
+            if (!current || seq > current.chainSeq) heads.set(record.chain, { chain: record.chain, chainSeq: seq, entryHash: String(record.entry_hash) });
+          }
+          await jsonl.write(`${JSON.stringify(record)}\n`);
+          await csv.write(`${kept.map((c) => csvCell(c.name === entity.fileColumn ? record[`${c.name}_sha256`] : record[c.name])).join(',')}\r\n`);
+          rows += 1;
+        }
+        if (page.length < PAGE) break;
+      }
+      files.push(await jsonl.close('application/jsonl', rows));
+      files.push(await csv.close('text/csv', rows));
+      await input.progress?.(Math.floor(((index + 1) / (entities.length + 1)) * 90));
+    }
+    for (const file of await input.libraryFiles()) files.push(await writeText(staging, `library/${file.path}`, 'application/yaml', file.text));
+    files.push(await writeText(staging, 'README.md', 'text/markdown', input.readme));
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const manifest: Manifest = {
+      formatVersion: EXPORT_FORMAT_VERSION,
+      appVersion: input.appVersion,
+      createdAt: input.createdAt.toISOString(),
+      scope: input.scope,
+      files,
+      auditChains: [...heads.values()].sort((a, b) => (a.chain < b.chain ? -1 : 1)),
+    };
+    await writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const result = await zipFolder(staging, ['manifest.json', ...files.map((f) => f.path)], input.target);
+    await input.progress?.(100);
+    return { manifest, ...result };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function zipFolder(dir: string, names: string[], target: string): Promise<{ bytes: number; sha256: string }> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const partial = `${target}.partial`;
+  const zip = new yazl.ZipFile();
+  const mtime = new Date('2020-01-01T00:00:00Z');
+  for (const name of names) zip.addReadStream(createReadStream(path.join(dir, name)), name, { mtime, mode: 0o100644 });
+  zip.end();
+  const out = createWriteStream(partial);
+  const hash = createHash('sha256');
+  zip.outputStream.on('data', (chunk: Buffer) => hash.update(chunk));
+  zip.outputStream.pipe(out);
+  await once(out, 'finish');
+  await rename(partial, target);
+  return { bytes: (await stat(target)).size, sha256: hash.digest('hex') };
+}
+

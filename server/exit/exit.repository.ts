@@ -1,0 +1,108 @@
+import { asc, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from '../db/client';
+import * as schema from '../db/schema';
+
+/**
+ * One entity of an export: a table, which of its rows an organisation's export holds (none when
+ * `organisation` is absent), the columns left out there, and the column whose bytes are written
+ * as separate files named by their SHA-256.
+ */
+export type ExitEntity = {
+  name: string;
+  table: PgTable;
+  organisation?: (organisationId: string) => SQL;
+  omitForOrganisation?: string[];
+  fileColumn?: string;
+};
+
+const t = schema;
+const tendersOf = (org: string) => sql`(select id from tenders where buyer_organisation_id = ${org} or id in (select tender_id from tender_co_buyers where organisation_id = ${org}))`;
+const jointSetsOf = (org: string) => sql`(select id from joint_sets where coordinator_organisation_id = ${org} or id in (select joint_set_id from joint_set_participants where organisation_id = ${org}))`;
+const jointRevisionsOf = (org: string) => sql`(select id from joint_set_revisions where joint_set_id in ${jointSetsOf(org)})`;
+const productsOf = (org: string) => sql`(select id from products where vendor_organisation_id = ${org})`;
+const productVersionsOf = (org: string) => sql`(select id from product_versions where product_id in ${productsOf(org)})`;
+const answersOf = (org: string) => sql`(select id from answers where product_version_id in ${productVersionsOf(org)})`;
+const profilesOf = (org: string) => sql`(select id from assessment_profiles where owner_organisation_id = ${org})`;
+
+/**
+ * Every entity an export holds, parents before children so an import can insert in this order.
+ * Sessions, API tokens, invitations and jobs are left out: they are secrets or passing work,
+ * not the installation's records. An organisation's export holds its own rows and the shared
+ * work it takes part in (tenders it co-buys, joint sets it participates in), never another
+ * organisation's members or internal notes.
+ */
+export const EXIT_ENTITIES: ExitEntity[] = [
+  { name: 'organisations', table: t.organisations, organisation: (org) => sql`${t.organisations.id} = ${org}` },
+  { name: 'users', table: t.users, organisation: (org) => sql`${t.users.id} in (select user_id from memberships where organisation_id = ${org})`, omitForOrganisation: ['password_hash', 'is_admin'] },
+  { name: 'memberships', table: t.memberships, organisation: (org) => sql`${t.memberships.organisationId} = ${org}` },
+  { name: 'library_sources', table: t.librarySources, organisation: () => sql`true` },
+  { name: 'library_versions', table: t.libraryVersions, organisation: (org) => sql`${t.libraryVersions.ownerOrganisationId} is null or ${t.libraryVersions.ownerOrganisationId} = ${org}` },
+  { name: 'library_selections', table: t.librarySelections, organisation: (org) => sql`${t.librarySelections.organisationId} = ${org}` },
+  { name: 'joint_sets', table: t.jointSets, organisation: (org) => sql`${t.jointSets.id} in ${jointSetsOf(org)}` },
+  { name: 'joint_set_participants', table: t.jointSetParticipants, organisation: (org) => sql`${t.jointSetParticipants.jointSetId} in ${jointSetsOf(org)}` },
+  { name: 'joint_set_revisions', table: t.jointSetRevisions, organisation: (org) => sql`${t.jointSetRevisions.jointSetId} in ${jointSetsOf(org)}` },
+  { name: 'joint_set_sections', table: t.jointSetSections, organisation: (org) => sql`${t.jointSetSections.revisionId} in ${jointRevisionsOf(org)}` },
+  { name: 'joint_set_items', table: t.jointSetItems, organisation: (org) => sql`${t.jointSetItems.revisionId} in ${jointRevisionsOf(org)}` },
+  { name: 'joint_set_comments', table: t.jointSetComments, organisation: (org) => sql`${t.jointSetComments.revisionId} in ${jointRevisionsOf(org)}` },
+  { name: 'joint_set_signoffs', table: t.jointSetSignoffs, organisation: (org) => sql`${t.jointSetSignoffs.revisionId} in ${jointRevisionsOf(org)}` },
+  { name: 'joint_set_deviations', table: t.jointSetDeviations, organisation: (org) => sql`${t.jointSetDeviations.revisionId} in ${jointRevisionsOf(org)}` },
+  { name: 'tenders', table: t.tenders, organisation: (org) => sql`${t.tenders.id} in ${tendersOf(org)}` },
+  { name: 'tender_co_buyers', table: t.tenderCoBuyers, organisation: (org) => sql`${t.tenderCoBuyers.tenderId} in ${tendersOf(org)}` },
+  { name: 'tender_sections', table: t.tenderSections, organisation: (org) => sql`${t.tenderSections.tenderId} in ${tendersOf(org)}` },
+  { name: 'tender_items', table: t.tenderItems, organisation: (org) => sql`${t.tenderItems.tenderId} in ${tendersOf(org)}` },
+  { name: 'tender_revisions', table: t.tenderRevisions, organisation: (org) => sql`${t.tenderRevisions.tenderId} in ${tendersOf(org)}` },
+  { name: 'tender_responses', table: t.tenderResponses, organisation: (org) => sql`${t.tenderResponses.tenderId} in ${tendersOf(org)}` },
+  { name: 'products', table: t.products, organisation: (org) => sql`${t.products.id} in ${productsOf(org)}` },
+  { name: 'product_versions', table: t.productVersions, organisation: (org) => sql`${t.productVersions.id} in ${productVersionsOf(org)}` },
+  { name: 'product_usages', table: t.productUsages, organisation: (org) => sql`${t.productUsages.buyerOrganisationId} = ${org}` },
+  { name: 'assessment_profiles', table: t.assessmentProfiles, organisation: (org) => sql`${t.assessmentProfiles.ownerOrganisationId} = ${org}` },
+  { name: 'assessment_profile_versions', table: t.assessmentProfileVersions, organisation: (org) => sql`${t.assessmentProfileVersions.profileId} in ${profilesOf(org)}` },
+  { name: 'assessment_requests', table: t.assessmentRequests, organisation: (org) => sql`${t.assessmentRequests.requestedByOrganisationId} = ${org} or ${t.assessmentRequests.productId} in ${productsOf(org)}` },
+  { name: 'answers', table: t.answers, organisation: (org) => sql`${t.answers.id} in ${answersOf(org)}` },
+  { name: 'answer_digests', table: t.answerDigests, organisation: (org) => sql`${t.answerDigests.productVersionId} in ${productVersionsOf(org)}` },
+  { name: 'evidence_files', table: t.evidenceFiles, organisation: (org) => sql`${t.evidenceFiles.answerId} in ${answersOf(org)}`, fileColumn: 'content' },
+  { name: 'verifications', table: t.verifications, organisation: (org) => sql`${t.verifications.assessorOrganisationId} = ${org}` },
+  { name: 'answer_messages', table: t.answerMessages, organisation: (org) => sql`${t.answerMessages.productVersionId} in ${productVersionsOf(org)}` },
+  { name: 'audit_log', table: t.auditLog, organisation: (org) => sql`${t.auditLog.organisationId} = ${org}` },
+];
+
+export type ExitColumn = { key: string; name: string; dataType: string; columnType: string; notNull: boolean; enumValues: string[] | undefined };
+
+/** An entity's columns in table order, by database name, with what a JSON Schema needs. */
+export function entityColumns(entity: ExitEntity): ExitColumn[] {
+  return Object.entries(getTableColumns(entity.table)).map(([key, column]) => ({
+    key,
+    name: column.name,
+    dataType: column.dataType,
+    columnType: column.columnType,
+    notNull: column.notNull,
+    enumValues: column.enumValues,
+  }));
+}
+
+function orderColumns(table: PgTable): PgColumn[] {
+  const config = getTableConfig(table);
+  const primary = config.columns.filter((c) => c.primary);
+  if (primary.length > 0) return primary;
+  return config.primaryKeys[0]?.columns ?? config.columns;
+}
+
+export function createExitRepository() {
+  return {
+    /** One page of an entity's rows in primary-key order, all rows or an organisation's. */
+    async page(db: Database, entity: ExitEntity, organisationId: string | null, offset: number, limit: number): Promise<Record<string, unknown>[]> {
+      const where = organisationId && entity.organisation ? entity.organisation(organisationId) : undefined;
+      const rows = await db
+        .select()
+        .from(entity.table)
+        .where(where)
+        .orderBy(...orderColumns(entity.table).map((c) => asc(c)))
+        .limit(limit)
+        .offset(offset);
+      return rows as Record<string, unknown>[];
+    },
+  };
+}
+
+export type ExitRepository = ReturnType<typeof createExitRepository>;

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const exportRequestSchema = z.strictObject({
+  scope: z.enum(['installation', 'organisation']),
+  organisationId: z.uuid('must be an organisation id').optional(),
+});
+export type ExportRequest = z.infer<typeof exportRequestSchema>;
+
+export const exportIdParams = z.strictObject({ exportId: z.uuid('must be an export id') });
+
+export const exportStatusSchema = z
+  .object({
+    id: z.uuid(),
+    scope: z.enum(['installation', 'organisation']),
+    organisationId: z.uuid().nullable(),
+    state: z.enum(['queued', 'running', 'done', 'failed']),
+    progress: z.number(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    sha256: z.string().nullable(),
+    bytes: z.number().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    downloadUrl: z.string().nullable(),
+  })
+  .meta({ id: 'Export' });
