@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Actor, AuditContext } from '../auth/actor';
 import type { DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
 import { generateDocument, type TenderDocumentName } from '../documents/documents';
-import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
+import { checkParameterValues, renderItemTexts } from '../library/clause-template';
 import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { FieldError } from '../shared/errors';
 import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderView, type TenderViewOf } from './tenders.access';
@@ -93,8 +93,7 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
         title: section.title,
         items: section.items.map((item, iIndex): DocumentItem => {
           const lib = item.library;
-          const values = item.effectiveValues as ParameterValues;
-          const safeValues = lib && checkParameterValues(lib.parameters, values).length === 0 ? values : {};
+          const texts = lib ? renderItemTexts(lib, lib.parameters, item.effectiveValues, lang) : null;
           return {
             number: `${sIndex + 1}.${iIndex + 1}`,
             key: item.libraryKey ?? item.customKey ?? '',
@@ -103,9 +102,9 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
             kind: item.kind,
             type: item.type,
             weight: isEvaluated(item) ? item.weight : null,
-            title: lib ? lib.title : (item.customTitle ?? ''),
-            text: lib ? renderTemplate(lib.text, lib.parameters, safeValues, lang) : (item.customText ?? ''),
-            responseGuidance: lib ? renderTemplate(lib.responseGuidance, lib.parameters, safeValues, lang) : (item.customGuidance ?? ''),
+            title: texts ? texts.title : (item.customTitle ?? ''),
+            text: texts ? texts.text : (item.customText ?? ''),
+            responseGuidance: texts ? texts.responseGuidance : (item.customGuidance ?? ''),
           };
         }),
       }));
