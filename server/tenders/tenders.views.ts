@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor';
+import { coordinationRecord } from '../documents/coordination';
 import { TENDER_DOCUMENTS } from '../documents/documents';
 import type { JointSetsService } from '../joint-sets/joint-sets.service';
 import { jointSetOriginView } from '../joint-sets/joint-sets.views';
@@ -43,6 +44,7 @@ export function tenderBody(view: TenderView) {
     parameterDefaults: view.tender.parameterDefaults,
     coBuyers: view.coBuyers,
     canEdit: view.access.canEdit,
+    jointSet: coordinationRecord(view.coordination),
     sections: view.sections.map((s) => ({
       id: s.id,
       title: s.title,
@@ -59,6 +61,7 @@ export function tenderBody(view: TenderView) {
         title: i.library ? renderTitle(i.library, i.effectiveValues, lang) : (i.customTitle ?? ''),
         parameterValues: i.parameterValues,
         effectiveValues: i.effectiveValues,
+        jointSetDeviationId: i.jointSetDeviationId,
         position: i.position,
       })),
     })),
