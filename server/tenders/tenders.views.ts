@@ -165,7 +165,7 @@ export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: R
     tender: tenderBody(view),
     access: view.access,
     item: { ...item, key: item.libraryKey ?? item.customKey, title: texts ? texts.title : item.customTitle },
-    parameters: (lib?.parameters ?? []).map((p) => parameterField(p, values[p.name], p.name in item.parameterValues, lang)),
+    parameters: (lib?.parameters ?? []).map((p) => parameterField(p, values[p.name], p.name in item.parameterValues || (typedValues !== undefined && typedValues[p.name] !== undefined), lang)),
     preview: texts ? texts.text : (item.customText ?? ''),
     texts,
     sections: view.sections.map((s) => ({ id: s.id, title: s.title })),
