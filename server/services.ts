@@ -63,7 +63,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     organisationsRepository,
     auditRepository,
     translator,
-    createTender: (actor, input, content, context) => tenders.createFromJointSet(actor, input, content, context),
+    createTender: async (actor, input, content, context) => ({ id: (await tenders.createFromJointSet(actor, input, content, context)).id }),
     createProfile: async (actor, input, context) => ({ id: (await assessments.createProfile(actor, input, context)).profile.id }),
     now: clock,
   });

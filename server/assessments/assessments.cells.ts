@@ -1,4 +1,5 @@
 import type { Database } from '../db/client';
+import { renderTitles } from '../library/clause-template';
 import type { LibraryRepository } from '../library/library.repository';
 import type { LocalisedText } from '../library/library.schemas';
 import type { LibraryVersionRow } from '../library/library.table';
@@ -65,7 +66,7 @@ export function createCellReader(deps: { db: Database; repo: AssessmentsReposito
     const rows = new Map((await library.findVersions(db, items.map((i) => ({ key: i.key, version: i.libraryVersion })))).map((r) => [`${r.key}@${r.version}`, r]));
     return items.map((item) => {
       const row = rows.get(`${item.key}@${item.libraryVersion}`);
-      return { ...item, major: majorOf(item.libraryVersion), title: row?.title ?? { nb: item.key, en: item.key }, kind: row?.kind ?? null, category: row?.category ?? null };
+      return { ...item, major: majorOf(item.libraryVersion), title: row ? renderTitles(row) : { nb: item.key, en: item.key }, kind: row?.kind ?? null, category: row?.category ?? null };
     });
   }
 

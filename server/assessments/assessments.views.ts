@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import type { ActorMembership } from '../auth/actor';
-import { renderTemplate } from '../library/clause-template';
+import { renderItemTexts, renderTitle, templatesIn } from '../library/clause-template';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { Locale } from '../shared/http/route';
 import type { Translator } from '../shared/i18n';
@@ -122,7 +122,7 @@ export function answerPage(detail: AnswerDetail, lang: Locale, uploadLimitBytes:
     title: `${detail.answer.libraryKey} – ${detail.context.product.name}`,
     answer: answerDetailBody(detail),
     state: detail.lapsed ? 'lapsed' : detail.verification,
-    requirement: detail.library ? { title: detail.library.title[lang], version: detail.library.version, type: detail.library.type } : null,
+    requirement: detail.library ? { title: renderTitle(detail.library, {}, lang), version: detail.library.version, type: detail.library.type } : null,
     context: detail.context,
     isVendor: detail.isVendor,
     canAnswer: detail.canAnswer && detail.answer.isCurrent,
@@ -155,10 +155,11 @@ export const answerFormValues = (values: Record<string, unknown>) => (Array.isAr
 /** The answer form: the requirement's text and guidance with the library's default parameter values. */
 export function answerFormPage(found: { context: ProductVersionContext; library: LibraryVersionRow; answer: AnswerRow | undefined; canAnswer: boolean }, key: string, lang: Locale) {
   const lib = found.library;
+  const texts = renderItemTexts(templatesIn(lib, lang), lib.parameters, {}, lang);
   return {
     title: `${key} – ${found.context.product.name}`,
     context: found.context,
-    requirement: { key: lib.key, version: lib.version, type: lib.type, title: lib.title[lang], text: renderTemplate(lib.text[lang], lib.parameters, {}, lang), guidance: renderTemplate(lib.responseGuidance[lang], lib.parameters, {}, lang) },
+    requirement: { key: lib.key, version: lib.version, type: lib.type, title: texts.title, text: texts.text, guidance: texts.responseGuidance, verification: texts.verification, evidence: texts.evidence },
     current: found.answer,
     canAnswer: found.canAnswer,
   };

@@ -29,6 +29,8 @@ export type DocumentSection = { number: string; title: string; items: DocumentIt
 
 /** One of the buyer's documented local deviations from a joint requirement set. */
 export type DocumentDeviation = {
+  /** The deviation's id in the joint set (absent in revisions issued before it was recorded). */
+  id?: string;
   key: string;
   title: string;
   /** The buyer leaves the item out of its tenders. */
@@ -40,12 +42,17 @@ export type DocumentDeviation = {
 
 /** The joint requirement set a tender started from: who it is coordinated with, and how the buyer deviates. */
 export type DocumentCoordination = {
+  /** The joint set's and the revision's ids (absent in revisions issued before they were recorded). */
+  setId?: string;
+  revisionId?: string;
   setTitle: string;
   revision: number;
   /** ISO date the revision was adopted. */
   adoptedOn: string | null;
   /** Organisations that signed the revision. */
   organisations: string[];
+  /** The same signatories with their organisation ids; null for signatures imported from another installation. */
+  signatories?: { organisationId: string | null; name: string }[];
   deviations: DocumentDeviation[];
 };
 
@@ -61,6 +68,8 @@ export type TenderDocumentModel = {
   date: string;
   /** Buyer organisation names; the first is the tender's owner, the rest co-buyers. */
   buyers: string[];
+  /** The same buyers with their organisation ids (absent in revisions issued before they were recorded). */
+  buyerOrganisations?: { id: string; name: string }[];
   contact: { name: string; email: string } | null;
   /** ISO date of the tender deadline. */
   deadline: string | null;

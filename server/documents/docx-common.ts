@@ -26,6 +26,7 @@ import {
   type ITableCellBorders,
 } from 'docx';
 import Handlebars from 'handlebars';
+import JSZip from 'jszip';
 import { formatList } from '../library/clause-template';
 import { TEMPLATES_DIR } from '../shared/paths';
 import type { DocumentItem, DocumentLanguage, TenderDocumentModel } from './document-model';
@@ -520,6 +521,32 @@ function corePropertiesXml(model: TenderDocumentModel, properties: DocumentPrope
   ].join('');
 }
 
-export function packDocument(document: Document, model: TenderDocumentModel, properties: DocumentProperties): Promise<Buffer> {
-  return Packer.toBuffer(document, false, [{ path: 'docProps/core.xml', data: corePropertiesXml(model, properties) }]);
+const TOC_FIELD_BEGIN = /<w:r><w:fldChar w:fldCharType="begin"[^>]*\/><w:instrText xml:space="preserve">TOC [^<]*<\/w:instrText><w:fldChar w:fldCharType="separate"\/><\/w:r>/;
+const FIELD_END_RUN = /<w:r><w:fldChar w:fldCharType="end"\/><\/w:r>/g;
+
+/**
+ * LibreOffice shows a table of contents field as it was written and does not update it when it
+ * opens the file, while it does compute page references as it lays out the pages. So the entries
+ * docx writes from the headings are kept, but outside a TOC field: each links to its heading and
+ * shows the heading's page through its own PAGEREF field, which LibreOffice fills on load and Word
+ * updates on open (the document asks Word to update its fields). No page number is estimated here.
+ */
+function contentsWithPageReferences(documentXml: string): string {
+  return documentXml.replace(/<w:sdtContent>([\s\S]*?)<\/w:sdtContent>/g, (whole, content: string) => {
+    if (!TOC_FIELD_BEGIN.test(content)) return whole;
+    const entries = content.replace(TOC_FIELD_BEGIN, '').replace(FIELD_END_RUN, '').replace(/<w:p><\/w:p>/g, '');
+    return `<w:sdtContent>${entries}</w:sdtContent>`;
+  });
+}
+
+export async function packDocument(document: Document, model: TenderDocumentModel, properties: DocumentProperties): Promise<Buffer> {
+  const packed = await Packer.toBuffer(document, false, [{ path: 'docProps/core.xml', data: corePropertiesXml(model, properties) }]);
+  const zip = await JSZip.loadAsync(packed);
+  const part = zip.file('word/document.xml');
+  if (!part) return packed;
+  const xml = await part.async('string');
+  const changed = contentsWithPageReferences(xml);
+  if (changed === xml) return packed;
+  zip.file('word/document.xml', changed);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }

@@ -50,7 +50,7 @@ type SpecificationLabels = {
   excluded: string;
   field: (field: string) => string;
   insteadOf: (to: string, from: string) => string;
-  columns: [number: string, requirement: string, type: string, weight: string, guidance: string, answer: string, documentation: string];
+  columns: [number: string, key: string, requirement: string, type: string, weight: string, guidance: string, answer: string, documentation: string];
   keywords: string[];
 };
 
@@ -74,7 +74,7 @@ const LABELS: Record<DocumentLanguage, SpecificationLabels> = {
     excluded: 'Kravet er tatt ut av denne anskaffelsen.',
     field: (field) => (field === 'type' ? 'Kravtype' : field === 'weight' ? 'Vekt' : `Parameter ${field}`),
     insteadOf: (to, from) => `${to} i stedet for ${from}`,
-    columns: ['Nr.', 'Krav', 'Type', 'Vekt', 'Krav til besvarelse', 'Leverandørens svar', 'Dokumentasjon/\u200Breferanse'],
+    columns: ['Nr.', 'Krav-ID', 'Krav', 'Type', 'Vekt', 'Krav til besvarelse', 'Leverandørens svar', 'Dokumentasjon/\u200Breferanse'],
     keywords: ['kravspesifikasjon', 'SSA', 'bilag 1', 'Datakrav'],
   },
   en: {
@@ -96,15 +96,16 @@ const LABELS: Record<DocumentLanguage, SpecificationLabels> = {
     excluded: 'The requirement is left out of this tender.',
     field: (field) => (field === 'type' ? 'Requirement type' : field === 'weight' ? 'Weight' : `Parameter ${field}`),
     insteadOf: (to, from) => `${to} instead of ${from}`,
-    columns: ['No.', 'Requirement', 'Type', 'Weight', 'Required response', "Supplier's response", 'Documentation/\u200Breference'],
+    columns: ['No.', 'Requirement ID', 'Requirement', 'Type', 'Weight', 'Required response', "Supplier's response", 'Documentation/\u200Breference'],
     keywords: ['requirement specification', 'SSA', 'annex 1', 'Datakrav'],
   },
 };
 
 /** Column widths in twips on landscape A4; the requirement text takes what the others leave. */
-const OTHER_COLUMNS = { nr: 1250, type: 700, weight: 760, guidance: 2760, answer: 2500, documentation: 1950 };
+const OTHER_COLUMNS = { nr: 620, key: 1180, type: 700, weight: 760, guidance: 2600, answer: 2350, documentation: 1850 };
 const COLUMN_WIDTHS = [
   OTHER_COLUMNS.nr,
+  OTHER_COLUMNS.key,
   TEXT_WIDTH.landscape - Object.values(OTHER_COLUMNS).reduce((sum, width) => sum + width, 0),
   OTHER_COLUMNS.type,
   OTHER_COLUMNS.weight,
@@ -118,14 +119,15 @@ function requirementsOf(section: DocumentSection): DocumentItem[] {
 }
 
 function requirementRow(item: DocumentItem, language: DocumentLanguage) {
-  const [nr, requirement, type, weight, guidance, answer, documentation] = COLUMN_WIDTHS as [number, number, number, number, number, number, number];
+  const [nr, key, requirement, type, weight, guidance, answer, documentation] = COLUMN_WIDTHS as [number, number, number, number, number, number, number, number];
   const keyCell = [cellText(item.key, { bold: true })];
   if (item.fromLibrary && item.version) keyCell.push(cellText(`v${item.version}`, { muted: true }));
-  const requirementCell = [cellText(`${item.number} ${item.title}`, { bold: true }), ...cellParagraphs(item.text)];
+  const requirementCell = [cellText(item.title, { bold: true }), ...cellParagraphs(item.text)];
   if (!item.fromLibrary) requirementCell.push(cellText(COMMON_LABELS[language].writtenForTender.requirement, { italics: true, muted: true }));
   const centred = (text: string) => new Paragraph({ style: TABLE_TEXT_STYLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text, bold: true })] });
   return [
-    bodyCell(keyCell, nr),
+    bodyCell([cellText(item.number, { bold: true })], nr),
+    bodyCell(keyCell, key),
     bodyCell(requirementCell, requirement),
     bodyCell([centred(item.type)], type),
     bodyCell([centred(item.weight === null ? '–' : formatNumber(item.weight, language))], weight),

@@ -7,6 +7,7 @@ import { createRevisionContent, isEvaluated } from './joint-sets.content';
 import type { RevisionDiff } from './joint-sets.diff';
 import { buyerRequired, wrongState } from './joint-sets.errors';
 import type { JointSetDeviationRow, JointSetItemRow, JointSetRevisionRow, JointSetRow } from './joint-sets.table';
+import { renderTitle } from '../library/clause-template';
 
 /** The content a tender starts from: the revision's items with the buyer's deviations applied. */
 export type TenderContent = {
@@ -37,7 +38,7 @@ function describeDeviation(deviation: JointSetDeviationRow, item: JointSetItemRo
     if (deviation.weight !== null && deviation.weight !== item.weight) changes.push({ field: 'weight', from: String(item.weight), to: String(deviation.weight) });
     for (const [name, value] of Object.entries(deviation.parameterValues ?? {})) changes.push({ field: name, from: formatValue(item.parameterValues[name]), to: formatValue(value) });
   }
-  return { key: deviation.libraryKey, title, excluded: deviation.kind === 'exclude', changes, justification: deviation.justification };
+  return { id: deviation.id, key: deviation.libraryKey, title, excluded: deviation.kind === 'exclude', changes, justification: deviation.justification };
 }
 
 /**
@@ -55,12 +56,23 @@ export function createCoordinationLookup(deps: Pick<JointSetsDeps, 'db' | 'joint
     const own = deviations.filter((d) => d.organisationId === buyerOrganisationId);
     const byKey = new Map(items.map((i) => [i.libraryKey, i]));
     const versions = new Map((await library.findVersions(db, items.map((i) => ({ key: i.libraryKey, version: i.libraryVersion })))).map((r) => [r.key, r]));
+    const titleOf = (key: string) => {
+      const version = versions.get(key);
+      return version ? renderTitle(version, byKey.get(key)?.parameterValues ?? {}, lang) : key;
+    };
+    const signatories = [
+      ...signoffs.filter((s) => s.decision === 'signed').map((s) => ({ organisationId: s.organisationId, name: s.organisationName })),
+      ...revision.importedSignoffs.map((s) => ({ organisationId: null, name: s.organisation })),
+    ];
     return {
+      setId: set.id,
+      revisionId: revision.id,
       setTitle: set.title,
       revision: revision.number,
       adoptedOn: revision.adoptedAt ? revision.adoptedAt.toISOString().slice(0, 10) : null,
-      organisations: [...signoffs.filter((s) => s.decision === 'signed').map((s) => s.organisationName), ...revision.importedSignoffs.map((s) => s.organisation)],
-      deviations: own.map((d) => describeDeviation(d, byKey.get(d.libraryKey), versions.get(d.libraryKey)?.title[lang] ?? d.libraryKey)),
+      organisations: signatories.map((s) => s.name),
+      signatories,
+      deviations: own.map((d) => describeDeviation(d, byKey.get(d.libraryKey), titleOf(d.libraryKey))),
     };
   };
 }

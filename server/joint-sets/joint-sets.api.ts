@@ -37,13 +37,16 @@ import {
   withdrawQuerySchema,
 } from './joint-sets.schemas';
 import type { JointSetsService } from './joint-sets.service';
+import { tenderSchema } from '../tenders/tenders.schemas';
+import type { TendersService } from '../tenders/tenders.service';
+import { tenderBody } from '../tenders/tenders.views';
 import { coordinationBody, deviationBody, revisionBody, setBody, setListBody } from './joint-sets.views';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Joint requirement sets'] });
 const noContent = { successStatus: 204, responses: [{ status: 204, description: 'Done' }] };
 
-export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackages: JointSetPackages }, uploadLimitBytes: number): RouteDefinition[] {
-  const { jointSets, jointSetPackages: packages } = deps;
+export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackages: JointSetPackages; tenders: Pick<TendersService, 'view'> }, uploadLimitBytes: number): RouteDefinition[] {
+  const { jointSets, jointSetPackages: packages, tenders } = deps;
 
   return [
     api({
@@ -325,8 +328,11 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       params: revisionParams,
       body: tenderFromSetSchema,
       successStatus: 201,
-      responses: [{ status: 201, description: 'The tender', schema: z.object({ id: z.uuid() }) }],
-      handler: ({ actor, params, body, audit }) => jointSets.createTender(actor, params.setId, params.number, body, audit),
+      responses: [{ status: 201, description: 'The tender, as GET /api/tenders/{tenderId} answers it', schema: tenderSchema }],
+      handler: async ({ actor, params, body, audit }) => {
+        const created = await jointSets.createTender(actor, params.setId, params.number, body, audit);
+        return tenderBody(await tenders.view(actor, created.id));
+      },
     }),
     api({
       method: 'post',

@@ -1,6 +1,7 @@
 import { Document, HeadingLevel, Packer, PageOrientation, Paragraph, TextRun, type FileChild } from 'docx';
 import { bodyCell, cellText, cleanText, gridTable } from '../documents/docx-common';
 import type { RevisionView } from './joint-sets.content';
+import { renderTitle } from '../library/clause-template';
 
 type Lang = 'nb' | 'en';
 
@@ -54,7 +55,7 @@ export async function buildConsultationReportDocx(view: RevisionView, lang: Lang
   for (const section of view.sections) {
     body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(cleanText(section.title))] }));
     for (const item of section.items) {
-      body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(cleanText(`${item.libraryKey} ${item.library?.title[lang] ?? ''} (${labels.version} ${item.libraryVersion})`))] }));
+      body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(cleanText(`${item.libraryKey} ${item.library ? renderTitle(item.library, item.parameterValues, lang) : ''} (${labels.version} ${item.libraryVersion})`))] }));
       const mine = comments.filter((c) => c.itemId === item.id);
       if (mine.length === 0) {
         body.push(new Paragraph({ children: [new TextRun({ text: labels.noComments, italics: true })] }));

@@ -151,7 +151,7 @@ export const diffSchema = z
     to: z.number(),
     added: z.array(z.object({ key: z.string(), version: z.string(), section: z.string() })),
     removed: z.array(z.object({ key: z.string(), version: z.string(), section: z.string() })),
-    versionChanged: z.array(z.object({ key: z.string(), from: z.string(), to: z.string(), changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })) })),
+    versionChanged: z.array(z.object({ key: z.string(), from: z.string(), to: z.string(), changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown(), words: z.record(z.string(), z.array(z.object({ value: z.string(), added: z.boolean(), removed: z.boolean() }))).optional() })) })),
     changed: z.array(z.object({ key: z.string() }).catchall(z.object({ from: z.unknown(), to: z.unknown() }))),
     unchanged: z.number(),
   })

@@ -8,6 +8,7 @@ import { buyerEditorships, type LoadedRevision, type SetView } from './joint-set
 import type { Coordination, DeviationView, RevisionView, SectionView } from './joint-sets.content';
 import { diffBody } from './joint-sets.diff';
 import { COMMENT_POSITIONS, COMMENT_RESOLUTIONS, type JointSetRevisionRow, type JointSetRow } from './joint-sets.table';
+import { renderTitle } from '../library/clause-template';
 
 type Lang = 'nb' | 'en';
 type Translate = BaseContext['t'];
@@ -84,7 +85,7 @@ export function revisionBody(view: RevisionView, lang: Lang) {
       id: s.id,
       title: s.title,
       position: s.position,
-      items: s.items.map((i) => ({ id: i.id, key: i.libraryKey, version: i.libraryVersion, title: i.library?.title[lang] ?? i.libraryKey, kind: i.library?.kind ?? null, type: i.type, weight: i.weight, parameterValues: i.parameterValues })),
+      items: s.items.map((i) => ({ id: i.id, key: i.libraryKey, version: i.libraryVersion, title: i.library ? renderTitle(i.library, i.parameterValues, lang) : i.libraryKey, kind: i.library?.kind ?? null, type: i.type, weight: i.weight, parameterValues: i.parameterValues })),
     })),
     comments:
       view.comments?.map((c) => ({ id: c.id, itemId: c.itemId, key: keys.get(c.itemId) ?? '', organisationId: c.organisationId, organisation: c.organisationName, author: c.authorName, position: c.position, text: c.text, createdAt: c.createdAt.toISOString(), resolution: c.resolution, response: c.response, resolvedAt: iso(c.resolvedAt) })) ?? null,
@@ -157,7 +158,7 @@ export function revisionPage(view: RevisionView, actor: Actor, lang: Lang, t: Tr
       items: section.items.map((item, iIndex) => ({
         ...item,
         number: `${sIndex + 1}.${iIndex + 1}`,
-        title: item.library?.title[lang] ?? item.libraryKey,
+        title: item.library ? renderTitle(item.library, item.parameterValues, lang) : item.libraryKey,
         kind: item.library?.kind ?? null,
         parameters: (item.library?.parameters ?? []).map((p) => ({ name: p.name, label: p.label[lang], value: listText(item.parameterValues[p.name] ?? p.default), own: p.name in item.parameterValues })),
         comments: comments.filter((c) => c.itemId === item.id),
@@ -198,7 +199,7 @@ export function deviationsPage(view: LoadedRevision & { deviations: DeviationVie
     const item = items.get(d.libraryKey);
     entry.deviations.push({
       ...d,
-      title: item?.library?.title[lang] ?? d.libraryKey,
+      title: item?.library ? renderTitle(item.library, item.parameterValues, lang) : d.libraryKey,
       setType: item?.type,
       setWeight: item?.weight,
       setValues: item?.parameterValues,

@@ -212,3 +212,67 @@ export function checkParameterValues(parameters: Parameter[], values: Record<str
   }
   return problems;
 }
+
+/** The values a text can be rendered with: each checked value kept, a value that does not fit its parameter left to the default. */
+export function usableValues(parameters: Parameter[], values: Record<string, unknown>): ParameterValues {
+  const refused = new Set(checkParameterValues(parameters, values).map((p) => p.parameter));
+  const usable: ParameterValues = {};
+  for (const parameter of parameters) {
+    const value = values[parameter.name];
+    if (value !== undefined && !refused.has(parameter.name)) usable[parameter.name] = value as ParameterValue;
+  }
+  return usable;
+}
+
+/** The texts of a library item in one language, each still a template. */
+export type ItemTemplates = { title: string; text: string; responseGuidance: string; verification?: string; evidence?: string[] };
+/** The same texts rendered with a tender's (or joint set's) parameter values. */
+export type ItemTexts = { title: string; text: string; responseGuidance: string; verification: string; evidence: string[] };
+
+type LocalisedItem = {
+  title: LocalisedText;
+  text: LocalisedText;
+  responseGuidance: LocalisedText;
+  verification?: { text: LocalisedText };
+  evidence?: LocalisedText[];
+  parameters: Parameter[];
+};
+
+/** An item's texts in one language, from the stored item (both languages) or from texts already in one. */
+export function templatesIn(item: LocalisedItem, lang: Language): ItemTemplates {
+  return {
+    title: item.title[lang],
+    text: item.text[lang],
+    responseGuidance: item.responseGuidance[lang],
+    ...(item.verification ? { verification: item.verification.text[lang] } : {}),
+    ...(item.evidence ? { evidence: item.evidence.map((e) => e[lang]) } : {}),
+  };
+}
+
+/**
+ * Every text of an item rendered with the same values through the same renderer, so a title,
+ * the clause text, the response guidance, the check and the evidence asked for can never state
+ * different values. Values that do not fit their parameter render the default (the tender's
+ * checks refuse to issue with them).
+ */
+export function renderItemTexts(templates: ItemTemplates, parameters: Parameter[], values: Record<string, unknown>, lang: Language): ItemTexts {
+  const usable = usableValues(parameters, values);
+  const render = (text: string) => renderTemplate(text, parameters, usable, lang);
+  return {
+    title: render(templates.title),
+    text: render(templates.text),
+    responseGuidance: render(templates.responseGuidance),
+    verification: templates.verification === undefined ? '' : render(templates.verification),
+    evidence: (templates.evidence ?? []).map(render),
+  };
+}
+
+/** An item's title rendered with the given values (defaults where none is given). */
+export function renderTitle(item: { title: LocalisedText; parameters: Parameter[] }, values: Record<string, unknown>, lang: Language): string {
+  return renderTemplate(item.title[lang], item.parameters, usableValues(item.parameters, values), lang);
+}
+
+/** An item's title in both languages, rendered with the given values (defaults where none is given). */
+export function renderTitles(item: { title: LocalisedText; parameters: Parameter[] }, values: Record<string, unknown> = {}): LocalisedText {
+  return { nb: renderTitle(item, values, 'nb'), en: renderTitle(item, values, 'en') };
+}

@@ -207,7 +207,7 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       query: exportQuerySchema,
       responses: [
         { status: 200, description: 'Zip of YAML files', contentType: 'application/zip', schema: z.string() },
-        { status: 201, description: 'JSON (format=json answers 200)', schema: exportJsonSchema },
+        { status: 200, description: 'Zip of YAML files, or with format=json the library as JSON', schema: exportJsonSchema },
       ],
       handler: async ({ actor, query, audit, res }) => {
         const { format, ...selection } = query;

@@ -42,11 +42,17 @@ export function zodProblems(file: string, error: z.ZodError, prefix = ''): Libra
   return error.issues.map((issue) => ({ file, path: prefix + issuePath(issue.path), message: issue.message }));
 }
 
-/** The texts of an item that are Handlebars templates, with their field path. */
-export function templateFields(item: Pick<ItemFile, 'text' | 'responseGuidance'>): { path: string; text: string }[] {
+/**
+ * The texts of an item that are Handlebars templates, with their field path: every text a tender
+ * document, page or export shows of the item, so a parameter value can appear in any of them.
+ */
+export function templateFields(item: Pick<ItemFile, 'title' | 'text' | 'responseGuidance' | 'evidence'> & { verification: Pick<ItemFile['verification'], 'text'> }): { path: string; text: string }[] {
   return LANGUAGES.flatMap((lang) => [
+    { path: `title.${lang}`, text: item.title[lang] },
     { path: `text.${lang}`, text: item.text[lang] },
     { path: `responseGuidance.${lang}`, text: item.responseGuidance[lang] },
+    { path: `verification.text.${lang}`, text: item.verification.text[lang] },
+    ...item.evidence.map((evidence, i) => ({ path: `evidence[${i}].${lang}`, text: evidence[lang] })),
   ]);
 }
 
@@ -206,20 +212,24 @@ function spellsNumber(text: string, n: number, lang: Language): string | null {
 }
 
 /**
- * Titles name no parameter value (a buyer may choose another), and response guidance refers to
- * the value through the parameter, so that it always shows the value the tender chose.
+ * The texts a buyer reads as the tender's own terms (title, response guidance, how the item is
+ * checked, the evidence asked for) state a parameter's value only through the parameter, so
+ * they always show the value the tender chose and never contradict the clause text.
  */
-export function checkParameterNumbers(item: Pick<ItemFile, 'title' | 'responseGuidance' | 'parameters'>, file: string, prefix = ''): LibraryProblem[] {
+export function checkParameterNumbers(item: Pick<ItemFile, 'title' | 'responseGuidance' | 'evidence' | 'parameters'> & { verification: Pick<ItemFile['verification'], 'text'> }, file: string, prefix = ''): LibraryProblem[] {
   const problems: LibraryProblem[] = [];
+  const fields = LANGUAGES.flatMap((lang) => [
+    { path: `title.${lang}`, text: item.title[lang], lang },
+    { path: `responseGuidance.${lang}`, text: item.responseGuidance[lang], lang },
+    { path: `verification.text.${lang}`, text: item.verification.text[lang], lang },
+    ...item.evidence.map((evidence, i) => ({ path: `evidence[${i}].${lang}`, text: evidence[lang], lang })),
+  ]);
   for (const parameter of item.parameters) {
     if (parameter.type !== 'integer' && parameter.type !== 'number') continue;
-    for (const field of ['title', 'responseGuidance'] as const) {
-      for (const lang of LANGUAGES) {
-        const found = spellsNumber(item[field][lang], parameter.default, lang);
-        if (found === null) continue;
-        const advice = field === 'title' ? 'keep the title free of parameter values' : `write {{${parameter.name}}} instead`;
-        problems.push({ file, path: `${prefix}${field}.${lang}`, message: `spells out "${found}", the default of parameter ${parameter.name}; ${advice}` });
-      }
+    for (const field of fields) {
+      const found = spellsNumber(field.text, parameter.default, field.lang);
+      if (found === null) continue;
+      problems.push({ file, path: `${prefix}${field.path}`, message: `spells out "${found}", the default of parameter ${parameter.name}; write {{${parameter.name}}} instead` });
     }
   }
   return problems;
@@ -229,7 +239,7 @@ export function checkParameterNumbers(item: Pick<ItemFile, 'title' | 'responseGu
  * Rules of the current format, applied to the newest version of every item (older versions
  * are history and stay as they were published): when the check happens, a clause's place in the
  * SSA agreements, section references in the format their source declares, and no parameter
- * value spelt out in the title or response guidance.
+ * value spelt out in the title, response guidance, verification or evidence.
  */
 export function checkCurrentFormat(item: ItemFile, sources: ReadonlyMap<string, Source>, file: string, prefix = ''): LibraryProblem[] {
   const problems: LibraryProblem[] = [];

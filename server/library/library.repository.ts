@@ -26,7 +26,7 @@ export type LibrarySearch = {
 
 export type LibraryListEntry = Pick<
   LibraryVersionRow,
-  'id' | 'key' | 'version' | 'status' | 'kind' | 'category' | 'type' | 'weight' | 'title' | 'domains' | 'themes' | 'sourceIds' | 'ownerOrganisationId' | 'updatedAt' | 'publishedAt'
+  'id' | 'key' | 'version' | 'status' | 'kind' | 'category' | 'type' | 'weight' | 'title' | 'parameters' | 'domains' | 'themes' | 'sourceIds' | 'ownerOrganisationId' | 'updatedAt' | 'publishedAt'
 >;
 
 /** Words of a search turned into a prefix query both text-search configurations understand. */
@@ -274,7 +274,7 @@ export function createLibraryRepository() {
           select * from library_versions v where v.status = 'draft' and ${draftVisible}
             and not exists (select 1 from library_versions p where p.key = v.key and p.status <> 'draft')`}
         )
-        select e.id, e.key, e.version, e.status, e.kind, e.category, e.type, e.weight, e.title, e.domains, e.themes, e.source_ids,
+        select e.id, e.key, e.version, e.status, e.kind, e.category, e.type, e.weight, e.title, e.parameters, e.domains, e.themes, e.source_ids,
                e.owner_organisation_id, e.updated_at, e.published_at, ${rank} as rank, count(*) over () as total
         from entries e
         ${where}
@@ -293,6 +293,7 @@ export function createLibraryRepository() {
           type: r.type as RequirementType,
           weight: Number(r.weight),
           title: r.title as LibraryVersionRow['title'],
+          parameters: r.parameters as LibraryVersionRow['parameters'],
           domains: r.domains as Domain[],
           themes: (r.themes as number[]).map(Number),
           sourceIds: r.source_ids as string[],

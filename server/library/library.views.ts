@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor';
 import type { FieldError } from '../shared/errors';
 import type { Translator } from '../shared/i18n';
 import { pagination } from '../shared/pagination';
-import { defaultValue } from './clause-template';
+import { defaultValue, renderTitle, renderTitles } from './clause-template';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, ITEM_STATUSES, REQUIREMENT_TYPES, THEME_COUNT, VERIFICATION_METHODS, type Language } from './library.codes';
 import type { LibraryListEntry } from './library.repository';
 import type { LibrarySearchQuery, LocalisedText } from './library.schemas';
@@ -31,7 +31,7 @@ export function librarySummary(row: LibraryListEntry) {
     type: row.type,
     category: row.category,
     weight: row.weight,
-    title: row.title,
+    title: renderTitles(row),
     domains: row.domains,
     themes: row.themes,
     sources: row.sourceIds,
@@ -124,7 +124,7 @@ export function itemPage(input: {
   const { current, versions, drafts } = input.item;
   const sources = new Map(input.sources.map((s) => [s.id, s]));
   return {
-    title: `${current.key} ${current.title[input.lang]}`,
+    title: `${current.key} ${renderTitle(current, input.values, input.lang)}`,
     nav: 'library',
     item: versionBody(current),
     rendered: input.preview.rendered,

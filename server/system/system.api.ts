@@ -31,7 +31,7 @@ export function systemApi(deps: { database: DatabaseHandle }, allRoutes: () => R
       method: 'get',
       path: '/api/openapi.json',
       summary: 'This OpenAPI 3.1 document',
-      responses: [{ status: 200, description: 'OpenAPI document' }],
+      responses: [{ status: 200, description: 'OpenAPI document', schema: z.record(z.string(), z.unknown()) }],
       handler: () => {
         openApiDocument ??= buildOpenApiDocument(allRoutes(), { version });
         return openApiDocument;

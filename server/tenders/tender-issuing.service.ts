@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Actor, AuditContext } from '../auth/actor';
+import { coordinationRecord } from '../documents/coordination';
 import type { DocumentItem, DocumentSection, TenderDocumentModel } from '../documents/document-model';
 import { generateDocument, type TenderDocumentName } from '../documents/documents';
-import { checkParameterValues, renderTemplate, type ParameterValues } from '../library/clause-template';
+import { checkParameterValues, renderItemTexts } from '../library/clause-template';
 import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { FieldError } from '../shared/errors';
 import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderView, type TenderViewOf } from './tenders.access';
 import { checksFailed, nothingToIssue, revisionNotFound, tenderConflict } from './tenders.errors';
-import type { TenderRow } from './tenders.table';
 
 export type CheckResult = {
   ok: boolean;
@@ -38,9 +38,11 @@ function inLanguage(tenderView: TenderView): DocumentView {
 
 function requirementSetOf(model: TenderDocumentModel, tenderView: TenderViewOf<unknown>) {
   const values = new Map(tenderView.sections.flatMap((s) => s.items).map((i) => [i.libraryKey ?? i.customKey, i.effectiveValues]));
+  const deviations = new Map(tenderView.sections.flatMap((s) => s.items).map((i) => [i.libraryKey ?? i.customKey, i.jointSetDeviationId]));
   return {
     tender: { id: model.tenderId, title: model.title, reference: model.reference, revision: model.revision, language: model.language, buyers: model.buyers, deadline: model.deadline, domain: tenderView.tender.domain },
-    sections: model.sections.map((s) => ({ number: s.number, title: s.title, items: s.items.map((i) => ({ ...i, parameterValues: values.get(i.key) ?? {} })) })),
+    jointSet: coordinationRecord(model.coordination),
+    sections: model.sections.map((s) => ({ number: s.number, title: s.title, items: s.items.map((i) => ({ ...i, parameterValues: values.get(i.key) ?? {}, jointSetDeviationId: deviations.get(i.key) ?? null })) })),
   };
 }
 
@@ -93,8 +95,7 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
         title: section.title,
         items: section.items.map((item, iIndex): DocumentItem => {
           const lib = item.library;
-          const values = item.effectiveValues as ParameterValues;
-          const safeValues = lib && checkParameterValues(lib.parameters, values).length === 0 ? values : {};
+          const texts = lib ? renderItemTexts(lib, lib.parameters, item.effectiveValues, lang) : null;
           return {
             number: `${sIndex + 1}.${iIndex + 1}`,
             key: item.libraryKey ?? item.customKey ?? '',
@@ -103,9 +104,9 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
             kind: item.kind,
             type: item.type,
             weight: isEvaluated(item) ? item.weight : null,
-            title: lib ? lib.title : (item.customTitle ?? ''),
-            text: lib ? renderTemplate(lib.text, lib.parameters, safeValues, lang) : (item.customText ?? ''),
-            responseGuidance: lib ? renderTemplate(lib.responseGuidance, lib.parameters, safeValues, lang) : (item.customGuidance ?? ''),
+            title: texts ? texts.title : (item.customTitle ?? ''),
+            text: texts ? texts.text : (item.customText ?? ''),
+            responseGuidance: texts ? texts.responseGuidance : (item.customGuidance ?? ''),
           };
         }),
       }));
@@ -118,17 +119,14 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
       isDraft,
       date: now().toISOString().slice(0, 10),
       buyers: [tenderView.buyerName, ...tenderView.coBuyers.map((c) => c.name)],
+      buyerOrganisations: [{ id: tender.buyerOrganisationId, name: tenderView.buyerName }, ...tenderView.coBuyers.map((c) => ({ id: c.organisationId, name: c.name }))],
       contact: tender.contactName || tender.contactEmail ? { name: tender.contactName, email: tender.contactEmail } : null,
       deadline: tender.deadline,
       description: tender.description,
       domain: tender.domain ? deps.translator(lang)(`library.domains.${tender.domain}`) : null,
       sections,
+      coordination: tenderView.coordination ?? null,
     };
-  }
-
-  async function withCoordination(model: TenderDocumentModel, tender: TenderRow): Promise<TenderDocumentModel> {
-    if (!tender.jointSetRevisionId || !deps.coordination) return model;
-    return { ...model, coordination: await deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) };
   }
 
   /**
@@ -145,7 +143,7 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
       return { model: row.model, requirementSet: row.requirementSet };
     }
     const current = await documentView(loaded);
-    const model = await withCoordination(modelOf(current, tender.currentRevision + 1, true), tender);
+    const model = modelOf(current, tender.currentRevision + 1, true);
     return { model, requirementSet: requirementSetOf(model, current) };
   }
 
@@ -160,7 +158,7 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
       const result = await checks(current);
       if (!result.ok) throw checksFailed(result.errors.map((e) => ({ path: e.path, message: e.message })));
       const revision = tender.currentRevision + 1;
-      const model = await withCoordination(modelOf(inLanguage(current), revision, false), tender);
+      const model = modelOf(inLanguage(current), revision, false);
       return db.transaction(async (tx) => {
         const locked = await repo.lock(tx, id);
         if (!locked || locked.version !== tender.version) throw tenderConflict(locked?.version ?? tender.version);

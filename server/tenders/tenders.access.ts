@@ -37,6 +37,8 @@ export type TenderViewOf<L> = {
   buyerName: string;
   coBuyers: CoBuyer[];
   access: TenderAccess;
+  /** The joint-set revision the tender started from, its signatories and the buyer's deviations; null when it did not start from one. */
+  coordination?: DocumentCoordination | null;
   sections: (TenderSectionRow & { items: (TenderItemRow & { library: L | null; effectiveValues: ParameterValueMap })[] })[];
 };
 export type TenderView = TenderViewOf<LibraryVersionRow>;
@@ -104,7 +106,7 @@ function effectiveValues(parameters: Parameter[], tenderDefaults: ParameterValue
 }
 
 /** Loading a tender for an actor, refusing those who may not see (404) or change it (403, 409 when closed). */
-export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tendersRepository' | 'libraryRepository' | 'organisationsRepository'>) {
+export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tendersRepository' | 'libraryRepository' | 'organisationsRepository' | 'coordination'>) {
   const { db, tendersRepository: repo, libraryRepository: library, organisationsRepository: orgs } = deps;
 
   async function load(actor: Actor, id: string): Promise<LoadedTender> {
@@ -126,12 +128,17 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
   /** The loaded tender with its sections, each with its items in order and the library version each pins. */
   async function assembleView<L extends { parameters: Parameter[] }>(loaded: LoadedTender, items: Promise<(TenderItemRow & { library: L | null })[]>): Promise<TenderViewOf<L>> {
     const { tender, access, coBuyers } = loaded;
-    const [sections, pinnedItems, buyer] = await Promise.all([repo.sections(db, tender.id), items, orgs.findById(db, tender.buyerOrganisationId)]);
+    const [sections, pinnedItems, buyer, coordination] = await Promise.all([
+      repo.sections(db, tender.id),
+      items,
+      orgs.findById(db, tender.buyerOrganisationId),
+      tender.jointSetRevisionId && deps.coordination ? deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) : null,
+    ]);
     const bySection = new Map(sections.map((section) => [section.id, [] as TenderViewOf<L>['sections'][number]['items']]));
     for (const item of pinnedItems) {
       bySection.get(item.sectionId)?.push({ ...item, effectiveValues: item.library ? effectiveValues(item.library.parameters, tender.parameterDefaults, item.parameterValues) : {} });
     }
-    return { tender, buyerName: buyer?.name ?? '', coBuyers, access, sections: sections.map((section) => ({ ...section, items: bySection.get(section.id) ?? [] })) };
+    return { tender, buyerName: buyer?.name ?? '', coBuyers, access, coordination, sections: sections.map((section) => ({ ...section, items: bySection.get(section.id) ?? [] })) };
   }
 
   /** Every item with the whole library version it pins (both languages, sources, verification). */

@@ -247,7 +247,10 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       description: 'Without ?revision= the newest issued revision when nothing changed since, else the working copy marked as draft. Every generation is audited with the file\'s SHA-256 (also in the X-Content-SHA256 header).',
       params: documentParams,
       query: revisionQuerySchema,
-      responses: [{ status: 200, description: 'The file', contentType: 'application/octet-stream', schema: z.string() }],
+      responses: [
+        { status: 200, description: 'The file', contentType: 'application/octet-stream', schema: z.string() },
+        { status: 200, description: 'The file; requirements.json and ocds.json are JSON', contentType: 'application/json', schema: z.record(z.string(), z.unknown()) },
+      ],
       handler: async ({ actor, params, query, audit, res }) => {
         const file = await tenders.documentFile(actor, params.tenderId, params.document, query.revision, audit);
         res.set('X-Content-SHA256', file.sha256).type(file.contentType).attachment(file.filename).send(file.bytes);

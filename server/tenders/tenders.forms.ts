@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '../library/library.codes';
+import { checkParameterValues } from '../library/clause-template';
 import { coerceFormValues } from '../library/library.forms';
 import { librarySearchQuerySchema, packKeySchema, type LibrarySearchQuery } from '../library/library.schemas';
+import type { FieldError } from '../shared/errors';
 import type { FormValues } from '../shared/http/forms';
+import type { Translator } from '../shared/i18n';
 import { fieldErrors, validationError } from '../shared/http/validate';
 import { sharedParametersOf, type TenderView, type TenderViewItem } from './tenders.access';
 import type { ItemsToAdd } from './tender-editing.service';
@@ -44,6 +47,23 @@ export function typedItemValues(item: TenderViewItem, form: FormValues): Record<
  * The item form as a change of the item: type, weight and section; parameter values for a library
  * item, title and texts for one written in the tender. Invalid fields are a 400 naming each.
  */
+/**
+ * Parameter values typed into an item's form that do not fit their parameter, each named by its
+ * field and explained with the parameter's label and limits in the page's language.
+ */
+export function parameterFieldErrors(item: TenderViewItem, form: FormValues, t: Translator, lang: 'nb' | 'en'): FieldError[] {
+  const parameters = item.library?.parameters ?? [];
+  const byName = new Map(parameters.map((p) => [p.name, p]));
+  return checkParameterValues(parameters, typedItemValues(item, form)).map((problem) => {
+    const parameter = byName.get(problem.parameter);
+    const label = parameter ? parameter.label[lang] : problem.parameter;
+    const limits = parameter && (parameter.type === 'integer' || parameter.type === 'number') ? { min: parameter.min ?? '–', max: parameter.max ?? '–' } : { min: '–', max: '–' };
+    const choices = parameter && (parameter.type === 'choice' || parameter.type === 'choices') ? parameter.values.join(', ') : '';
+    const rule = !parameter ? 'unknown' : parameter.type === 'choice' || parameter.type === 'choices' ? 'choice' : parameter.type === 'text' ? 'text' : parameter.type;
+    return { path: `values.${problem.parameter}`, message: t(`tenders.item.invalid.${rule}`, { label, ...limits, choices }) };
+  });
+}
+
 export function itemChange(item: TenderViewItem, form: FormValues): z.output<typeof itemUpdateSchema> {
   const parsed = itemUpdateSchema.safeParse({
     type: form.type,

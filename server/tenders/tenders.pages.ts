@@ -6,11 +6,12 @@ import { librarySearchQuerySchema } from '../library/library.schemas';
 import type { LibraryService } from '../library/library.service';
 import { badRequest, isAppError, type FieldError } from '../shared/errors';
 import { anyForm, formRoute, type FormValues } from '../shared/http/forms';
+import { validationError } from '../shared/http/validate';
 import { routeFamily, type BaseContext, type InputSchema, type NoBody, type NoInput, type RouteContext, type RouteDefinition } from '../shared/http/route';
 import { singleFileUpload, uploadedFile } from '../shared/http/upload';
 import { pagination } from '../shared/pagination';
 import { responseFileMissing } from './tenders.errors';
-import { coBuyerForm, itemChange, itemsToAdd, parameterDefaults, pickerSearch, returnTo, selectionForm, tenderDetailsForm, typedItemValues } from './tenders.forms';
+import { coBuyerForm, itemChange, itemsToAdd, parameterDefaults, parameterFieldErrors, pickerSearch, returnTo, selectionForm, tenderDetailsForm, typedItemValues } from './tenders.forms';
 import { customItemSchema, documentParams, moveSchema, responseUploadSchema, revisionQuerySchema, sectionSchema, tenderCoBuyerParams, tenderCreateSchema, tenderItemParams, tenderListQuerySchema, tenderParams, tenderSectionParams } from './tenders.schemas';
 import type { TendersService } from './tenders.service';
 import { itemPage, newTenderForm, pickerItems, tenderBody, tenderList, tenderPage } from './tenders.views';
@@ -201,8 +202,10 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       params: tenderItemParams,
       body: anyForm,
       rerender: (ctx, { formErrors, values }, status) => renderItem(ctx, { form: values, errors: formErrors }, status),
-      run: async ({ actor, params, body, audit, t }) => {
+      run: async ({ actor, params, body, audit, t, locale }) => {
         const { item } = await tenders.item(actor, params.tenderId, params.itemId);
+        const problems = parameterFieldErrors(item, body, t, locale);
+        if (problems.length > 0) throw validationError(problems);
         await tenders.updateItem(actor, params.tenderId, params.itemId, itemChange(item, body), audit);
         return { to: `/tenders/${params.tenderId}#item-${params.itemId}`, flash: { kind: 'success', message: t('tenders.itemSaved') } };
       },

@@ -127,9 +127,33 @@ export const tenderItemSchema = z
     title: localText,
     parameterValues: z.record(z.string(), z.unknown()),
     effectiveValues: z.record(z.string(), z.unknown()),
+    jointSetDeviationId: z.uuid().nullable().meta({ description: 'The buyer\'s deviation from the joint set that this item carries, if any' }),
     position: z.number(),
   })
   .meta({ id: 'TenderItem' });
+
+export const tenderJointSetSchema = z
+  .object({
+    setId: z.uuid().nullable(),
+    revisionId: z.uuid().nullable(),
+    title: z.string(),
+    revision: z.number(),
+    adoptedOn: z.string().nullable(),
+    href: z.string().nullable().meta({ description: 'The adopted revision in the API' }),
+    deviationsHref: z.string().nullable().meta({ description: 'Every participant\'s deviations from the revision in the API' }),
+    signatories: z.array(z.object({ organisationId: z.uuid().nullable(), name: z.string() })),
+    deviations: z.array(
+      z.object({
+        id: z.uuid().nullable(),
+        key: z.string(),
+        title: z.string(),
+        excluded: z.boolean(),
+        changes: z.array(z.object({ field: z.string(), from: z.string(), to: z.string() })),
+        justification: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'TenderJointSet', description: 'The adopted joint-set revision the tender started from, who signed it, and the buyer\'s own deviations' });
 
 export const tenderSchema = tenderSummarySchema
   .extend({
@@ -139,6 +163,7 @@ export const tenderSchema = tenderSummarySchema
     parameterDefaults: z.record(z.string(), z.unknown()),
     coBuyers: z.array(z.object({ organisationId: z.uuid(), name: z.string(), canEdit: z.boolean() })),
     canEdit: z.boolean(),
+    jointSet: tenderJointSetSchema.nullable(),
     sections: z.array(z.object({ id: z.uuid(), title: z.string(), position: z.number(), category: z.string().nullable(), items: z.array(tenderItemSchema) })),
   })
   .meta({ id: 'Tender' });

@@ -1,8 +1,9 @@
 import type { Actor } from '../auth/actor';
+import { coordinationRecord } from '../documents/coordination';
 import { TENDER_DOCUMENTS } from '../documents/documents';
 import type { JointSetsService } from '../joint-sets/joint-sets.service';
 import { jointSetOriginView } from '../joint-sets/joint-sets.views';
-import { defaultValue, renderTemplate, type ParameterValues } from '../library/clause-template';
+import { defaultValue, renderItemTexts, renderTitle, templatesIn } from '../library/clause-template';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/library.codes';
 import type { Parameter } from '../library/library.schemas';
 import type { LibraryVersionRow } from '../library/library.table';
@@ -43,6 +44,7 @@ export function tenderBody(view: TenderView) {
     parameterDefaults: view.tender.parameterDefaults,
     coBuyers: view.coBuyers,
     canEdit: view.access.canEdit,
+    jointSet: coordinationRecord(view.coordination),
     sections: view.sections.map((s) => ({
       id: s.id,
       title: s.title,
@@ -56,9 +58,10 @@ export function tenderBody(view: TenderView) {
         kind: i.kind,
         type: i.type,
         weight: i.weight,
-        title: i.library ? i.library.title[lang] : (i.customTitle ?? ''),
+        title: i.library ? renderTitle(i.library, i.effectiveValues, lang) : (i.customTitle ?? ''),
         parameterValues: i.parameterValues,
         effectiveValues: i.effectiveValues,
+        jointSetDeviationId: i.jointSetDeviationId,
         position: i.position,
       })),
     })),
@@ -122,7 +125,7 @@ export function tenderPage(sources: TenderPageSources) {
         ...i,
         number: `${sIndex + 1}.${iIndex + 1}`,
         key: i.libraryKey ?? i.customKey,
-        title: i.library ? i.library.title[lang] : i.customTitle,
+        title: i.library ? renderTitle(i.library, i.effectiveValues, lang) : i.customTitle,
         evaluated: isEvaluated(i),
         first: iIndex === 0,
         last: iIndex === s.items.length - 1,
@@ -150,37 +153,31 @@ export function tenderPage(sources: TenderPageSources) {
 
 /**
  * The page of one item: its parameters with the values shown (those typed into a refused form,
- * else the item's), and its text rendered with them; values that do not fit render the defaults.
+ * else the item's), and its texts rendered with them; values that do not fit render the defaults.
  */
 export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: Record<string, unknown>) {
   const lang = view.tender.language;
   const lib = item.library;
   const values = typedValues ?? item.effectiveValues;
-  let preview = item.customText ?? '';
-  if (lib) {
-    try {
-      preview = renderTemplate(lib.text[lang], lib.parameters, values as ParameterValues, lang);
-    } catch {
-      preview = renderTemplate(lib.text[lang], lib.parameters, {}, lang);
-    }
-  }
+  const texts = lib ? renderItemTexts(templatesIn(lib, lang), lib.parameters, values, lang) : null;
   return {
     title: `${item.libraryKey ?? item.customKey} – ${view.tender.title}`,
     tender: tenderBody(view),
     access: view.access,
-    item: { ...item, key: item.libraryKey ?? item.customKey, title: lib ? lib.title[lang] : item.customTitle },
-    parameters: (lib?.parameters ?? []).map((p) => parameterField(p, values[p.name], p.name in item.parameterValues, lang)),
-    preview,
+    item: { ...item, key: item.libraryKey ?? item.customKey, title: texts ? texts.title : item.customTitle },
+    parameters: (lib?.parameters ?? []).map((p) => parameterField(p, values[p.name], p.name in item.parameterValues || (typedValues !== undefined && typedValues[p.name] !== undefined), lang)),
+    preview: texts ? texts.text : (item.customText ?? ''),
+    texts,
     sections: view.sections.map((s) => ({ id: s.id, title: s.title })),
     types: REQUIREMENT_TYPES,
   };
 }
 
 /** Library items found in the picker, each marked when the tender already has it. */
-export function pickerItems<R extends Pick<LibraryVersionRow, 'key' | 'title'>>(view: TenderView, rows: R[]) {
+export function pickerItems<R extends Pick<LibraryVersionRow, 'key' | 'title' | 'parameters'>>(view: TenderView, rows: R[]) {
   const lang = view.tender.language;
   const inTender = new Set(view.sections.flatMap((s) => s.items.map((i) => i.libraryKey)));
-  return rows.map((r) => ({ ...r, titleText: r.title[lang], inTender: inTender.has(r.key) }));
+  return rows.map((r) => ({ ...r, titleText: renderTitle(r, view.tender.parameterDefaults, lang), inTender: inTender.has(r.key) }));
 }
 
 /** The tender list: each tender's summary, and whether the actor may start a new one. */

@@ -88,8 +88,8 @@ const REQUIREMENT_KEYS = ['EXP-001', 'DOC-002', 'FMT-004', 'API-001', 'API-005',
 const CLAUSE_KEYS = ['EXIT-002', 'DATA-001', 'T-002'];
 
 const HEADERS = {
-  nb: ['Nr.', 'Krav', 'Type', 'Vekt', 'Krav til besvarelse', 'Leverandørens svar', 'Dokumentasjon/referanse'],
-  en: ['No.', 'Requirement', 'Type', 'Weight', 'Required response', "Supplier's response", 'Documentation/reference'],
+  nb: ['Nr.', 'Krav-ID', 'Krav', 'Type', 'Vekt', 'Krav til besvarelse', 'Leverandørens svar', 'Dokumentasjon/referanse'],
+  en: ['No.', 'Requirement ID', 'Requirement', 'Type', 'Weight', 'Required response', "Supplier's response", 'Documentation/reference'],
 };
 
 type Unpacked = { zip: JSZip; documentXml: string; text: string };
@@ -139,8 +139,8 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
     annex = await unpack(await buildContractAnnexDocx(model));
   });
 
-  test('When the specification is built, then each section has a 7-column table whose header row repeats and whose rows never split', () => {
-    const requirementTables = tablesOf(spec.documentXml).filter((table) => (table.match(/<w:gridCol /g) ?? []).length === 7);
+  test('When the specification is built, then each section has an 8-column table whose header row repeats and whose rows never split', () => {
+    const requirementTables = tablesOf(spec.documentXml).filter((table) => (table.match(/<w:gridCol /g) ?? []).length === 8);
     expect(requirementTables).toHaveLength(3);
     const rowCounts = requirementTables.map((table) => rowsOf(table).length - 1);
     expect(rowCounts).toEqual([3, 2, 3]);
@@ -150,7 +150,7 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
       expect(runText(header)).toBe(HEADERS[language].join(''));
       for (const row of [header, ...rows]) {
         expect(row).toContain('<w:cantSplit/>');
-        expect(row.match(/<w:tc>/g)).toHaveLength(7);
+        expect(row.match(/<w:tc>/g)).toHaveLength(8);
       }
       for (const row of rows) expect(row).not.toContain('<w:tblHeader/>');
     }
@@ -163,7 +163,7 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
     expect(spec.text).toContain(t.export);
     expect(spec.text).toContain(t.exportGuidance);
     expect(spec.text).toContain(t.dataModel.split('\n\n')[1] as string);
-    expect(spec.text).toContain('1.1 Full eksport av alle fagdata');
+    expect(spec.text).toContain('Full eksport av alle fagdata');
     expect(spec.text).toContain(`3 ${t.sections[2]}`);
     expect(spec.text).not.toContain(t.clause);
     expect(spec.text).toMatch(/æ/);
@@ -172,13 +172,13 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
     expect(spec.text).toContain('Åpne formater');
   });
 
-  test('When the specification is built, then type, weight and library version are printed for each requirement', () => {
-    const [first] = tablesOf(spec.documentXml).filter((table) => (table.match(/<w:gridCol /g) ?? []).length === 7);
+  test('When the specification is built, then each row is numbered 1.1, 1.2, … with the library key and version in a column of their own, then type and weight', () => {
+    const [first] = tablesOf(spec.documentXml).filter((table) => (table.match(/<w:gridCol /g) ?? []).length === 8);
     const cells = (row: string) => (row.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map(runText);
     const [, exportRow, dataModelRow] = rowsOf(first as string);
-    expect(cells(exportRow as string).slice(0, 4)).toEqual(['EXP-001v1.2.0', expect.stringContaining('Full eksport'), 'A', '–']);
-    expect(cells(dataModelRow as string).slice(0, 4)).toEqual(['DOC-002v2.0.1', expect.stringContaining('Dokumentert datamodell'), 'V', '10']);
-    expect(cells(exportRow as string).slice(5)).toEqual(['', '']);
+    expect(cells(exportRow as string).slice(0, 5)).toEqual(['1.1', 'EXP-001v1.2.0', expect.stringMatching(/^Full eksport/), 'A', '–']);
+    expect(cells(dataModelRow as string).slice(0, 5)).toEqual(['1.2', 'DOC-002v2.0.1', expect.stringMatching(/^Dokumentert datamodell/), 'V', '10']);
+    expect(cells(exportRow as string).slice(6)).toEqual(['', '']);
   });
 
   test('When the specification is built, then the library version under each key is a small grey note in a style of its own', async () => {
@@ -192,10 +192,16 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
     for (const run of versionRuns) expect(run).toContain('<w:rStyle w:val="MutedText"/>');
   });
 
-  test('When the specification is built, then it has the cover, a table of contents Word updates, and the prose in its language', async () => {
+  test('When the specification is built, then it has the cover, a table of contents whose page numbers Word and LibreOffice fill, and the prose in its language', async () => {
     const settings = await (spec.zip.file('word/settings.xml') as JSZip.JSZipObject).async('string');
     expect(settings).toMatch(/<w:updateFields( w:val="(true|1)")?\/>/);
-    expect(spec.documentXml).toMatch(/<w:instrText[^>]*>TOC [^<]*\\o &quot;1-2&quot;/);
+    // The contents list every main heading with a PAGEREF field to the heading's bookmark, which
+    // LibreOffice fills as it lays out the pages and Word updates on open; no TOC field, which
+    // LibreOffice would show as written.
+    expect(spec.documentXml).not.toMatch(/<w:instrText[^>]*>TOC /);
+    const references = [...spec.documentXml.matchAll(/<w:instrText[^>]*>PAGEREF (_Toc\d+) \\h<\/w:instrText>/g)].map((m) => m[1] as string);
+    expect(references.length).toBeGreaterThanOrEqual(6);
+    for (const bookmark of references) expect(spec.documentXml).toContain(`<w:bookmarkStart w:name="${bookmark}"`);
     if (language === 'nb') {
       expect(spec.text).toContain('Kundens kravspesifikasjon');
       expect(spec.text).toContain('Innhold');

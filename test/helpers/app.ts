@@ -5,6 +5,7 @@ import { loadConfig } from '../../server/config';
 import { createServices, type Services } from '../../server/services';
 import { createLogger } from '../../server/shared/logger';
 import { createTestDatabase } from './database';
+import { createResponseValidator, validatingAgent, type OpenApiDocument } from './openapi-responses';
 
 export type TestContext = {
   app: Express;
@@ -13,11 +14,19 @@ export type TestContext = {
   close: () => Promise<void>;
 };
 
-/** The application on its own fresh database, as one test file uses it. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+/**
+ * The application on its own fresh database, as one test file uses it. Every agent it hands out
+ * checks each JSON answer of the API against the response documented in `/api/openapi.json`, so a
+ * handler that answers another shape than it documents fails the test that calls it. A test file
+ * may turn this off with `checkResponses: false` only while its feature's drifts are being fixed.
+ */
+export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean } = {}): Promise<TestContext> {
   const { database, drop } = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
   const app = createApp({ config, services, logger: createLogger({ level: 'silent' }), version: 'test' });
-  return { app, services, request: () => supertest.agent(app), close: drop };
+  if (options.checkResponses === false) return { app, services, request: () => supertest.agent(app), close: drop };
+  const document = (await supertest(app).get('/api/openapi.json')).body as OpenApiDocument;
+  const check = createResponseValidator(document);
+  return { app, services, request: () => validatingAgent(supertest.agent(app), check), close: drop };
 }

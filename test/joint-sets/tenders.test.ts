@@ -65,6 +65,35 @@ describe('tenders from a joint set', () => {
     expect(page.text.match(/lokalt avvik<\/span>/g)).toHaveLength(2);
   });
 
+  test('When a tender is started from a joint set, then the answer is the documented tender, and the tender, requirements.json and the OCDS release name the revision, its signatories and the buyer\'s deviations', async () => {
+    const res = await tenderFromSet(c.bergenEditor, 'BGO-2027/api');
+    expect(res.status).toBe(201);
+    expect(res.body).not.toHaveProperty('createdBy');
+    const tender = await c.bergenEditor.agent.get(`/api/tenders/${res.body.id}`);
+    expect(res.body).toEqual(tender.body);
+    const signatories = [{ organisationId: c.oslo.id, name: c.oslo.name }, { organisationId: c.bergen.id, name: c.bergen.name }];
+    expect(tender.body.jointSet).toMatchObject({ setId, title: 'Storbyenes felles skolekrav', revision: 1, adoptedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), href: `/api/joint-sets/${setId}/revisions/1`, deviationsHref: `/api/joint-sets/${setId}/revisions/1/deviations` });
+    expect(tender.body.jointSet.signatories).toEqual(expect.arrayContaining(signatories));
+    expect(tender.body.jointSet.signatories).toHaveLength(2);
+    expect(tender.body.jointSet.deviations.map((d: { key: string; excluded: boolean }) => [d.key, d.excluded]).sort()).toEqual([['API-003', true], ['DOC-002', false], ['EXP-001', false]]);
+    const linked = (tender.body.sections as { items: { key: string; jointSetDeviationId: string | null }[] }[]).flatMap((s) => s.items).find((i) => i.key === 'EXP-001');
+    expect(linked?.jointSetDeviationId).toBe(tender.body.jointSet.deviations.find((d: { key: string }) => d.key === 'EXP-001').id);
+    const deviationList = await c.bergenEditor.agent.get(tender.body.jointSet.deviationsHref);
+    expect(deviationList.status).toBe(200);
+
+    const set = await c.bergenEditor.agent.get(`/api/tenders/${res.body.id}/documents/requirements.json`);
+    expect(set.body.jointSet).toEqual(tender.body.jointSet);
+    const exp = (set.body.sections as { items: { key: string; jointSetDeviationId: string | null }[] }[]).flatMap((s) => s.items).find((i) => i.key === 'EXP-001');
+    expect(exp?.jointSetDeviationId).toBe(linked?.jointSetDeviationId);
+
+    const ocds = await c.bergenEditor.agent.get(`/api/tenders/${res.body.id}/documents/ocds.json`);
+    expect(ocds.body.buyer).toEqual({ id: c.bergen.id, name: c.bergen.name });
+    expect(ocds.body.tender.procuringEntity).toEqual({ id: c.bergen.id, name: c.bergen.name });
+    const parties = ocds.body.parties as { id: string; name: string; roles: string[]; details?: { jointSet?: { title: string; revision: number; signatory: boolean } } }[];
+    expect(parties.find((p) => p.id === c.bergen.id)).toMatchObject({ roles: ['buyer', 'procuringEntity'], details: { jointSet: { title: 'Storbyenes felles skolekrav', revision: 1, signatory: true } } });
+    expect(parties.find((p) => p.id === c.oslo.id)).toMatchObject({ name: c.oslo.name, roles: ['interestedParty'], details: { jointSet: { revision: 1, signatory: true } } });
+  });
+
   test('When the specification is generated, then it states the coordination with the signing organisations, revision and date, and lists the buyer\'s deviations in an annex', async () => {
     const res = await tenderFromSet(c.bergenEditor, 'BGO-2027/2');
     const text = await specificationText(c.bergenEditor, res.body.id);

@@ -73,12 +73,12 @@ describe('the validator of the current format', () => {
 
   test('When a title spells out a parameter default in digits, then it is refused at the title', async () => {
     await edit(EXIT_002, (t) => t.replace('nb: Overgangsperiode med full drift', 'nb: Overgangsperiode på høyst 30 dager med full drift'));
-    expect(await problems()).toEqual([{ file: EXIT_002, path: 'title.nb', message: 'spells out "30", the default of parameter transitionDays; keep the title free of parameter values' }]);
+    expect(await problems()).toEqual([{ file: EXIT_002, path: 'title.nb', message: 'spells out "30", the default of parameter transitionDays; write {{transitionDays}} instead' }]);
   });
 
   test('When a title spells out a parameter default as a Norwegian or English number word, then it is refused at the title in that language', async () => {
     const relative = path.join('exit-transition', 'EXIT-003.yaml');
-    await edit(relative, (t) => t.replace('nb: Alternativ overgangsperiode ved teknisk umulighet', 'nb: Alternativ overgangsperiode på høyst sju måneder').replace('en: Alternative transitional period where the switch is technically infeasible', 'en: Alternative transitional period of at most seven months'));
+    await edit(relative, (t) => t.replace('nb: Alternativ overgangsperiode på høyst {{alternativeTransitionMonths}} måneder', 'nb: Alternativ overgangsperiode på høyst sju måneder').replace('en: Alternative transitional period of at most {{alternativeTransitionMonths}} months', 'en: Alternative transitional period of at most seven months'));
     expect(await problems()).toEqual([
       { file: relative, path: 'title.nb', message: expect.stringMatching(/^spells out "sju", the default of parameter alternativeTransitionMonths/) },
       { file: relative, path: 'title.en', message: expect.stringMatching(/^spells out "seven", the default of parameter alternativeTransitionMonths/) },
@@ -88,6 +88,21 @@ describe('the validator of the current format', () => {
   test('When response guidance writes a parameter default instead of the parameter, then it is refused at the guidance', async () => {
     await edit(EXIT_002, (t) => t.replace('calendar days for the offered solution', 'calendar days for the offered solution, that is thirty days'));
     expect(await problems()).toEqual([{ file: EXIT_002, path: 'responseGuidance.en', message: 'spells out "thirty", the default of parameter transitionDays; write {{transitionDays}} instead' }]);
+  });
+
+  test('When the verification text or a piece of evidence writes a parameter default instead of the parameter, then it is refused at that text', async () => {
+    const relative = path.join('exit-transition', 'EXIT-003.yaml');
+    await edit(relative, (t) => t.replace('exceed\n      {{alternativeTransitionMonths}} months', 'exceed seven months').replace('nb: Kontraktsutkast med klausulen og eventuelle forbehold markert', 'nb: Kontraktsutkast med en alternativ periode på høyst 7 måneder'));
+    expect(await problems()).toEqual([
+      { file: relative, path: 'evidence[0].nb', message: 'spells out "7", the default of parameter alternativeTransitionMonths; write {{alternativeTransitionMonths}} instead' },
+      { file: relative, path: 'verification.text.en', message: 'spells out "seven", the default of parameter alternativeTransitionMonths; write {{alternativeTransitionMonths}} instead' },
+    ]);
+  });
+
+  test('When a title uses a parameter, then it is accepted as a template like the clause text', async () => {
+    await edit(EXIT_002, (t) => t.replace('nb: Overgangsperiode med full drift', 'nb: Overgangsperiode på høyst {{transitionDays}} dager med full drift'));
+    const library = await loadLibraryFiles(copy.dir);
+    expect(library.items.find((i) => i.item.key === 'EXIT-002')?.item.title.nb).toBe('Overgangsperiode på høyst {{transitionDays}} dager med full drift');
   });
 
   test('When an older version in the same file predates the current format, then only the newest version is held to it', async () => {
@@ -198,6 +213,8 @@ describe('the number rule', () => {
     const item = (title: string, guidance = 'Beskriv {{days}} dager.') => ({
       title: { nb: title, en: 'Title' },
       responseGuidance: { nb: guidance, en: 'Describe {{days}} days.' },
+      verification: { text: { nb: 'Kunden kontrollerer fristen.', en: 'The Customer checks the deadline.' } },
+      evidence: [{ nb: 'Kontrakten', en: 'The contract' }],
       parameters: [{ name: 'days', type: 'integer' as const, default: 30, label: { nb: 'Dager', en: 'Days' } }],
     });
     expect(checkParameterNumbers(item('Frist etter art. 25 nr. 2 i 2030 (30)'), 'x.yaml')).toEqual([]);

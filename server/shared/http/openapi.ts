@@ -13,6 +13,8 @@ const problemSchema = z
     requestId: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
+  // RFC 9457 lets a problem carry extension members (a conflict's current version, say).
+  .catchall(z.unknown())
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
@@ -42,8 +44,10 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
     const responses: Record<string, ResponseConfig> = {};
     for (const response of route.responses ?? [{ status: route.successStatus ?? 200, description: 'Success' }]) {
       const headers = route.etag && response.status < 300 ? { headers: etagHeader } : {};
+      // A status listed twice answers in either media type (a file that is JSON or binary, say).
+      const earlier = responses[String(response.status)]?.content ?? {};
       responses[String(response.status)] = response.schema
-        ? { description: response.description, ...headers, content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
+        ? { description: response.description, ...headers, content: { ...earlier, [response.contentType ?? 'application/json']: { schema: response.schema } } }
         : { description: response.description, ...headers };
     }
     if (route.body || route.params || route.query) responses['400'] = problemResponse('The request is invalid; `errors` names each field');
