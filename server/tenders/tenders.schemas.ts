@@ -7,6 +7,12 @@ import { TENDER_STATUSES } from './tenders.table';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2027-03-31').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'must be a real date');
 
+/**
+ * The version an update is based on, as read from GET (also accepted as If-Match). Forms send it
+ * as text, hence the coercion.
+ */
+export const versionField = z.coerce.number('must be the version you read').int('must be the version you read').min(1, 'must be the version you read').meta({ description: 'The version you read (GET answers it as `version` and as ETag); or send If-Match instead' });
+
 export const tenderFields = {
   title: z.string().trim().min(3, 'must be at least 3 characters').max(300, 'must be at most 300 characters'),
   reference: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
@@ -29,7 +35,7 @@ export const tenderUpdateSchema = z.strictObject({
   contactEmail: tenderFields.contactEmail,
   deadline: tenderFields.deadline,
   parameterDefaults: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'must be a parameter name'), z.union([z.number(), z.string().max(500), z.array(z.string().max(200)).max(50)])).optional(),
-  version: z.number().int().min(1).optional(),
+  version: versionField,
 });
 
 export const tenderListQuerySchema = z.strictObject({
@@ -78,11 +84,17 @@ export const itemUpdateSchema = z.strictObject({
   title: z.string().trim().min(3).max(300).optional(),
   text: z.string().trim().min(10).max(10_000).optional(),
   responseGuidance: z.string().trim().max(5000).optional(),
+  version: versionField,
 });
 
-export const moveSchema = z.strictObject({ direction: z.enum(['up', 'down']) });
+/** A move of an item or section, based on the version of what is moved. */
+export const moveSchema = z.strictObject({ direction: z.enum(['up', 'down']), version: versionField });
 export const sectionSchema = z.strictObject({ title: z.string().trim().min(1, 'is required').max(200) });
-export const coBuyerSchema = z.strictObject({ canEdit: z.boolean().default(false) });
+export const sectionRenameSchema = sectionSchema.extend({ version: versionField });
+/** Sharing with a co-buyer changes the tender: based on the tender's version. */
+export const coBuyerSchema = z.strictObject({ canEdit: z.boolean().default(false), version: versionField });
+/** An action on an entity that changes it and takes nothing else: the version it is based on. */
+export const versionOnlySchema = z.strictObject({ version: versionField });
 export const selectionCreateSchema = z.strictObject({
   name: z.string().trim().min(1, 'is required').max(200),
   keys: z.array(itemKeySchema).min(1).max(1000),
@@ -109,7 +121,7 @@ export const tenderSummarySchema = z
     deadline: z.string().nullable(),
     currentRevision: z.number(),
     hasUnissuedChanges: z.boolean(),
-    version: z.number(),
+    version: z.number().describe('Raised by every change of the tender, its items, sections and co-buyers; send it (or If-Match) to change the tender or its co-buyers'),
     updatedAt: z.string(),
   })
   .meta({ id: 'TenderSummary' });
@@ -127,6 +139,7 @@ export const tenderItemSchema = z
     parameterValues: z.record(z.string(), z.unknown()),
     effectiveValues: z.record(z.string(), z.unknown()),
     position: z.number(),
+    version: z.number().describe('Send it (or If-Match) to change, move or upgrade the item'),
   })
   .meta({ id: 'TenderItem' });
 
@@ -138,7 +151,7 @@ export const tenderSchema = tenderSummarySchema
     parameterDefaults: z.record(z.string(), z.unknown()),
     coBuyers: z.array(z.object({ organisationId: z.uuid(), name: z.string(), canEdit: z.boolean() })),
     canEdit: z.boolean(),
-    sections: z.array(z.object({ id: z.uuid(), title: z.string(), position: z.number(), category: z.string().nullable(), items: z.array(tenderItemSchema) })),
+    sections: z.array(z.object({ id: z.uuid(), title: z.string(), position: z.number(), category: z.string().nullable(), version: z.number().describe('Send it (or If-Match) to rename or move the section'), items: z.array(tenderItemSchema) })),
   })
   .meta({ id: 'Tender' });
 

@@ -641,7 +641,7 @@ async function buildFixtures(key: string, owner: UserRow, org: OrganisationRow):
     await services.tenders.normaliseWeights(actor, tender.id, SYSTEM_AUDIT);
     const section = await services.tenders.addSection(actor, tender.id, 'Tom seksjon', SYSTEM_AUDIT);
     const coBuyer = await buildOrganisation(services, { kind: 'buyer' });
-    await services.tenders.setCoBuyer(actor, tender.id, coBuyer.id, false, SYSTEM_AUDIT);
+    await services.tenders.setCoBuyer(actor, tender.id, coBuyer.id, false, (await services.tenders.view(actor, tender.id)).tender.version, SYSTEM_AUDIT);
     if (key.endsWith('/responses') && key.startsWith('POST ')) {
       const { revision } = await services.tenders.issue(actor, tender.id, SYSTEM_AUDIT);
       fixtures.sheet = await filledResponseSheet(actor, tender.id, revision);
@@ -1235,7 +1235,7 @@ describe('isolation between organisations', () => {
     // A's tender, shared with C but not with B; A's private drafts (a new item and a new version) and selection.
     const tenderTitle = `Alfas hemmelige anskaffelse ${unique()}`;
     const tenderA = await ctx.services.tenders.create(actorA, { title: tenderTitle, reference: `ALFA/${unique()}`, language: 'nb' }, SYSTEM_AUDIT);
-    await ctx.services.tenders.setCoBuyer(actorA, tenderA.id, c.id, false, SYSTEM_AUDIT);
+    await ctx.services.tenders.setCoBuyer(actorA, tenderA.id, c.id, false, (await ctx.services.tenders.view(actorA, tenderA.id)).tender.version, SYSTEM_AUDIT);
     const draftKey = freshKey();
     const draftTitle = `Alfas hemmelige utkast ${unique()}`;
     const newDraftA = await ctx.services.library.createItem(actorA, { ...itemContent(), key: draftKey, title: { nb: draftTitle, en: draftTitle } }, SYSTEM_AUDIT);

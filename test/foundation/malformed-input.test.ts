@@ -963,7 +963,7 @@ async function addLibraryAndTenderFixtures(base: Fixtures, uses: string): Promis
     await services.tenders.addLibraryItems(actor, tender.id, ['EXP-001', 'API-003', 'EXIT-009', 'DOC-002', 'OWN-001'], SYSTEM_AUDIT);
     await services.tenders.normaliseWeights(actor, tender.id, SYSTEM_AUDIT);
     const coBuyer = await buildOrganisation(services, { kind: 'buyer' });
-    await services.tenders.setCoBuyer(actor, tender.id, coBuyer.id, false, SYSTEM_AUDIT);
+    await services.tenders.setCoBuyer(actor, tender.id, coBuyer.id, false, (await services.tenders.view(actor, tender.id)).tender.version, SYSTEM_AUDIT);
     if (uses === 'all') {
       // Issued, with its response sheet for the upload cases; later changes make a working copy again.
       await services.tenders.issue(actor, tender.id, SYSTEM_AUDIT);

@@ -26,6 +26,21 @@ export function formProblems(error: unknown, path?: string): FormProblems | null
  */
 export type FormConflict = { currentVersion: number; changedBy: string | null; changedAt: string | null };
 
+/** A field whose saved value differs from what the user typed, as the conflict notice shows it. */
+export type ConflictField = { label: string; stored: string; typed: string };
+
+const shown = (value: unknown): string => (value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value));
+
+/**
+ * The fields of a refused form whose saved value (the other person's change) differs from what
+ * the user typed, each with its label: what the page shows beside the form, which keeps the typed values.
+ */
+export function conflictFields(stored: Record<string, unknown>, typed: FormValues, labels: Record<string, string>): ConflictField[] {
+  return Object.entries(labels)
+    .filter(([name]) => name in typed && shown(stored[name]).trim() !== shown(typed[name]).trim())
+    .map(([name, label]) => ({ label, stored: shown(stored[name]), typed: shown(typed[name]) }));
+}
+
 function conflictOf(error: unknown): FormConflict | undefined {
   if (!isAppError(error) || error.code !== 'conflict.stale_version') return undefined;
   const { currentVersion, changedBy, changedAt } = error.extensions as Partial<FormConflict>;
