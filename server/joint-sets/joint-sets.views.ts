@@ -59,6 +59,7 @@ export function setBody(view: SetView) {
     participants: view.participants.map((p) => ({ organisationId: p.organisationId, name: p.name, status: p.status, invitedAt: p.invitedAt.toISOString(), respondedAt: iso(p.respondedAt) })),
     revisions: view.revisions.map(revisionSummary),
     access: { isParticipant: view.access.isParticipant, isCoordinator: view.access.isCoordinator },
+    version: view.set.version,
   };
 }
 
@@ -68,7 +69,7 @@ export function coordinationBody(revision: JointSetRevisionRow, c: Coordination)
 }
 
 export function deviationBody(d: DeviationView) {
-  return { id: d.id, key: d.libraryKey, organisationId: d.organisationId, organisation: d.organisationName, kind: d.kind, type: d.type, weight: d.weight, parameterValues: d.parameterValues, justification: d.justification, updatedAt: d.updatedAt.toISOString() };
+  return { id: d.id, key: d.libraryKey, organisationId: d.organisationId, organisation: d.organisationName, kind: d.kind, type: d.type, weight: d.weight, parameterValues: d.parameterValues, justification: d.justification, updatedAt: d.updatedAt.toISOString(), version: d.version };
 }
 
 export function revisionBody(view: RevisionView, lang: Lang) {
@@ -80,11 +81,13 @@ export function revisionBody(view: RevisionView, lang: Lang) {
     basedOn: view.revision.basedOnNumber,
     changeNote: view.revision.changeNote,
     adoptedAt: iso(view.revision.adoptedAt),
+    version: view.revision.version,
     sections: view.sections.map((s) => ({
       id: s.id,
       title: s.title,
       position: s.position,
-      items: s.items.map((i) => ({ id: i.id, key: i.libraryKey, version: i.libraryVersion, title: i.library?.title[lang] ?? i.libraryKey, kind: i.library?.kind ?? null, type: i.type, weight: i.weight, parameterValues: i.parameterValues })),
+      version: s.version,
+      items: s.items.map((i) => ({ id: i.id, key: i.libraryKey, libraryVersion: i.libraryVersion, title: i.library?.title[lang] ?? i.libraryKey, kind: i.library?.kind ?? null, type: i.type, weight: i.weight, parameterValues: i.parameterValues, version: i.version })),
     })),
     comments:
       view.comments?.map((c) => ({ id: c.id, itemId: c.itemId, key: keys.get(c.itemId) ?? '', organisationId: c.organisationId, organisation: c.organisationName, author: c.authorName, position: c.position, text: c.text, createdAt: c.createdAt.toISOString(), resolution: c.resolution, response: c.response, resolvedAt: iso(c.resolvedAt) })) ?? null,
@@ -162,6 +165,8 @@ export function revisionPage(view: RevisionView, actor: Actor, lang: Lang, t: Tr
         parameters: (item.library?.parameters ?? []).map((p) => ({ name: p.name, label: p.label[lang], value: listText(item.parameterValues[p.name] ?? p.default), own: p.name in item.parameterValues })),
         comments: comments.filter((c) => c.itemId === item.id),
         deviations: deviations.filter((d) => d.libraryKey === item.libraryKey).map((d) => ({ ...d, mine: actingIds.has(d.organisationId) })),
+        /** The version of the reader's own deviation from the item, 0 when it has none: what the deviation form is based on. */
+        myDeviationVersion: deviations.find((d) => d.libraryKey === item.libraryKey && actingIds.has(d.organisationId))?.version ?? 0,
       })),
     })),
   };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AppError } from './errors';
 
 /**
@@ -6,6 +7,16 @@ import { AppError } from './errors';
  * in between, the update is refused with 409 and the current version and who changed it last, so
  * nothing is overwritten silently.
  */
+
+/**
+ * The `version` field of an update's body: the version the caller read (GET answers it as
+ * `version` and as ETag). Forms send it as text, hence the coercion.
+ */
+export const versionField = z.coerce
+  .number('must be the version you read')
+  .int('must be the version you read')
+  .min(1, 'must be the version you read')
+  .meta({ description: 'The version you read (GET answers it as `version` and as ETag); or send If-Match instead' });
 
 /** Who changed an entity last and when, from the audit log. */
 export type LastChange = { by: string | null; at: Date } | null;

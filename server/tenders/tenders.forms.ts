@@ -6,7 +6,8 @@ import type { FormValues } from '../shared/http/forms';
 import { fieldErrors, validationError } from '../shared/http/validate';
 import { sharedParametersOf, type TenderView, type TenderViewItem } from './tenders.access';
 import type { ItemsToAdd } from './tender-editing.service';
-import { itemUpdateSchema, tenderUpdateSchema, versionField } from './tenders.schemas';
+import { versionField } from '../shared/versioning';
+import { itemUpdateSchema, tenderUpdateSchema } from './tenders.schemas';
 
 /** The details form: the tender's fields and the version the form was read at. */
 export const tenderDetailsForm = tenderUpdateSchema.omit({ parameterDefaults: true });

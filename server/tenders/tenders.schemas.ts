@@ -2,16 +2,11 @@ import { z } from 'zod';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { itemKeySchema } from '../library/library.schemas';
 import { TENDER_DOCUMENTS } from '../documents/documents';
+import { versionField } from '../shared/versioning';
 import { TENDER_STATUSES } from './tenders.table';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2027-03-31').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'must be a real date');
-
-/**
- * The version an update is based on, as read from GET (also accepted as If-Match). Forms send it
- * as text, hence the coercion.
- */
-export const versionField = z.coerce.number('must be the version you read').int('must be the version you read').min(1, 'must be the version you read').meta({ description: 'The version you read (GET answers it as `version` and as ETag); or send If-Match instead' });
 
 export const tenderFields = {
   title: z.string().trim().min(3, 'must be at least 3 characters').max(300, 'must be at most 300 characters'),

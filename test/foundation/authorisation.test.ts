@@ -626,7 +626,7 @@ async function buildFixtures(key: string, owner: UserRow, org: OrganisationRow):
   if (key.includes(':key') && key.endsWith('/deprecate') && key.startsWith('POST ')) {
     // Deprecation changes the item for everybody, so each case deprecates its own.
     const draft = await services.library.createItem(actor, { ...itemContent(), key: freshKey() }, SYSTEM_AUDIT);
-    fixtures.itemKey = (await services.library.publish(actor, draft.id, { level: 'major', changeNote: CHANGE_NOTE, revision: draft.revision }, SYSTEM_AUDIT)).key;
+    fixtures.itemKey = (await services.library.publish(actor, draft.id, { level: 'major', changeNote: CHANGE_NOTE, version: draft.revision }, SYSTEM_AUDIT)).key;
   }
   if (key.includes(':draftId')) {
     fixtures.draftId = (await services.library.createItem(actor, { ...itemContent(), key: freshKey() }, SYSTEM_AUDIT)).id;
@@ -667,24 +667,24 @@ async function jointSetFixtures(key: string, owner: UserRow, org: OrganisationRo
   const partnerActor = ownerActor(await buildUser(services, { memberships: [[partner, 'owner']] }), partner);
   if (key.endsWith('/invitation')) {
     const set = await services.jointSets.create(partnerActor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
-    await services.jointSets.invite(partnerActor, set.id, org.id, SYSTEM_AUDIT);
+    await services.jointSets.invite(partnerActor, set.id, org.id, set.version, SYSTEM_AUDIT);
     return { setId: set.id, revisionNumber: 1, coBuyer: partner, itemKey: SHIPPED_KEY };
   }
   const set = await services.jointSets.create(actor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
-  await services.jointSets.invite(actor, set.id, partner.id, SYSTEM_AUDIT);
+  await services.jointSets.invite(actor, set.id, partner.id, set.version, SYSTEM_AUDIT);
   await services.jointSets.respond(partnerActor, set.id, { response: 'accept' }, SYSTEM_AUDIT);
   await services.jointSets.addItems(actor, set.id, 1, TENDER_KEYS, SYSTEM_AUDIT);
   const section = await services.jointSets.addSection(actor, set.id, 1, 'Tom seksjon', SYSTEM_AUDIT);
   const view = await services.jointSets.revision(actor, set.id, 1);
   const result: Fixtures = { setId: set.id, revisionNumber: 1, coBuyer: partner, jointSectionId: section.id, jointItemId: view.sections[0]?.items[0]?.id, itemKey: SHIPPED_KEY };
   if (/revisions\/:number\/(items|sections|transition)/.test(key)) return result;
-  await services.jointSets.transition(actor, set.id, 1, 'consultation', SYSTEM_AUDIT);
+  await services.jointSets.transition(actor, set.id, 1, 'consultation', (await services.jointSets.revision(actor, set.id, 1)).revision.version, SYSTEM_AUDIT);
   if (key.includes('/comments')) {
     result.commentId = (await services.jointSets.comment(partnerActor, set.id, 1, { itemId: result.jointItemId as string, position: 'change', text: 'Vi foreslår en endring.' }, SYSTEM_AUDIT)).id;
     return result;
   }
-  await services.jointSets.transition(actor, set.id, 1, 'adopted', SYSTEM_AUDIT);
-  await services.jointSets.declareDeviation(actor, set.id, 1, SHIPPED_KEY, { kind: 'change', parameterValues: { exportHours: 36 }, justification: 'Vi har store datamengder.' }, SYSTEM_AUDIT);
+  await services.jointSets.transition(actor, set.id, 1, 'adopted', (await services.jointSets.revision(actor, set.id, 1)).revision.version, SYSTEM_AUDIT);
+  await services.jointSets.declareDeviation(actor, set.id, 1, SHIPPED_KEY, { kind: 'change', parameterValues: { exportHours: 36 }, justification: 'Vi har store datamengder.', version: 0 }, SYSTEM_AUDIT);
   if (key.includes('joint-sets/import')) {
     const { bytes } = await services.jointSetPackages.exportRevision(actor, set.id, 1);
     const zip = await JSZip.loadAsync(bytes);

@@ -888,15 +888,15 @@ async function addJointSetFixtures(base: Fixtures, uses: string): Promise<Fixtur
   const partner = await buildOrganisation(ctx.services, { kind: 'buyer' });
   const partnerActor = ownerActor(await buildUser(ctx.services, { memberships: [[partner, 'owner']] }), partner);
   const set = await jointSets.create(actor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
-  await jointSets.invite(actor, set.id, partner.id, SYSTEM_AUDIT);
+  await jointSets.invite(actor, set.id, partner.id, set.version, SYSTEM_AUDIT);
   await jointSets.respond(partnerActor, set.id, { response: 'accept' }, SYSTEM_AUDIT);
   await jointSets.addItems(actor, set.id, 1, ['EXP-001', 'API-003', 'EXIT-009', 'DOC-002', 'OWN-001'], SYSTEM_AUDIT);
   await jointSets.addSection(actor, set.id, 1, 'Tom seksjon', SYSTEM_AUDIT);
   const jointItemId = (await jointSets.revision(actor, set.id, 1)).sections[0]?.items[0]?.id as string;
-  await jointSets.transition(actor, set.id, 1, 'consultation', SYSTEM_AUDIT);
+  await jointSets.transition(actor, set.id, 1, 'consultation', (await jointSets.revision(actor, set.id, 1)).revision.version, SYSTEM_AUDIT);
   const comment = await jointSets.comment(partnerActor, set.id, 1, { itemId: jointItemId, position: 'change', text: 'Vi foreslår 48 timer.' }, SYSTEM_AUDIT);
   await jointSets.resolveComment(actor, set.id, 1, comment.id, { resolution: 'noted', response: 'Tatt til orientering.' }, SYSTEM_AUDIT);
-  await jointSets.transition(actor, set.id, 1, 'adopted', SYSTEM_AUDIT);
+  await jointSets.transition(actor, set.id, 1, 'adopted', (await jointSets.revision(actor, set.id, 1)).revision.version, SYSTEM_AUDIT);
   if (uses === 'all') f.jointPackage = (await ctx.services.jointSetPackages.exportRevision(actor, set.id, 1)).bytes;
   await jointSets.newRevision(actor, set.id, {}, SYSTEM_AUDIT);
   const draft = await jointSets.revision(actor, set.id, 2);
@@ -954,7 +954,7 @@ async function addLibraryAndTenderFixtures(base: Fixtures, uses: string): Promis
   if (needs(':key')) {
     // An item of its own, so that a deprecation let through by mistake leaves the shipped library alone.
     const draft = await services.library.createItem(actor, { ...FIXTURE_CONTENT, key: nextKey() }, SYSTEM_AUDIT);
-    f.itemKey = (await services.library.publish(actor, draft.id, { level: 'major', changeNote: { nb: 'Første utgave.', en: 'First edition.' }, revision: draft.revision }, SYSTEM_AUDIT)).key;
+    f.itemKey = (await services.library.publish(actor, draft.id, { level: 'major', changeNote: { nb: 'Første utgave.', en: 'First edition.' }, version: draft.revision }, SYSTEM_AUDIT)).key;
   }
   if (needs(':draftId')) f.draftId = (await services.library.createItem(actor, { ...FIXTURE_CONTENT, key: nextKey() }, SYSTEM_AUDIT)).id;
   if (needs(':selectionId') || needs(':tenderId')) f.selectionId = (await services.tenders.createSelection(actor, { name: `Utvalg ${unique()}`, keys: ['EXP-001'] }, SYSTEM_AUDIT)).id;

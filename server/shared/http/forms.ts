@@ -29,7 +29,13 @@ export type FormConflict = { currentVersion: number; changedBy: string | null; c
 /** A field whose saved value differs from what the user typed, as the conflict notice shows it. */
 export type ConflictField = { label: string; stored: string; typed: string };
 
-const shown = (value: unknown): string => (value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value));
+/** A value as the notice prints it: lists joined, texts in both languages side by side. */
+const shown = (value: unknown): string => {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(shown).join(', ');
+  if (typeof value === 'object') return Object.values(value).map(shown).filter(Boolean).join(' / ');
+  return String(value);
+};
 
 /**
  * The fields of a refused form whose saved value (the other person's change) differs from what
