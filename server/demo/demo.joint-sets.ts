@@ -42,7 +42,7 @@ export async function seedDemoJointSets(services: Services): Promise<void> {
   const firstItem = (await sets.revision(editor.actor, set.id, 1)).sections.flatMap((s) => s.items).find((i) => i.libraryKey === 'EXP-001');
   if (firstItem) {
     const comment = await sets.comment(participant.actor, set.id, 1, { itemId: firstItem.id, position: 'change', text: 'Vi ønsker kortere frist for uttrekk ved avslutning av avtalen.' }, participant.context);
-    await sets.resolveComment(editor.actor, set.id, 1, comment.id, { resolution: 'noted', response: 'Fristen beholdes i denne revisjonen; hver kommune kan avvike lokalt.' }, editor.context);
+    await sets.resolveComment(editor.actor, set.id, 1, comment.id, { resolution: 'noted', response: 'Fristen beholdes i denne revisjonen; hver kommune kan avvike lokalt.', version: comment.version }, editor.context);
   }
   await sets.transition(editor.actor, set.id, 1, 'adopted', await revisionVersion(1), editor.context);
   await sets.signoff(owner.actor, set.id, 1, { decision: 'signed', note: 'Vedtatt i innkjøpsrådet.' }, owner.context);

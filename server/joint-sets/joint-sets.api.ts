@@ -253,6 +253,7 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       summary: 'Answer and resolve a comment (the coordinator, during consultation)',
       params: commentParams,
       body: resolutionSchema,
+      versioned: true,
       ...noContent,
       handler: async ({ actor, params, body, audit }) => {
         await jointSets.resolveComment(actor, params.setId, params.number, params.commentId, body, audit);

@@ -212,8 +212,14 @@ export function createJointSetsRepository() {
       return rows[0] as JointSetCommentRow;
     },
 
-    async updateComment(db: Database, id: string, values: Partial<typeof jointSetComments.$inferInsert>): Promise<void> {
-      await db.update(jointSetComments).set(values).where(eq(jointSetComments.id, id));
+    /** Answers a comment if it still has `expectedVersion`, raising it; undefined if someone else answered it first. */
+    async updateComment(db: Database, id: string, values: Partial<typeof jointSetComments.$inferInsert>, expectedVersion: number): Promise<JointSetCommentRow | undefined> {
+      const rows = await db
+        .update(jointSetComments)
+        .set({ ...values, version: sql`${jointSetComments.version} + 1` })
+        .where(and(eq(jointSetComments.id, id), eq(jointSetComments.version, expectedVersion)))
+        .returning();
+      return rows[0];
     },
 
     async signoffs(db: Database, revisionId: string): Promise<(JointSetSignoffRow & { organisationName: string })[]> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DOMAINS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { itemKeySchema, semverSchema } from '../library/library.schemas';
-import { versionField } from '../shared/versioning';
+import { versionField, versionNumber } from '../shared/versioning';
 import { parameterValuesSchema, tenderFields } from '../tenders/tenders.schemas';
 import { COMMENT_POSITIONS, COMMENT_RESOLUTIONS, DEVIATION_KINDS, PARTICIPANT_STATUSES, REVISION_STATUSES, SIGNOFF_DECISIONS } from './joint-sets.table';
 
@@ -53,7 +53,7 @@ export const commentSchema = z.strictObject({
   text: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
   organisationId,
 });
-export const resolutionSchema = z.strictObject({ resolution: z.enum(COMMENT_RESOLUTIONS), response: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters') });
+export const resolutionSchema = z.strictObject({ resolution: z.enum(COMMENT_RESOLUTIONS), response: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'), version: versionField });
 export const signoffSchema = z.strictObject({ decision: z.enum(SIGNOFF_DECISIONS), note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(), organisationId });
 export const deviationSchema = z.strictObject({
   kind: z.enum(DEVIATION_KINDS),
@@ -62,11 +62,7 @@ export const deviationSchema = z.strictObject({
   parameterValues: parameterValuesSchema.optional(),
   justification: z.string().trim().min(10, 'must be at least 10 characters: say why').max(5000, 'must be at most 5000 characters'),
   organisationId,
-  version: z.coerce
-    .number('must be the version you read, 0 if you had none')
-    .int('must be the version you read, 0 if you had none')
-    .min(0, 'must be the version you read, 0 if you had none')
-    .meta({ description: 'The version of your deviation you read; 0 to declare one you had none of. Or send If-Match instead' }),
+  version: versionNumber(0, 'must be the version you read, 0 if you had none').meta({ description: 'The version of your deviation you read; 0 to declare one you had none of. Or send If-Match instead' }),
 });
 export const withdrawQuerySchema = z.strictObject({ organisationId });
 export const diffQuerySchema = z.strictObject({ from: revisionNumber, to: revisionNumber });
@@ -140,6 +136,7 @@ export const commentOutSchema = z.object({
   resolution: z.enum(COMMENT_RESOLUTIONS).nullable(),
   response: z.string().nullable(),
   resolvedAt: z.string().nullable(),
+  version: z.number().describe('Send it (or If-Match) to answer the comment'),
 });
 export const deviationOutSchema = z.object({
   id: z.uuid(),

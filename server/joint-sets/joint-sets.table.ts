@@ -160,6 +160,8 @@ export const jointSetComments = pgTable(
     response: text('response'),
     resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** Raised by every change, so an update based on an old read is refused instead of lost. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     index('joint_set_comments_revision_idx').on(t.revisionId, t.createdAt),

@@ -90,7 +90,7 @@ export function revisionBody(view: RevisionView, lang: Lang) {
       items: s.items.map((i) => ({ id: i.id, key: i.libraryKey, libraryVersion: i.libraryVersion, title: i.library?.title[lang] ?? i.libraryKey, kind: i.library?.kind ?? null, type: i.type, weight: i.weight, parameterValues: i.parameterValues, version: i.version })),
     })),
     comments:
-      view.comments?.map((c) => ({ id: c.id, itemId: c.itemId, key: keys.get(c.itemId) ?? '', organisationId: c.organisationId, organisation: c.organisationName, author: c.authorName, position: c.position, text: c.text, createdAt: c.createdAt.toISOString(), resolution: c.resolution, response: c.response, resolvedAt: iso(c.resolvedAt) })) ?? null,
+      view.comments?.map((c) => ({ id: c.id, itemId: c.itemId, key: keys.get(c.itemId) ?? '', organisationId: c.organisationId, organisation: c.organisationName, author: c.authorName, position: c.position, text: c.text, createdAt: c.createdAt.toISOString(), resolution: c.resolution, response: c.response, resolvedAt: iso(c.resolvedAt), version: c.version })) ?? null,
     deviations: view.deviations?.map(deviationBody) ?? null,
     coordination: coordinationBody(view.revision, view.coordination),
   };

@@ -9,14 +9,18 @@ import { AppError } from './errors';
  */
 
 /**
- * The `version` field of an update's body: the version the caller read (GET answers it as
- * `version` and as ETag). Forms send it as text, hence the coercion.
+ * A version number in a body: a whole number from `min`; a form's text of digits counts as the
+ * number (forms send text), nothing else is converted.
  */
-export const versionField = z.coerce
-  .number('must be the version you read')
-  .int('must be the version you read')
-  .min(1, 'must be the version you read')
-  .meta({ description: 'The version you read (GET answers it as `version` and as ETag); or send If-Match instead' });
+export function versionNumber(min: number, message: string) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : v),
+    z.number(message).int(message).min(min, message).max(999_999_999, message),
+  );
+}
+
+/** The `version` field of an update's body: the version the caller read (GET answers it as `version` and as ETag). */
+export const versionField = versionNumber(1, 'must be the version you read').meta({ description: 'The version you read (GET answers it as `version` and as ETag); or send If-Match instead' });
 
 /** Who changed an entity last and when, from the audit log. */
 export type LastChange = { by: string | null; at: Date } | null;

@@ -64,3 +64,58 @@ export function versionOfEtag(res: Response): number {
   expect(etag).toMatch(/^"\d+"$/);
   return Number(etag?.replace(/"/g, ''));
 }
+
+type Versioned = { version: number };
+type Reader = { agent: { get: (url: string) => PromiseLike<Response> } };
+
+/** Reads a JSON answer, or undefined when the caller may not read it. */
+async function readJson<T>(who: Reader, url: string): Promise<T | undefined> {
+  const res = await who.agent.get(url);
+  return res.status === 200 ? (res.body as T) : undefined;
+}
+
+/**
+ * The version a change at `url` (an API path or a page form's action) is based on, read as the
+ * caller would read it just before: undefined for a change that takes none. A caller who cannot
+ * read the entity gets 1, so the request goes on to the access checks (a deviation: 0, "none").
+ * `method` is the HTTP method, or `form` for a page's form post.
+ */
+export async function versionToPresent(who: Reader, method: string, url: string): Promise<number | undefined> {
+  if (method === 'get' || method === 'delete') return undefined;
+  const path = url.replace(/\?.*$/, '').replace(/^\/(tenders|joint-sets|library)\//, '/api/$1/');
+
+  const tender = /^\/api\/tenders\/([^/]+)(?:\/(parameters|co-buyers(?:\/[^/]+)?))?$/.exec(path);
+  if (tender) return (await readJson<Versioned>(who, `/api/tenders/${tender[1]}`))?.version ?? 1;
+  const tenderItem = /^\/api\/tenders\/([^/]+)\/items\/([^/]+)(?:\/(move|upgrade))?$/.exec(path);
+  if (tenderItem) return (await readJson<Versioned>(who, `/api/tenders/${tenderItem[1]}/items/${tenderItem[2]}`))?.version ?? 1;
+  const tenderSection = /^\/api\/tenders\/([^/]+)\/sections\/([^/]+)(?:\/move)?$/.exec(path);
+  if (tenderSection) {
+    const read = await readJson<{ sections: (Versioned & { id: string })[] }>(who, `/api/tenders/${tenderSection[1]}`);
+    return read?.sections.find((s) => s.id === tenderSection[2])?.version ?? 1;
+  }
+
+  const draft = /^\/api\/library\/drafts\/([^/]+)(?:\/publish)?$/.exec(path);
+  if (draft) return (await readJson<{ draft: { revision: number } | null }>(who, `/api/library/drafts/${draft[1]}`))?.draft?.revision ?? 1;
+
+  const set = /^\/api\/joint-sets\/([^/]+)(?:\/participants(?:\/[^/]+)?)?$/.exec(path);
+  if (set && set[1] !== 'import') return (await readJson<Versioned>(who, `/api/joint-sets/${set[1]}`))?.version ?? 1;
+  const comment = /^\/api\/joint-sets\/([^/]+)\/revisions\/(\d+)\/comments\/([^/]+)\/resolution$/.exec(path);
+  if (comment) {
+    const read = await readJson<{ comments: (Versioned & { id: string })[] | null }>(who, `/api/joint-sets/${comment[1]}/revisions/${comment[2]}`);
+    return read?.comments?.find((c) => c.id === comment[3])?.version ?? 1;
+  }
+  const deviation = /^\/api\/joint-sets\/([^/]+)\/revisions\/(\d+)\/deviations\/([^/]+)$/.exec(path);
+  if (deviation) {
+    const [session, list] = await Promise.all([readJson<{ memberships?: { organisationId: string }[] }>(who, '/api/session'), readJson<{ items: (Versioned & { key: string; organisationId: string })[] }>(who, `/api/joint-sets/${deviation[1]}/revisions/${deviation[2]}/deviations`)]);
+    const mine = new Set((session?.memberships ?? []).map((m) => m.organisationId));
+    return list?.items.find((d) => d.key === deviation[3] && mine.has(d.organisationId))?.version ?? 0;
+  }
+  const part = /^\/api\/joint-sets\/([^/]+)\/revisions\/(\d+)\/(transition|items\/[^/]+|sections\/[^/]+)$/.exec(path);
+  if (!part) return undefined;
+  const revision = await readJson<Versioned & { sections: (Versioned & { id: string; items: (Versioned & { id: string })[] })[] }>(who, `/api/joint-sets/${part[1]}/revisions/${part[2]}`);
+  if (!revision) return 1;
+  const [kind, id] = (part[3] as string).split('/');
+  if (kind === 'transition') return revision.version;
+  if (kind === 'sections') return revision.sections.find((s) => s.id === id)?.version ?? 1;
+  return revision.sections.flatMap((s) => s.items).find((i) => i.id === id)?.version ?? 1;
+}

@@ -5,6 +5,7 @@ import type { Services } from '../../server/services';
 import type { Response } from 'supertest';
 import type { TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
+import { versionToPresent } from '../helpers/versioning';
 
 /** Items of the shipped library a joint set is assembled from: EXP-001 (A), API-003 (V), DOC-002 (V), EXIT-009 (clause). */
 export const SET_KEYS = ['EXP-001', 'API-003', 'DOC-002', 'EXIT-009'];
@@ -51,46 +52,14 @@ export async function buildCities(ctx: TestContext): Promise<Cities> {
   };
 }
 
-type Versioned = { version: number };
-
-/**
- * The version a change of the joint set, revision, item, section or deviation at `url` is based
- * on, read as the caller would read it first (the deviation: the caller's own, 0 when none);
- * undefined for a change that takes none. A caller who cannot read it gets 1 (0 for a deviation),
- * so its request reaches the access checks. `url` is the API's or the page's.
- */
-export async function versionFor(who: LoggedIn, method: string, url: string): Promise<number | undefined> {
-  const path = url.replace(/^\/joint-sets\//, '/api/joint-sets/').replace(/\?.*$/, '');
-  const set = /^\/api\/joint-sets\/([^/]+)(?:\/participants(?:\/[^/]+)?)?$/.exec(path);
-  if (set && set[1] !== 'import' && (method === 'patch' || method === 'put' || (method === 'form' && path.split('/').length <= 5))) {
-    const res = await who.agent.get(`/api/joint-sets/${set[1]}`);
-    return res.status === 200 ? (res.body as Versioned).version : 1;
-  }
-  const part = /^\/api\/joint-sets\/([^/]+)\/revisions\/(\d+)\/(transition|items|sections|deviations)\/?([^/]*)$/.exec(path);
-  if (!part || (part[3] !== 'transition' && !part[4]) || method === 'delete') return undefined;
-  const [, setId, number, kind, id] = part;
-  if (kind === 'deviations') {
-    const [session, list] = await Promise.all([who.agent.get('/api/session'), who.agent.get(`/api/joint-sets/${setId}/revisions/${number}/deviations`)]);
-    const mine = new Set(((session.body.memberships ?? []) as { organisationId: string }[]).map((m) => m.organisationId));
-    const own = ((list.body.items ?? []) as (Versioned & { key: string; organisationId: string })[]).find((d) => d.key === id && mine.has(d.organisationId));
-    return own?.version ?? 0;
-  }
-  const res = await who.agent.get(`/api/joint-sets/${setId}/revisions/${number}`);
-  if (res.status !== 200) return 1;
-  const revision = res.body as Versioned & { sections: (Versioned & { id: string; items: (Versioned & { id: string })[] })[] };
-  if (kind === 'transition') return revision.version;
-  if (kind === 'sections') return revision.sections.find((s) => s.id === id)?.version ?? 1;
-  return revision.sections.flatMap((s) => s.items).find((i) => i.id === id)?.version ?? 1;
-}
-
 /**
  * A request to the API as a participant sends it: a change of a versioned entity presents the
- * version read just before (see versionFor) unless the body names one.
+ * version read just before (versionToPresent) unless the body names one.
  */
 export const send = (who: LoggedIn, method: 'post' | 'put' | 'patch' | 'delete', url: string, body?: object) => {
   const prepared = (async () => {
     const given = body && 'version' in body;
-    const version = given ? undefined : await versionFor(who, method, url);
+    const version = given ? undefined : await versionToPresent(who, method, url);
     const request = who.agent[method](url).set('X-CSRF-Token', who.csrf);
     const sent = version === undefined ? body : { ...body, version };
     return { request: sent ? request.send(sent) : request };

@@ -6,7 +6,8 @@ import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import type { LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
-import { adoptedSet, buildCities, draftSet, itemsOf, send, versionFor, type Cities } from './fixtures';
+import { versionToPresent } from '../helpers/versioning';
+import { adoptedSet, buildCities, draftSet, itemsOf, send, type Cities } from './fixtures';
 
 let ctx: TestContext;
 let c: Cities;
@@ -19,7 +20,7 @@ const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) =>
 
 /** A form post as the page sends it, with the version the page showed (read just before) where the form carries one. */
 const form = async (who: LoggedIn, url: string, fields: Record<string, string> = {}) => {
-  const version = 'version' in fields ? undefined : await versionFor(who, 'form', url);
+  const version = 'version' in fields ? undefined : await versionToPresent(who, 'form', url);
   return who.agent.post(url).type('form').send({ _csrf: who.csrf, ...(version === undefined ? {} : { version: String(version) }), ...fields });
 };
 

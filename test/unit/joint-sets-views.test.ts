@@ -50,7 +50,7 @@ function deviation(organisationId: string, key: string, overrides: Partial<Devia
 }
 
 function comment(id: string, itemId: string, resolved: boolean): CommentView {
-  return { id, revisionId: 'rev-1', itemId, organisationId: PARTNER, organisationName: 'Partnerby', authorId: null, authorName: 'Ola', position: 'change', text: 'Forslag', createdAt: AT, resolution: resolved ? 'accepted' : null, response: resolved ? 'Tatt inn' : null, resolvedBy: null, resolvedAt: resolved ? AT : null };
+  return { id, revisionId: 'rev-1', itemId, organisationId: PARTNER, organisationName: 'Partnerby', authorId: null, authorName: 'Ola', position: 'change', text: 'Forslag', createdAt: AT, resolution: resolved ? 'accepted' : null, response: resolved ? 'Tatt inn' : null, resolvedBy: null, resolvedAt: resolved ? AT : null, version: 1 };
 }
 
 function revisionView(status: RevisionStatus, overrides: Partial<RevisionView> = {}): RevisionView {
