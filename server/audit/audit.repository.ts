@@ -104,6 +104,21 @@ export function createAuditRepository() {
       return rows[0] ?? null;
     },
 
+    /**
+     * Who changed an entity last, counting changes of its parts: entries about the entity itself,
+     * and entries whose `after` names it under `partKey` (an item's entry names its tender as
+     * `tenderId`), as a change of a part raises the whole's version too.
+     */
+    async lastChangeWithin(db: Database, entityType: string, entityId: string, partKey: string): Promise<LastChange> {
+      const rows = await db
+        .select({ by: auditLog.actorEmail, at: auditLog.occurredAt })
+        .from(auditLog)
+        .where(sql`(${auditLog.entityType} = ${entityType} and ${auditLog.entityId} = ${entityId}) or ${auditLog.after} ->> ${partKey} = ${entityId}`)
+        .orderBy(desc(auditLog.id))
+        .limit(1);
+      return rows[0] ?? null;
+    },
+
     /** Failed logins for an email since a moment; backs the per-account login limit. */
     async countFailedLogins(db: Database, email: string, since: Date): Promise<number> {
       const rows = await db

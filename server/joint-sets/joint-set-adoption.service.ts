@@ -3,7 +3,8 @@ import type { AuditEntry } from '../audit/audit.repository';
 import { createJointSetLoaders, pickOrganisation, type JointSetsDeps } from './joint-sets.access';
 import { coordinatorEntry, createJointSetChanges } from './joint-sets.changes';
 import { createRevisionContent, type Coordination } from './joint-sets.content';
-import { alreadySigned, coordinatorRequired, emptyRevision, ownerRequired, unresolvedComments, wrongState } from './joint-sets.errors';
+import { alreadySigned, coordinatorRequired, emptyRevision, ownerRequired, revisionNotFound, unresolvedComments, wrongState } from './joint-sets.errors';
+import { compareAndSet, staleVersion } from '../shared/versioning';
 import type { JointSetRevisionRow, SignoffDecision } from './joint-sets.table';
 
 /**
@@ -11,7 +12,7 @@ import type { JointSetRevisionRow, SignoffDecision } from './joint-sets.table';
  * draft, consultation and adopted; owners of participants sign off or decline the adopted one.
  */
 export function createJointSetAdoption(deps: JointSetsDeps) {
-  const { db, jointSetsRepository: repo } = deps;
+  const { db, jointSetsRepository: repo, auditRepository: audit } = deps;
   const now = deps.now ?? (() => new Date());
   const { loadRevision } = createJointSetLoaders(deps);
   const content = createRevisionContent(deps);
@@ -19,9 +20,11 @@ export function createJointSetAdoption(deps: JointSetsDeps) {
 
   return {
     /** draft → consultation (with items), consultation → draft (to apply what the consultation gave), consultation → adopted (every comment resolved). */
-    async transition(actor: Actor, id: string, number: number, to: 'consultation' | 'draft' | 'adopted', context: AuditContext): Promise<JointSetRevisionRow> {
+    /** Moves a revision on, if it still has the version the coordinator read (its status and content as seen). */
+    async transition(actor: Actor, id: string, number: number, to: 'consultation' | 'draft' | 'adopted', version: number, context: AuditContext): Promise<JointSetRevisionRow> {
       const { set, revision, access, revisions } = await loadRevision(actor, id, number);
       if (!access.isCoordinator) throw coordinatorRequired();
+      if (revision.version !== version) throw staleVersion('joint-set revision', revision.version, await audit.lastChangeWithin(db, 'joint_set_revision', revision.id, 'revisionId'));
       const from = revision.status;
       const allowed = (from === 'draft' && to === 'consultation') || (from === 'consultation' && (to === 'draft' || to === 'adopted'));
       if (!allowed) throw wrongState(from, `move to ${to}`);
@@ -36,9 +39,13 @@ export function createJointSetAdoption(deps: JointSetsDeps) {
       return change(set, context, entries, async (tx) => {
         if (previous) await repo.moveRevision(tx, previous.id, 'adopted', { status: 'superseded', supersededAt: now() });
         const values = to === 'consultation' ? { status: to, consultationStartedAt: now() } : to === 'adopted' ? { status: to, adoptedAt: now(), adoptedBy: actor.userId } : { status: to };
-        const moved = await repo.moveRevision(tx, revision.id, from, values);
-        if (!moved) throw wrongState(from, `move to ${to}`);
-        return moved;
+        return compareAndSet({
+          entity: 'joint-set revision',
+          update: () => repo.moveRevision(tx, revision.id, from, values, version),
+          currentVersion: async () => (await repo.findRevision(tx, revision.id))?.version,
+          lastChange: () => audit.lastChangeWithin(tx, 'joint_set_revision', revision.id, 'revisionId'),
+          notFound: revisionNotFound,
+        });
       });
     },
 

@@ -6,6 +6,7 @@ import { createRevisionContent, type RevisionView } from './joint-sets.content';
 import { commentNotFound, coordinatorRequired, participantRequired, revisionNotFound, wrongState } from './joint-sets.errors';
 import { buildConsultationReportDocx } from './joint-sets.report.docx';
 import type { CommentPosition, CommentResolution, JointSetCommentRow } from './joint-sets.table';
+import { compareAndSet, staleVersion } from '../shared/versioning';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -43,17 +44,26 @@ export function createJointSetConsultation(deps: JointSetsDeps) {
       );
     },
 
-    async resolveComment(actor: Actor, id: string, number: number, commentId: string, input: { resolution: CommentResolution; response: string }, context: AuditContext): Promise<void> {
+    /** The coordinator's answer to a comment, based on the comment's version (so two answers never overwrite each other). */
+    async resolveComment(actor: Actor, id: string, number: number, commentId: string, input: { resolution: CommentResolution; response: string; version: number }, context: AuditContext): Promise<void> {
       const { set, revision, access } = await loadRevision(actor, id, number);
       if (!access.isCoordinator) throw coordinatorRequired();
       const comment = (await repo.comments(db, revision.id)).find((c) => c.id === commentId);
       if (!comment) throw commentNotFound();
       if (revision.status !== 'consultation') throw wrongState(revision.status, 'have its comments answered; only a revision in consultation can');
+      if (comment.version !== input.version) throw staleVersion('comment', comment.version, await audit.lastChange(db, 'joint_set_comment', commentId));
       await change(
         set,
         context,
         [coordinatorEntry(set, 'joint_set.comment_resolved', { entityType: 'joint_set_comment', entityId: commentId, before: { resolution: comment.resolution, response: comment.response }, after: { revision: number, resolution: input.resolution, response: input.response } })],
-        (tx) => repo.updateComment(tx, commentId, { resolution: input.resolution, response: input.response, resolvedBy: actor.userId, resolvedAt: now() }),
+        (tx) =>
+          compareAndSet({
+            entity: 'comment',
+            update: () => repo.updateComment(tx, commentId, { resolution: input.resolution, response: input.response, resolvedBy: actor.userId, resolvedAt: now() }, input.version),
+            currentVersion: async () => (await repo.comments(tx, revision.id)).find((c) => c.id === commentId)?.version,
+            lastChange: () => audit.lastChange(tx, 'joint_set_comment', commentId),
+            notFound: commentNotFound,
+          }),
       );
     },
 

@@ -7,8 +7,11 @@ import { createJointSetChanges } from './joint-sets.changes';
 import { createRevisionContent, type DeviationView, type SectionView } from './joint-sets.content';
 import { deviationInvalid, deviationNotFound, invalidParameterValues, itemNotFound, participantRequired, revisionNotFound, wrongState } from './joint-sets.errors';
 import type { DeviationKind, JointSetDeviationRow, JointSetItemRow } from './joint-sets.table';
+import type { Database } from '../db/client';
+import { staleVersion } from '../shared/versioning';
 
-export type DeviationInput = { kind: DeviationKind; type?: RequirementType | undefined; weight?: number | undefined; parameterValues?: ParameterValueMap | undefined; justification: string; organisationId?: string | undefined };
+/** A deviation as declared; `version` is the one read, 0 when the organisation had none for the item. */
+export type DeviationInput = { kind: DeviationKind; type?: RequirementType | undefined; weight?: number | undefined; parameterValues?: ParameterValueMap | undefined; justification: string; organisationId?: string | undefined; version: number };
 
 /** Leaving an item out takes nothing else; a change names what the organisation uses instead, with parameter values the pinned version knows. */
 function checkDeviation(input: DeviationInput, item: JointSetItemRow, lib: LibraryVersionRow | undefined): void {
@@ -34,7 +37,13 @@ function checkDeviation(input: DeviationInput, item: JointSetItemRow, lib: Libra
  * item of a revision in consultation or adopted out, or uses its own type, weight or values.
  */
 export function createJointSetDeviations(deps: JointSetsDeps) {
-  const { db, jointSetsRepository: repo, libraryRepository: library } = deps;
+  const { db, jointSetsRepository: repo, libraryRepository: library, auditRepository: audit } = deps;
+
+  /** The organisation's deviation changed since the version read (0: none): 409 with its version now (0 if withdrawn) and who changed it. */
+  async function staleDeviation(tx: Database, revisionId: string, organisationId: string, key: string) {
+    const current = (await repo.deviations(tx, revisionId)).find((d) => d.organisationId === organisationId && d.libraryKey === key);
+    return staleVersion('deviation', current?.version ?? 0, current ? await audit.lastChange(tx, 'joint_set_deviation', current.id) : null);
+  }
   const { loadRevision } = createJointSetLoaders(deps);
   const content = createRevisionContent(deps);
   const change = createJointSetChanges(deps);
@@ -56,12 +65,17 @@ export function createJointSetDeviations(deps: JointSetsDeps) {
       if (!item) throw itemNotFound();
       checkDeviation(input, item, await library.findVersion(db, item.libraryKey, item.libraryVersion));
       const existing = (await repo.deviations(db, revision.id)).find((d) => d.organisationId === organisation.organisationId && d.libraryKey === key);
+      if ((existing?.version ?? 0) !== input.version) throw await staleDeviation(db, revision.id, organisation.organisationId, key);
       const values = { kind: input.kind, type: input.type ?? null, weight: input.weight ?? null, parameterValues: input.parameterValues ?? null, justification: input.justification };
       return change(
         set,
         context,
         [(d: JointSetDeviationRow) => ({ organisationId: organisation.organisationId, action: existing ? 'joint_set.deviation_changed' : 'joint_set.deviation_declared', entityType: 'joint_set_deviation', entityId: d.id, before: existing ? { kind: existing.kind, type: existing.type, weight: existing.weight, parameterValues: existing.parameterValues, justification: existing.justification } : null, after: { jointSetId: id, revision: number, key, ...values } })],
-        (tx) => repo.saveDeviation(tx, { revisionId: revision.id, organisationId: organisation.organisationId, libraryKey: key, createdBy: actor.userId, ...values }),
+        async (tx) => {
+          const saved = await repo.saveDeviation(tx, { revisionId: revision.id, organisationId: organisation.organisationId, libraryKey: key, createdBy: actor.userId, ...values }, input.version);
+          if (!saved) throw await staleDeviation(tx, revision.id, organisation.organisationId, key);
+          return saved;
+        },
       );
     },
 

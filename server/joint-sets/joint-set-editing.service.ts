@@ -7,17 +7,18 @@ import { createJointSetLoaders, type JointSetsDeps } from './joint-sets.access';
 import { coordinatorEntry, createJointSetChanges } from './joint-sets.changes';
 import { createRevisionContent, isEvaluated, type RevisionView } from './joint-sets.content';
 import type { RevisionDiff } from './joint-sets.diff';
-import { invalidParameterValues, libraryItemUnavailable, openRevisionExists, revisionNotFound, sectionNotFound, wrongState } from './joint-sets.errors';
+import { invalidParameterValues, itemNotFound, libraryItemUnavailable, openRevisionExists, revisionNotFound, sectionNotFound, wrongState } from './joint-sets.errors';
+import { compareAndSet, staleVersion } from '../shared/versioning';
 import type { JointSetItemRow, JointSetRevisionRow, JointSetSectionRow } from './joint-sets.table';
 
-export type ItemUpdate = { type?: RequirementType | undefined; weight?: number | undefined; parameterValues?: ParameterValueMap | undefined; sectionId?: string | undefined; libraryVersion?: string | undefined };
+export type ItemUpdate = { type?: RequirementType | undefined; weight?: number | undefined; parameterValues?: ParameterValueMap | undefined; sectionId?: string | undefined; libraryVersion?: string | undefined; version: number };
 
 /**
  * Revisions and their content: reading a revision, comparing two, starting a new draft, and the
  * coordinator's editing of a draft's items and sections.
  */
 export function createJointSetEditing(deps: JointSetsDeps) {
-  const { db, jointSetsRepository: repo, libraryRepository: library } = deps;
+  const { db, jointSetsRepository: repo, libraryRepository: library, auditRepository: audit } = deps;
   const { load, loadRevision, loadForCoordinator, loadDraft } = createJointSetLoaders(deps);
   const content = createRevisionContent(deps);
   const change = createJointSetChanges(deps);
@@ -58,9 +59,10 @@ export function createJointSetEditing(deps: JointSetsDeps) {
           const sectionIds = new Map<string, string>();
           for (const section of await repo.sections(tx, base.id)) sectionIds.set(section.id, (await repo.insertSection(tx, { revisionId: revision.id, position: section.position, title: section.title })).id);
           const items = await repo.items(tx, base.id);
-          await repo.insertItems(tx, items.map(({ id: _id, revisionId: _r, sectionId, ...rest }) => ({ ...rest, revisionId: revision.id, sectionId: sectionIds.get(sectionId) as string })));
+          // The copies are new entities: they start at version 1.
+          await repo.insertItems(tx, items.map(({ id: _id, revisionId: _r, sectionId, version: _v, ...rest }) => ({ ...rest, revisionId: revision.id, sectionId: sectionIds.get(sectionId) as string })));
           const deviations = await repo.deviations(tx, base.id);
-          await repo.insertDeviations(tx, deviations.map(({ id: _id, revisionId: _r, organisationName: _n, updatedAt: _u, ...rest }) => ({ ...rest, revisionId: revision.id })));
+          await repo.insertDeviations(tx, deviations.map(({ id: _id, revisionId: _r, organisationName: _n, updatedAt: _u, version: _v, ...rest }) => ({ ...rest, revisionId: revision.id })));
         }
         return revision;
       });
@@ -89,6 +91,7 @@ export function createJointSetEditing(deps: JointSetsDeps) {
           existing.add(key);
           added.push(key);
         }
+        if (added.length > 0) await repo.touchRevision(tx, revision.id);
         return { added, skipped };
       });
     },
@@ -96,6 +99,7 @@ export function createJointSetEditing(deps: JointSetsDeps) {
     async updateItem(actor: Actor, id: string, number: number, itemId: string, input: ItemUpdate, context: AuditContext): Promise<void> {
       const { set, revision } = await loadDraft(actor, id, number);
       const item = await content.requireItem(revision.id, itemId);
+      if (item.version !== input.version) throw staleVersion('joint-set item', item.version, await audit.lastChange(db, 'joint_set_item', itemId));
       const version = input.libraryVersion ?? item.libraryVersion;
       const lib = await library.findVersion(db, item.libraryKey, version);
       if (!lib || lib.status === 'draft') throw libraryItemUnavailable([`${item.libraryKey} ${version}`]);
@@ -119,8 +123,17 @@ export function createJointSetEditing(deps: JointSetsDeps) {
       await change(
         set,
         context,
-        [coordinatorEntry(set, 'joint_set.item_updated', { entityType: 'joint_set_item', entityId: itemId, before: { key: item.libraryKey, version: item.libraryVersion, type: item.type, weight: item.weight, parameterValues: item.parameterValues, sectionId: item.sectionId }, after: { revision: number, key: item.libraryKey, ...values } })],
-        (tx) => repo.updateItem(tx, itemId, values),
+        [coordinatorEntry(set, 'joint_set.item_updated', { entityType: 'joint_set_item', entityId: itemId, before: { key: item.libraryKey, version: item.libraryVersion, type: item.type, weight: item.weight, parameterValues: item.parameterValues, sectionId: item.sectionId }, after: { revision: number, revisionId: revision.id, key: item.libraryKey, ...values } })],
+        async (tx) => {
+          await compareAndSet({
+            entity: 'joint-set item',
+            update: () => repo.updateItem(tx, itemId, values, input.version),
+            currentVersion: async () => (await repo.findItem(tx, itemId))?.version,
+            lastChange: () => audit.lastChange(tx, 'joint_set_item', itemId),
+            notFound: itemNotFound,
+          });
+          await repo.touchRevision(tx, revision.id);
+        },
       );
     },
 
@@ -131,21 +144,34 @@ export function createJointSetEditing(deps: JointSetsDeps) {
         await repo.deleteItem(tx, itemId);
         const rest = (await repo.items(tx, revision.id)).filter((i) => i.sectionId === item.sectionId);
         for (const [position, other] of rest.entries()) if (other.position !== position) await repo.updateItem(tx, other.id, { position });
+        await repo.touchRevision(tx, revision.id);
       });
     },
 
     async addSection(actor: Actor, id: string, number: number, title: string, context: AuditContext): Promise<JointSetSectionRow> {
       const { set, revision } = await loadDraft(actor, id, number);
-      return change(set, context, [(s: JointSetSectionRow) => coordinatorEntry(set, 'joint_set.section_added', { entityType: 'joint_set_section', entityId: s.id, after: { revision: number, title } })], async (tx) =>
-        repo.insertSection(tx, { revisionId: revision.id, position: (await repo.sections(tx, revision.id)).length, title }),
-      );
+      return change(set, context, [(s: JointSetSectionRow) => coordinatorEntry(set, 'joint_set.section_added', { entityType: 'joint_set_section', entityId: s.id, after: { revision: number, revisionId: revision.id, title } })], async (tx) => {
+        const section = await repo.insertSection(tx, { revisionId: revision.id, position: (await repo.sections(tx, revision.id)).length, title });
+        await repo.touchRevision(tx, revision.id);
+        return section;
+      });
     },
 
-    async renameSection(actor: Actor, id: string, number: number, sectionId: string, title: string, context: AuditContext): Promise<void> {
+    async renameSection(actor: Actor, id: string, number: number, sectionId: string, title: string, version: number, context: AuditContext): Promise<void> {
       const { set, revision } = await loadDraft(actor, id, number);
       const section = (await repo.sections(db, revision.id)).find((s) => s.id === sectionId);
       if (!section) throw sectionNotFound();
-      await change(set, context, [coordinatorEntry(set, 'joint_set.section_renamed', { entityType: 'joint_set_section', entityId: sectionId, before: { title: section.title }, after: { revision: number, title } })], (tx) => repo.updateSection(tx, sectionId, { title }));
+      if (section.version !== version) throw staleVersion('joint-set section', section.version, await audit.lastChange(db, 'joint_set_section', sectionId));
+      await change(set, context, [coordinatorEntry(set, 'joint_set.section_renamed', { entityType: 'joint_set_section', entityId: sectionId, before: { title: section.title }, after: { revision: number, revisionId: revision.id, title } })], async (tx) => {
+        await compareAndSet({
+          entity: 'joint-set section',
+          update: () => repo.updateSection(tx, sectionId, { title }, version),
+          currentVersion: async () => (await repo.findSection(tx, sectionId))?.version,
+          lastChange: () => audit.lastChange(tx, 'joint_set_section', sectionId),
+          notFound: sectionNotFound,
+        });
+        await repo.touchRevision(tx, revision.id);
+      });
     },
 
     async removeSection(actor: Actor, id: string, number: number, sectionId: string, context: AuditContext): Promise<void> {
@@ -153,7 +179,10 @@ export function createJointSetEditing(deps: JointSetsDeps) {
       const section = (await repo.sections(db, revision.id)).find((s) => s.id === sectionId);
       if (!section) throw sectionNotFound();
       if ((await repo.items(db, revision.id)).some((i) => i.sectionId === sectionId)) throw wrongState('draft', 'remove a section that still has items');
-      await change(set, context, [coordinatorEntry(set, 'joint_set.section_removed', { entityType: 'joint_set_section', entityId: sectionId, before: { title: section.title }, after: { revision: number } })], (tx) => repo.deleteSection(tx, sectionId));
+      await change(set, context, [coordinatorEntry(set, 'joint_set.section_removed', { entityType: 'joint_set_section', entityId: sectionId, before: { title: section.title }, after: { revision: number, revisionId: revision.id } })], async (tx) => {
+        await repo.deleteSection(tx, sectionId);
+        await repo.touchRevision(tx, revision.id);
+      });
     },
   };
 }

@@ -1,10 +1,13 @@
 import type { Actor, ActorMembership, AuditContext } from '../auth/actor';
+import type { Database } from '../db/client';
 import type { Domain } from '../library/library.codes';
 import type { OrganisationRow } from '../organisations/organisations.table';
 import { buyerEditorships, createJointSetLoaders, isBuyerSide, pickOrganisation, type JointSetsDeps, type SetView } from './joint-sets.access';
 import { coordinatorEntry, createJointSetChanges } from './joint-sets.changes';
 import { buyerRequired, invitationNotPending, participantInvalid, participantRequired } from './joint-sets.errors';
 import type { JointSetRevisionRow, JointSetRow } from './joint-sets.table';
+import { jointSetNotFound } from './joint-sets.errors';
+import { compareAndSet, staleVersion } from '../shared/versioning';
 
 /** Buyer organisations a coordinator can choose from when inviting. */
 const INVITE_CHOICES = 500;
@@ -15,6 +18,16 @@ export function createJointSetParticipants(deps: JointSetsDeps) {
   const now = deps.now ?? (() => new Date());
   const { load, loadForCoordinator } = createJointSetLoaders(deps);
   const change = createJointSetChanges(deps);
+
+  /** Changes the set (or only raises its version) if it still has `version`; else 409 with who changed it last. */
+  const setCompareAndSet = (tx: Database, id: string, version: number, values: Partial<JointSetRow>) =>
+    compareAndSet({
+      entity: 'joint set',
+      update: () => repo.update(tx, id, version, values),
+      currentVersion: async () => (await repo.findById(tx, id))?.version,
+      lastChange: () => audit.lastChange(tx, 'joint_set', id),
+      notFound: jointSetNotFound,
+    });
 
   return {
     async list(actor: Actor): Promise<(JointSetRow & { coordinatorName: string; revisions: JointSetRevisionRow[] })[]> {
@@ -55,8 +68,9 @@ export function createJointSetParticipants(deps: JointSetsDeps) {
       });
     },
 
-    async update(actor: Actor, id: string, input: { title?: string | undefined; description?: string | undefined; domain?: Domain | null | undefined; isPublic?: boolean | undefined }, context: AuditContext): Promise<JointSetRow> {
+    async update(actor: Actor, id: string, input: { title?: string | undefined; description?: string | undefined; domain?: Domain | null | undefined; isPublic?: boolean | undefined; version: number }, context: AuditContext): Promise<JointSetRow> {
       const { set } = await loadForCoordinator(actor, id);
+      if (set.version !== input.version) throw staleVersion('joint set', set.version, await audit.lastChange(db, 'joint_set', id));
       const before: Record<string, unknown> = {};
       const after: Record<string, unknown> = {};
       for (const field of ['title', 'description', 'domain', 'isPublic'] as const) {
@@ -66,16 +80,19 @@ export function createJointSetParticipants(deps: JointSetsDeps) {
         }
       }
       if (Object.keys(after).length === 0) return set;
-      return change(set, context, [coordinatorEntry(set, 'joint_set.updated', { before, after })], (tx) => repo.update(tx, id, after));
+      return change(set, context, [coordinatorEntry(set, 'joint_set.updated', { before, after })], (tx) => setCompareAndSet(tx, id, input.version, after));
     },
 
-    async invite(actor: Actor, id: string, organisationId: string, context: AuditContext): Promise<void> {
+    /** Invites an organisation; the participants are part of the set, so the set's version guards the change. */
+    async invite(actor: Actor, id: string, organisationId: string, version: number, context: AuditContext): Promise<void> {
       const { set, participants } = await loadForCoordinator(actor, id);
+      if (set.version !== version) throw staleVersion('joint set', set.version, await audit.lastChange(db, 'joint_set', id));
       const org = await orgs.findById(db, organisationId);
       if (!org || org.kind !== 'buyer' || org.id === set.coordinatorOrganisationId) throw participantInvalid();
       const existing = participants.find((p) => p.organisationId === organisationId);
       if (existing && existing.status !== 'declined') return;
       await change(set, context, [coordinatorEntry(set, 'joint_set.participant_invited', { after: { organisationId, name: org.name } })], async (tx) => {
+        await setCompareAndSet(tx, id, version, {});
         if (existing) await repo.updateParticipant(tx, id, organisationId, { status: 'invited', invitedAt: now(), respondedAt: null, respondedBy: null });
         else await repo.insertParticipant(tx, { jointSetId: id, organisationId, status: 'invited', invitedAt: now() });
       });

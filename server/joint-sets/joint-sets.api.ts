@@ -16,6 +16,7 @@ import {
   diffQuerySchema,
   diffSchema,
   importSchema,
+  inviteApiSchema,
   itemParams,
   itemUpdateSchema,
   jointSetCreateSchema,
@@ -29,6 +30,7 @@ import {
   revisionParams,
   revisionSchema,
   sectionParams,
+  sectionRenameSchema,
   sectionSchema,
   setParams,
   signoffSchema,
@@ -82,6 +84,7 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       path: '/api/joint-sets/:setId',
       summary: 'A joint set with its participants and the revisions you may read',
       params: setParams,
+      etag: true,
       responses: [{ status: 200, description: 'The set', schema: jointSetSchema }],
       handler: async ({ actor, params }) => setBody(await jointSets.view(actor, params.setId)),
     }),
@@ -91,6 +94,8 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       summary: 'Change the set\'s title, description, domain or whether adopted revisions are public',
       params: setParams,
       body: jointSetUpdateSchema,
+      versioned: true,
+      etag: true,
       responses: [{ status: 200, description: 'The set', schema: jointSetSchema }],
       handler: async ({ actor, params, body, audit }) => {
         await jointSets.update(actor, params.setId, body, audit);
@@ -101,10 +106,13 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       method: 'put',
       path: '/api/joint-sets/:setId/participants/:organisationId',
       summary: 'Invite a buyer organisation to take part (the coordinator)',
+      description: 'The participants are part of the set: send the set\'s version (body `version` or If-Match).',
       params: participantParams,
+      body: inviteApiSchema,
+      versioned: true,
       ...noContent,
-      handler: async ({ actor, params, audit }) => {
-        await jointSets.invite(actor, params.setId, params.organisationId, audit);
+      handler: async ({ actor, params, body, audit }) => {
+        await jointSets.invite(actor, params.setId, params.organisationId, body.version, audit);
       },
     }),
     api({
@@ -146,6 +154,7 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       path: '/api/joint-sets/:setId/revisions/:number',
       summary: 'A revision with its sections and items; participants also get comments and deviations',
       params: revisionParams,
+      etag: true,
       responses: [{ status: 200, description: 'The revision', schema: revisionSchema }],
       handler: async ({ actor, params, locale }) => revisionBody(await jointSets.revision(actor, params.setId, params.number), locale),
     }),
@@ -165,6 +174,7 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       summary: 'Change an item\'s default type, weight, parameter values, section or pinned version (draft only)',
       params: itemParams,
       body: itemUpdateSchema,
+      versioned: true,
       ...noContent,
       handler: async ({ actor, params, body, audit }) => {
         await jointSets.updateItem(actor, params.setId, params.number, params.itemId, body, audit);
@@ -198,10 +208,11 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       path: '/api/joint-sets/:setId/revisions/:number/sections/:sectionId',
       summary: 'Rename a section (draft only)',
       params: sectionParams,
-      body: sectionSchema,
+      body: sectionRenameSchema,
+      versioned: true,
       ...noContent,
       handler: async ({ actor, params, body, audit }) => {
-        await jointSets.renameSection(actor, params.setId, params.number, params.sectionId, body.title, audit);
+        await jointSets.renameSection(actor, params.setId, params.number, params.sectionId, body.title, body.version, audit);
       },
     }),
     api({
@@ -221,9 +232,11 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       description: 'Adopting needs every consultation comment resolved (409 joint_set.unresolved_comments) and supersedes the previously adopted revision.',
       params: revisionParams,
       body: transitionSchema,
+      versioned: true,
+      etag: true,
       responses: [{ status: 200, description: 'The revision', schema: revisionSchema }],
       handler: async ({ actor, params, body, audit, locale }) => {
-        await jointSets.transition(actor, params.setId, params.number, body.to, audit);
+        await jointSets.transition(actor, params.setId, params.number, body.to, body.version, audit);
         return revisionBody(await jointSets.revision(actor, params.setId, params.number), locale);
       },
     }),
@@ -243,6 +256,7 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       summary: 'Answer and resolve a comment (the coordinator, during consultation)',
       params: commentParams,
       body: resolutionSchema,
+      versioned: true,
       ...noContent,
       handler: async ({ actor, params, body, audit }) => {
         await jointSets.resolveComment(actor, params.setId, params.number, params.commentId, body, audit);
@@ -290,8 +304,10 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       method: 'put',
       path: '/api/joint-sets/:setId/revisions/:number/deviations/:key',
       summary: 'Declare your organisation\'s deviation from an item: leave it out, or another type, weight or parameter values, with a justification',
+      description: 'Send the version of your deviation you read (0 when you had none), in the body or as If-Match.',
       params: deviationParams,
       body: deviationSchema,
+      versioned: true,
       responses: [{ status: 200, description: 'The deviation', schema: z.object({ id: z.uuid(), key: z.string(), kind: z.string() }) }],
       handler: async ({ actor, params, body, audit }) => {
         const saved = await jointSets.declareDeviation(actor, params.setId, params.number, params.key, body, audit);

@@ -8,7 +8,8 @@ import { fieldErrors } from '../shared/http/validate';
 import type { DeviationInput } from './joint-set-deviations.service';
 import type { ItemUpdate } from './joint-set-editing.service';
 import type { ItemView } from './joint-sets.content';
-import { itemUpdateSchema } from './joint-sets.schemas';
+import { deviationSchema, itemUpdateSchema } from './joint-sets.schemas';
+import { versionField } from '../shared/versioning';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const weight = z.coerce.number().int().min(0).max(100);
@@ -16,7 +17,7 @@ const organisationId = z.preprocess(blankToUndefined, z.uuid().optional());
 
 /** Library keys typed into one field, separated by spaces, commas or new lines. */
 export const addItemsFormSchema = z.strictObject({ keys: z.string().trim().min(1, 'name at least one library key').max(5000) });
-export const itemFormSchema = z.strictObject({ type: z.enum(REQUIREMENT_TYPES), weight, sectionId: z.uuid().optional(), values: anyForm.optional() });
+export const itemFormSchema = z.strictObject({ type: z.enum(REQUIREMENT_TYPES), weight, sectionId: z.uuid().optional(), values: anyForm.optional(), version: versionField });
 export const deviationFormSchema = z.strictObject({
   kind: z.enum(['exclude', 'change']),
   type: z.preprocess(blankToUndefined, z.enum(REQUIREMENT_TYPES).optional()),
@@ -24,6 +25,7 @@ export const deviationFormSchema = z.strictObject({
   values: anyForm.optional(),
   justification: z.string().trim().min(10, 'must be at least 10 characters: say why').max(5000),
   organisationId,
+  version: deviationSchema.shape.version,
 });
 export const withdrawFormSchema = z.strictObject({ organisationId });
 
@@ -48,7 +50,7 @@ export function keysFromForm(text: string, badKeys: string): string[] {
 
 /** The item form as a change to the item: its parameters' fields turned into values of the parameters' types. */
 export function itemUpdateFromForm(body: z.output<typeof itemFormSchema>, item: ItemView | undefined): ItemUpdate {
-  const parsed = itemUpdateSchema.safeParse({ type: body.type, weight: body.weight, sectionId: body.sectionId, parameterValues: item?.library ? parameterFormValues(item.library.parameters, body.values) : undefined });
+  const parsed = itemUpdateSchema.safeParse({ type: body.type, weight: body.weight, sectionId: body.sectionId, parameterValues: item?.library ? parameterFormValues(item.library.parameters, body.values) : undefined, version: body.version });
   if (!parsed.success) throw badRequest('validation.failed', 'The item form has invalid values.', fieldErrors(parsed.error));
   return parsed.data;
 }
@@ -58,7 +60,7 @@ export function itemUpdateFromForm(body: z.output<typeof itemFormSchema>, item: 
  * only what differs from them is the organisation's deviation.
  */
 export function deviationFromForm(body: z.output<typeof deviationFormSchema>, item: ItemView | undefined): DeviationInput {
-  if (body.kind === 'exclude') return { kind: 'exclude', justification: body.justification, organisationId: body.organisationId };
+  if (body.kind === 'exclude') return { kind: 'exclude', justification: body.justification, organisationId: body.organisationId, version: body.version };
   const values = item?.library ? parameterFormValues(item.library.parameters, body.values) : {};
   const changed = Object.fromEntries(Object.entries(values).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(item?.parameterValues[name] ?? item?.library?.parameters.find((p) => p.name === name)?.default)));
   return {
@@ -68,5 +70,6 @@ export function deviationFromForm(body: z.output<typeof deviationFormSchema>, it
     parameterValues: Object.keys(changed).length > 0 ? changed : undefined,
     justification: body.justification,
     organisationId: body.organisationId,
+    version: body.version,
   };
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { FieldError } from '../shared/errors';
 import { sendDownload } from '../shared/http/download';
-import { formRoute, type FormOutcome, type FormRouteSpec } from '../shared/http/forms';
+import { conflictFields, formRoute, type ConflictField, type FormConflict, type FormOutcome, type FormRouteSpec } from '../shared/http/forms';
 import { routeFamily, type BaseContext, type InputSchema, type NoBody, type RouteDefinition } from '../shared/http/route';
 import { singleFileUpload, uploadedFile } from '../shared/http/upload';
 import { buyerEditorships } from './joint-sets.access';
@@ -26,6 +26,7 @@ import {
   respondSchema,
   revisionParams,
   sectionParams,
+  sectionRenameSchema,
   sectionSchema,
   setParams,
   signoffSchema,
@@ -48,12 +49,12 @@ const revisionHome = (p: RevisionKey) => `/joint-sets/${p.setId}/revisions/${p.n
 export function jointSetPages(deps: { jointSets: JointSetsService; jointSetPackages: JointSetPackages }, uploadLimitBytes: number): RouteDefinition[] {
   const { jointSets, jointSetPackages: packages } = deps;
 
-  async function renderSet(ctx: PageContext<SetKey>, extra: { formErrors?: FieldError[]; values?: Record<string, unknown> } = {}, status = 200) {
+  async function renderSet(ctx: PageContext<SetKey>, extra: { formErrors?: FieldError[]; values?: Record<string, unknown>; conflict?: FormConflict & { fields?: ConflictField[] } } = {}, status = 200) {
     const view = await jointSets.view(ctx.actor, ctx.params.setId);
     ctx.render('joint-sets/show', { ...setPage(view, await jointSets.inviteOptions(view)), ...extra }, status);
   }
 
-  async function renderRevision(ctx: PageContext<RevisionKey>, extra: { formErrors?: FieldError[] } = {}, status = 200) {
+  async function renderRevision(ctx: PageContext<RevisionKey>, extra: { formErrors?: FieldError[]; conflict?: FormConflict } = {}, status = 200) {
     const view = await jointSets.revision(ctx.actor, ctx.params.setId, ctx.params.number);
     const notice = await jointSets.newerAdopted(ctx.actor, view.revision.id);
     ctx.render('joint-sets/revision', { ...revisionPage(view, ctx.actor, ctx.locale, ctx.t), notice: notice ? diffView(notice.from.number, notice.to.number, notice.diff) : null, ...extra }, status);
@@ -61,11 +62,21 @@ export function jointSetPages(deps: { jointSets: JointSetsService; jointSetPacka
 
   /** A form on the set page: invalid input or a refusal shows the set page again with the problems (the details form also with what was typed). */
   const setForm = <P extends InputSchema & z.ZodType<SetKey>, B extends z.ZodType = NoBody>(spec: Omit<FormRouteSpec<P, B, 'user'>, 'access' | 'rerender'>, keepValues = false) =>
-    formRoute<P, B, 'user'>({ ...spec, access: 'user', rerender: (ctx, { formErrors, values }, status) => renderSet(ctx, keepValues ? { formErrors, values } : { formErrors }, status) });
+    formRoute<P, B, 'user'>({
+      ...spec,
+      access: 'user',
+      rerender: async (ctx, { formErrors, values, conflict }, status) => {
+        if (!conflict) return renderSet(ctx, keepValues ? { formErrors, values } : { formErrors }, status);
+        if (!keepValues) return renderSet(ctx, { conflict }, status);
+        const { set } = await jointSets.view(ctx.actor, ctx.params.setId);
+        const labels = { title: ctx.t('jointSets.fields.title'), description: ctx.t('jointSets.fields.description'), domain: ctx.t('jointSets.fields.domain') };
+        return renderSet(ctx, { conflict: { ...conflict, fields: conflictFields(set, values, labels) }, values }, status);
+      },
+    });
 
   /** A form on the revision page: invalid input or a refusal shows the revision page again with the problems. */
   const revisionForm = <P extends InputSchema & z.ZodType<RevisionKey>, B extends z.ZodType = NoBody>(spec: Omit<FormRouteSpec<P, B, 'user'>, 'access' | 'rerender'>) =>
-    formRoute<P, B, 'user'>({ ...spec, access: 'user', rerender: (ctx, { formErrors }, status) => renderRevision(ctx, { formErrors }, status) });
+    formRoute<P, B, 'user'>({ ...spec, access: 'user', rerender: (ctx, { formErrors, conflict }, status) => renderRevision(ctx, conflict ? { conflict } : { formErrors }, status) });
 
   const packageUpload = singleFileUpload(uploadLimitBytes, PACKAGE_UPLOAD_FIELDS);
 
@@ -135,7 +146,7 @@ export function jointSetPages(deps: { jointSets: JointSetsService; jointSetPacka
       params: setParams,
       body: inviteSchema,
       run: async ({ actor, params, body, audit, t }) => {
-        await jointSets.invite(actor, params.setId, body.organisationId, audit);
+        await jointSets.invite(actor, params.setId, body.organisationId, body.version, audit);
         return done(setHome(params), t('jointSets.participants.invited'));
       },
     }),
@@ -210,9 +221,9 @@ export function jointSetPages(deps: { jointSets: JointSetsService; jointSetPacka
       path: '/joint-sets/:setId/revisions/:number/sections/:sectionId',
       summary: 'Rename a section of the draft',
       params: sectionParams,
-      body: sectionSchema,
+      body: sectionRenameSchema,
       run: async ({ actor, params, body, audit, t }) => {
-        await jointSets.renameSection(actor, params.setId, params.number, params.sectionId, body.title, audit);
+        await jointSets.renameSection(actor, params.setId, params.number, params.sectionId, body.title, body.version, audit);
         return done(`${revisionHome(params)}#items`, t('jointSets.items.sectionRenamed'));
       },
     }),
@@ -252,7 +263,7 @@ export function jointSetPages(deps: { jointSets: JointSetsService; jointSetPacka
       params: revisionParams,
       body: transitionSchema,
       run: async ({ actor, params, body, audit, t }) => {
-        await jointSets.transition(actor, params.setId, params.number, body.to, audit);
+        await jointSets.transition(actor, params.setId, params.number, body.to, body.version, audit);
         return done(revisionHome(params), t(`jointSets.transitions.done.${body.to}`));
       },
     }),

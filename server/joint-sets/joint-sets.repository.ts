@@ -65,13 +65,14 @@ export function createJointSetsRepository() {
       return rows[0] as JointSetRow;
     },
 
-    async update(db: Database, id: string, values: Partial<JointSetInsert>): Promise<JointSetRow> {
+    /** Changes the set and raises its version, only if it still has `expectedVersion`; undefined if not. */
+    async update(db: Database, id: string, expectedVersion: number, values: Partial<JointSetInsert>): Promise<JointSetRow | undefined> {
       const rows = await db
         .update(jointSets)
-        .set({ ...values, updatedAt: new Date() })
-        .where(eq(jointSets.id, id))
+        .set({ ...values, version: sql`${jointSets.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(jointSets.id, id), eq(jointSets.version, expectedVersion)))
         .returning();
-      return rows[0] as JointSetRow;
+      return rows[0];
     },
 
     async touch(db: Database, id: string): Promise<void> {
@@ -131,13 +132,19 @@ export function createJointSetsRepository() {
     },
 
     /** Changes the status only if it is still the expected one; undefined when someone else moved it first. */
-    async moveRevision(db: Database, id: string, from: JointSetRevisionRow['status'], values: Partial<typeof jointSetRevisions.$inferInsert>): Promise<JointSetRevisionRow | undefined> {
+    async moveRevision(db: Database, id: string, from: JointSetRevisionRow['status'], values: Partial<typeof jointSetRevisions.$inferInsert>, expectedVersion?: number): Promise<JointSetRevisionRow | undefined> {
+      const same = and(eq(jointSetRevisions.id, id), eq(jointSetRevisions.status, from));
       const rows = await db
         .update(jointSetRevisions)
-        .set(values)
-        .where(and(eq(jointSetRevisions.id, id), eq(jointSetRevisions.status, from)))
+        .set({ ...values, version: sql`${jointSetRevisions.version} + 1` })
+        .where(expectedVersion === undefined ? same : and(same, eq(jointSetRevisions.version, expectedVersion)))
         .returning();
       return rows[0];
+    },
+
+    /** A change of a revision's content (its items or sections): its version goes up, so its ETag changes. */
+    async touchRevision(db: Database, id: string): Promise<void> {
+      await db.update(jointSetRevisions).set({ version: sql`${jointSetRevisions.version} + 1` }).where(eq(jointSetRevisions.id, id));
     },
 
     async sections(db: Database, revisionId: string): Promise<JointSetSectionRow[]> {
@@ -149,8 +156,16 @@ export function createJointSetsRepository() {
       return rows[0] as JointSetSectionRow;
     },
 
-    async updateSection(db: Database, id: string, values: Partial<Pick<JointSetSectionRow, 'title' | 'position'>>): Promise<void> {
-      await db.update(jointSetSections).set(values).where(eq(jointSetSections.id, id));
+    /** Changes a section and raises its version; with `expectedVersion`, only if it still has it (undefined if not). */
+    async updateSection(db: Database, id: string, values: Partial<Pick<JointSetSectionRow, 'title' | 'position'>>, expectedVersion?: number): Promise<JointSetSectionRow | undefined> {
+      const where = expectedVersion === undefined ? eq(jointSetSections.id, id) : and(eq(jointSetSections.id, id), eq(jointSetSections.version, expectedVersion));
+      const rows = await db.update(jointSetSections).set({ ...values, version: sql`${jointSetSections.version} + 1` }).where(where).returning();
+      return rows[0];
+    },
+
+    async findSection(db: Database, id: string): Promise<JointSetSectionRow | undefined> {
+      const rows = await db.select().from(jointSetSections).where(eq(jointSetSections.id, id)).limit(1);
+      return rows[0];
     },
 
     async deleteSection(db: Database, id: string): Promise<void> {
@@ -166,8 +181,16 @@ export function createJointSetsRepository() {
       return db.insert(jointSetItems).values(values).returning();
     },
 
-    async updateItem(db: Database, id: string, values: Partial<JointSetItemInsert>): Promise<void> {
-      await db.update(jointSetItems).set(values).where(eq(jointSetItems.id, id));
+    /** Changes an item and raises its version; with `expectedVersion`, only if it still has it (undefined if not). */
+    async updateItem(db: Database, id: string, values: Partial<JointSetItemInsert>, expectedVersion?: number): Promise<JointSetItemRow | undefined> {
+      const where = expectedVersion === undefined ? eq(jointSetItems.id, id) : and(eq(jointSetItems.id, id), eq(jointSetItems.version, expectedVersion));
+      const rows = await db.update(jointSetItems).set({ ...values, version: sql`${jointSetItems.version} + 1` }).where(where).returning();
+      return rows[0];
+    },
+
+    async findItem(db: Database, id: string): Promise<JointSetItemRow | undefined> {
+      const rows = await db.select().from(jointSetItems).where(eq(jointSetItems.id, id)).limit(1);
+      return rows[0];
     },
 
     async deleteItem(db: Database, id: string): Promise<void> {
@@ -189,8 +212,14 @@ export function createJointSetsRepository() {
       return rows[0] as JointSetCommentRow;
     },
 
-    async updateComment(db: Database, id: string, values: Partial<typeof jointSetComments.$inferInsert>): Promise<void> {
-      await db.update(jointSetComments).set(values).where(eq(jointSetComments.id, id));
+    /** Answers a comment if it still has `expectedVersion`, raising it; undefined if someone else answered it first. */
+    async updateComment(db: Database, id: string, values: Partial<typeof jointSetComments.$inferInsert>, expectedVersion: number): Promise<JointSetCommentRow | undefined> {
+      const rows = await db
+        .update(jointSetComments)
+        .set({ ...values, version: sql`${jointSetComments.version} + 1` })
+        .where(and(eq(jointSetComments.id, id), eq(jointSetComments.version, expectedVersion)))
+        .returning();
+      return rows[0];
     },
 
     async signoffs(db: Database, revisionId: string): Promise<(JointSetSignoffRow & { organisationName: string })[]> {
@@ -220,14 +249,23 @@ export function createJointSetsRepository() {
       return rows.map((r) => ({ ...r.deviation, organisationName: r.organisationName }));
     },
 
-    async saveDeviation(db: Database, values: JointSetDeviationInsert): Promise<JointSetDeviationRow> {
-      const { revisionId: _r, organisationId: _o, libraryKey: _k, ...changes } = values;
+    /**
+     * Declares a deviation (`expectedVersion` 0: only if the organisation has none for the item)
+     * or changes it (only if it still has `expectedVersion`, raising it); undefined when someone
+     * else declared, changed or withdrew it first.
+     */
+    async saveDeviation(db: Database, values: JointSetDeviationInsert, expectedVersion: number): Promise<JointSetDeviationRow | undefined> {
+      const { revisionId, organisationId, libraryKey, ...changes } = values;
+      if (expectedVersion === 0) {
+        const rows = await db.insert(jointSetDeviations).values(values).onConflictDoNothing().returning();
+        return rows[0];
+      }
       const rows = await db
-        .insert(jointSetDeviations)
-        .values(values)
-        .onConflictDoUpdate({ target: [jointSetDeviations.revisionId, jointSetDeviations.organisationId, jointSetDeviations.libraryKey], set: { ...changes, updatedAt: new Date() } })
+        .update(jointSetDeviations)
+        .set({ ...changes, version: sql`${jointSetDeviations.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(jointSetDeviations.revisionId, revisionId), eq(jointSetDeviations.organisationId, organisationId), eq(jointSetDeviations.libraryKey, libraryKey), eq(jointSetDeviations.version, expectedVersion)))
         .returning();
-      return rows[0] as JointSetDeviationRow;
+      return rows[0];
     },
 
     async insertDeviations(db: Database, values: JointSetDeviationInsert[]): Promise<void> {

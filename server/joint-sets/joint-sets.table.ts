@@ -34,6 +34,8 @@ export const jointSets = pgTable('joint_sets', {
     .notNull()
     .references(() => organisations.id, { onDelete: 'restrict' }),
   isPublic: boolean('is_public').notNull().default(false),
+  /** Raised by every change, so an update based on an old read is refused instead of lost. */
+  version: integer('version').notNull().default(1),
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -86,6 +88,8 @@ export const jointSetRevisions = pgTable(
     /** Set when the revision came from a package of another installation, with the sign-offs recorded there. */
     importedAt: timestamp('imported_at', { withTimezone: true }),
     importedSignoffs: jsonb('imported_signoffs').$type<ImportedSignoff[]>().notNull().default([]),
+    /** Raised by every change, so an update based on an old read is refused instead of lost. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     uniqueIndex('joint_set_revisions_number_unique').on(t.jointSetId, t.number),
@@ -104,6 +108,8 @@ export const jointSetSections = pgTable(
       .references(() => jointSetRevisions.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     title: text('title').notNull(),
+    /** Raised by every change, so an update based on an old read is refused instead of lost. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [index('joint_set_sections_revision_idx').on(t.revisionId, t.position)],
 );
@@ -125,6 +131,8 @@ export const jointSetItems = pgTable(
     type: text('type').$type<RequirementType>().notNull(),
     weight: integer('weight').notNull().default(0),
     parameterValues: jsonb('parameter_values').$type<ParameterValueMap>().notNull().default({}),
+    /** Raised by every change, so an update based on an old read is refused instead of lost. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [index('joint_set_items_revision_idx').on(t.revisionId, t.sectionId, t.position), uniqueIndex('joint_set_items_key_unique').on(t.revisionId, t.libraryKey)],
 );
@@ -152,6 +160,8 @@ export const jointSetComments = pgTable(
     response: text('response'),
     resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** Raised by every change, so an update based on an old read is refused instead of lost. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     index('joint_set_comments_revision_idx').on(t.revisionId, t.createdAt),
@@ -201,6 +211,8 @@ export const jointSetDeviations = pgTable(
     justification: text('justification').notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Raised by every change, so an update based on an old read is refused instead of lost. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [uniqueIndex('joint_set_deviations_unique').on(t.revisionId, t.organisationId, t.libraryKey), check('joint_set_deviations_kind_check', sql`${t.kind} in ('exclude', 'change')`)],
 );

@@ -60,6 +60,7 @@ export function setBody(view: SetView) {
     participants: view.participants.map((p) => ({ organisationId: p.organisationId, name: p.name, status: p.status, invitedAt: p.invitedAt.toISOString(), respondedAt: iso(p.respondedAt) })),
     revisions: view.revisions.map(revisionSummary),
     access: { isParticipant: view.access.isParticipant, isCoordinator: view.access.isCoordinator },
+    version: view.set.version,
   };
 }
 
@@ -69,7 +70,7 @@ export function coordinationBody(revision: JointSetRevisionRow, c: Coordination)
 }
 
 export function deviationBody(d: DeviationView) {
-  return { id: d.id, key: d.libraryKey, organisationId: d.organisationId, organisation: d.organisationName, kind: d.kind, type: d.type, weight: d.weight, parameterValues: d.parameterValues, justification: d.justification, updatedAt: d.updatedAt.toISOString() };
+  return { id: d.id, key: d.libraryKey, organisationId: d.organisationId, organisation: d.organisationName, kind: d.kind, type: d.type, weight: d.weight, parameterValues: d.parameterValues, justification: d.justification, updatedAt: d.updatedAt.toISOString(), version: d.version };
 }
 
 export function revisionBody(view: RevisionView, lang: Lang) {
@@ -81,14 +82,16 @@ export function revisionBody(view: RevisionView, lang: Lang) {
     basedOn: view.revision.basedOnNumber,
     changeNote: view.revision.changeNote,
     adoptedAt: iso(view.revision.adoptedAt),
+    version: view.revision.version,
     sections: view.sections.map((s) => ({
       id: s.id,
       title: s.title,
       position: s.position,
-      items: s.items.map((i) => ({ id: i.id, key: i.libraryKey, version: i.libraryVersion, title: i.library ? renderTitle(i.library, i.parameterValues, lang) : i.libraryKey, kind: i.library?.kind ?? null, type: i.type, weight: i.weight, parameterValues: i.parameterValues })),
+      version: s.version,
+      items: s.items.map((i) => ({ id: i.id, key: i.libraryKey, libraryVersion: i.libraryVersion, title: i.library ? renderTitle(i.library, i.parameterValues, lang) : i.libraryKey, kind: i.library?.kind ?? null, type: i.type, weight: i.weight, parameterValues: i.parameterValues, version: i.version })),
     })),
     comments:
-      view.comments?.map((c) => ({ id: c.id, itemId: c.itemId, key: keys.get(c.itemId) ?? '', organisationId: c.organisationId, organisation: c.organisationName, author: c.authorName, position: c.position, text: c.text, createdAt: c.createdAt.toISOString(), resolution: c.resolution, response: c.response, resolvedAt: iso(c.resolvedAt) })) ?? null,
+      view.comments?.map((c) => ({ id: c.id, itemId: c.itemId, key: keys.get(c.itemId) ?? '', organisationId: c.organisationId, organisation: c.organisationName, author: c.authorName, position: c.position, text: c.text, createdAt: c.createdAt.toISOString(), resolution: c.resolution, response: c.response, resolvedAt: iso(c.resolvedAt), version: c.version })) ?? null,
     deviations: view.deviations?.map(deviationBody) ?? null,
     coordination: coordinationBody(view.revision, view.coordination),
   };
@@ -163,6 +166,8 @@ export function revisionPage(view: RevisionView, actor: Actor, lang: Lang, t: Tr
         parameters: (item.library?.parameters ?? []).map((p) => ({ name: p.name, label: p.label[lang], value: listText(item.parameterValues[p.name] ?? p.default), own: p.name in item.parameterValues })),
         comments: comments.filter((c) => c.itemId === item.id),
         deviations: deviations.filter((d) => d.libraryKey === item.libraryKey).map((d) => ({ ...d, mine: actingIds.has(d.organisationId) })),
+        /** The version of the reader's own deviation from the item, 0 when it has none: what the deviation form is based on. */
+        myDeviationVersion: deviations.find((d) => d.libraryKey === item.libraryKey && actingIds.has(d.organisationId))?.version ?? 0,
       })),
     })),
   };

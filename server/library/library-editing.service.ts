@@ -8,6 +8,7 @@ import type { LibraryRepository } from './library.repository';
 import type { ItemContent, LocalisedText } from './library.schemas';
 import { parseSemver, rowToItemFile, versionColumns } from './library.sync';
 import type { LibraryVersionRow } from './library.table';
+import { compareAndSet, staleVersion } from '../shared/versioning';
 import { bumpVersion, diffVersions, type BumpLevel } from './library.versions';
 
 /**
@@ -23,6 +24,11 @@ export function createLibraryEditing(deps: { db: Database; libraryRepository: Li
     const sourceIds = new Set((await repo.sources(db)).map((s) => s.id));
     const problems = checkItemConsistency({ ...content, key, version: '0.0.0', status: 'draft', replacedBy: null }, sourceIds, key);
     if (problems.length > 0) throw invalidContent(problems.map((p) => ({ path: p.path, message: p.message })));
+  }
+
+  /** The draft was saved by someone else since the version read: 409 with its version (revision) now and who saved it. */
+  async function staleDraft(tx: Database, id: string, current: number) {
+    return staleVersion('library draft', current, await audit.lastChangeWithin(tx, 'library_draft', id, 'draftId'));
   }
 
   return {
@@ -61,17 +67,22 @@ export function createLibraryEditing(deps: { db: Database; libraryRepository: Li
       });
     },
 
-    /** Saves a draft if nobody else saved it since `revision`; otherwise a 409 conflict. */
-    async updateDraft(actor: Actor, id: string, input: ItemContent & { revision: number }, context: AuditContext): Promise<LibraryVersionRow> {
+    /** Saves a draft if nobody else saved it since `version` (its revision); otherwise 409 with who saved it. */
+    async updateDraft(actor: Actor, id: string, input: ItemContent & { version: number }, context: AuditContext): Promise<LibraryVersionRow> {
       const draft = await load.visibleDraft(actor, id);
       requireDraftEditor(actor, draft);
-      const { revision, ...content } = input;
-      if (draft.revision !== revision) throw draftConflict(draft.revision);
+      const { version: revision, ...content } = input;
+      if (draft.revision !== revision) throw await staleDraft(db, id, draft.revision);
       await validateContent(draft.key, content);
       const columns = versionColumns(content);
       return db.transaction(async (tx) => {
-        const updated = await repo.updateVersion(tx, id, revision, columns);
-        if (!updated) throw draftConflict((await repo.findDraftById(tx, id))?.revision ?? revision + 1);
+        const updated = await compareAndSet({
+          entity: 'library draft',
+          update: () => repo.updateVersion(tx, id, revision, columns),
+          currentVersion: async () => (await repo.findDraftById(tx, id))?.revision,
+          lastChange: () => audit.lastChangeWithin(tx, 'library_draft', id, 'draftId'),
+          notFound: draftNotFound,
+        });
         const changes = diffVersions(draft, updated);
         await audit.record(tx, context, {
           organisationId: draft.ownerOrganisationId,
@@ -95,17 +106,17 @@ export function createLibraryEditing(deps: { db: Database; libraryRepository: Li
     },
 
     /** Publishes a draft into the shared library as the next version; from then on it never changes. */
-    async publish(actor: Actor, id: string, input: { level: BumpLevel; changeNote: LocalisedText; revision: number }, context: AuditContext): Promise<LibraryVersionRow> {
+    async publish(actor: Actor, id: string, input: { level: BumpLevel; changeNote: LocalisedText; version: number }, context: AuditContext): Promise<LibraryVersionRow> {
       const draft = await load.visibleDraft(actor, id);
       requireDraftEditor(actor, draft);
-      if (draft.revision !== input.revision) throw draftConflict(draft.revision);
+      if (draft.revision !== input.version) throw await staleDraft(db, id, draft.revision);
       const content = { ...rowToItemFile(draft), changeNote: input.changeNote };
       await validateContent(draft.key, content);
       return db.transaction(async (tx) => {
         const latest = await repo.latestReleased(tx, draft.key);
         if ((latest?.version ?? null) !== draft.baseVersion) throw baseOutdated(draft.baseVersion, latest?.version ?? '');
         const version = bumpVersion(latest?.version ?? null, input.level);
-        const published = await repo.updateVersion(tx, id, input.revision, {
+        const published = await repo.updateVersion(tx, id, input.version, {
           ...versionColumns(content),
           version,
           ...parseSemver(version),
@@ -113,7 +124,7 @@ export function createLibraryEditing(deps: { db: Database; libraryRepository: Li
           ownerOrganisationId: null,
           publishedAt: now(),
         });
-        if (!published) throw draftConflict(input.revision + 1);
+        if (!published) throw await staleDraft(tx, id, (await repo.findDraftById(tx, id))?.revision ?? input.version + 1);
         await audit.record(tx, context, {
           organisationId: draft.ownerOrganisationId,
           action: 'library.published',

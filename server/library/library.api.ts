@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { etagOf } from '../shared/versioning';
 import { routeFamily, type RouteDefinition } from '../shared/http/route';
 import { sendDownload } from '../shared/http/download';
 import { exportQuerySchema } from './library.queries';
@@ -128,17 +129,24 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       method: 'get',
       path: '/api/library/drafts/:draftId',
       summary: 'Read a draft',
+      description: 'The draft\'s `draft.revision` is its version, also sent as ETag: present it to save or publish the draft.',
       params: draftIdParams,
       responses: [{ status: 200, description: 'The draft', schema: libraryVersionSchema }],
-      handler: async ({ actor, params }) => versionBody(await library.getDraft(actor, params.draftId)),
+      handler: async ({ actor, params, res }) => {
+        const draft = await library.getDraft(actor, params.draftId);
+        // A library version's own `version` is its semantic version; a draft's version for updates is its revision.
+        res.set('ETag', etagOf(draft.revision));
+        return versionBody(draft);
+      },
     }),
     api({
       method: 'put',
       path: '/api/library/drafts/:draftId',
       summary: 'Save a draft',
-      description: 'Send the revision you read. If someone saved the draft since, the answer is 409 library.draft_conflict with currentRevision, and nothing is overwritten.',
+      description: 'Send the draft\'s revision you read as `version` (or If-Match with the ETag). If someone saved the draft since, the answer is 409 conflict.stale_version with currentVersion and who saved it, and nothing is overwritten.',
       params: draftIdParams,
       body: draftUpdateSchema,
+      versioned: true,
       responses: [{ status: 200, description: 'The saved draft', schema: libraryVersionSchema }],
       handler: async ({ actor, params, body, audit }) => versionBody(await library.updateDraft(actor, params.draftId, body, audit)),
     }),
@@ -157,8 +165,10 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       method: 'post',
       path: '/api/library/drafts/:draftId/publish',
       summary: 'Publish a draft as the next major, minor or patch version',
+      description: 'Send the draft\'s revision you read as `version` (or If-Match): what is published is what you saw.',
       params: draftIdParams,
       body: publishSchema,
+      versioned: true,
       responses: [{ status: 200, description: 'The published version', schema: libraryVersionSchema }],
       handler: async ({ actor, params, body, audit }) => versionBody(await library.publish(actor, params.draftId, body, audit)),
     }),

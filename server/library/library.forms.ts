@@ -1,5 +1,6 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { z } from 'zod';
+import { versionField } from '../shared/versioning';
 import type { FieldError } from '../shared/errors';
 import { anyForm } from '../shared/http/forms';
 import { fieldErrors } from '../shared/http/validate';
@@ -142,7 +143,7 @@ export const newItemForm = anyForm.transform((form, ctx) => {
   return { ...parsed.data, key, organisationId };
 });
 
-/** The draft editor's form: the content, and the revision the editor read. */
+/** The draft editor's form: the content, and the version (the draft's revision) the editor read. */
 export const draftForm = anyForm.transform((form, ctx) => {
   const { content, errors } = formToContent(form);
   const parsed = itemContentSchema.safeParse(content);
@@ -150,13 +151,18 @@ export const draftForm = anyForm.transform((form, ctx) => {
     reportProblems(ctx, [...errors, ...(parsed.success ? [] : fieldErrors(parsed.error))]);
     return z.NEVER;
   }
-  return { ...parsed.data, revision: Number(form.revision) };
+  const version = versionField.safeParse(form.version);
+  if (!version.success) {
+    reportProblems(ctx, [{ path: 'version', message: 'must be the version you read' }]);
+    return z.NEVER;
+  }
+  return { ...parsed.data, version: version.data };
 });
 
 export const publishForm = z.object({
   level: z.enum(['major', 'minor', 'patch']),
   changeNote: z.object({ nb: z.string().trim().min(1, 'is required'), en: z.string().trim().min(1, 'is required') }),
-  revision: z.coerce.number().int().min(1),
+  version: versionField,
 });
 
 /** Starting a draft: the organisation is chosen only by editors of more than one. */

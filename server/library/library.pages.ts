@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor';
 import { isAppError } from '../shared/errors';
-import { formProblems, formRoute } from '../shared/http/forms';
+import { conflictFields, formProblems, formRoute } from '../shared/http/forms';
 import { sendDownload } from '../shared/http/download';
 import { routeFamily, type BaseContext, type RouteDefinition } from '../shared/http/route';
 import { blankItemForm, coerceFormValues, deprecateForm, draftForm, echoForm, newItemForm, previewQuerySchema, publishForm, rowToForm, startDraftForm, typedKey } from './library.forms';
@@ -12,9 +12,9 @@ import { diffPage, editorPage, itemPage, listPage, versionBody, type EditorView 
 const page = routeFamily({ surface: 'page', access: 'user' });
 
 /** Refusals of a publication that the editor shows above the draft; the rest answer with the error page. */
-const PUBLISH_REFUSALS = new Set(['library.invalid_content', 'library.base_outdated', 'library.draft_conflict']);
+const PUBLISH_REFUSALS = new Set(['library.invalid_content', 'library.base_outdated', 'conflict.stale_version']);
 /** Refusals of a save that the editor shows: a conflict with someone else's save, and content the library's checks refuse. */
-const SAVE_REFUSALS = new Set(['library.draft_conflict', 'library.invalid_content']);
+const SAVE_REFUSALS = new Set(['conflict.stale_version', 'library.invalid_content']);
 
 type PageContext = Pick<BaseContext, 'render' | 't'> & { actor: Actor };
 
@@ -30,7 +30,7 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
   /** The draft editor with the draft as stored, for problems found when publishing it. */
   async function showStoredDraft(ctx: PageContext & { params: { draftId: string } }, errors: EditorView['errors'], status: number) {
     const draft = await library.getDraft(ctx.actor, ctx.params.draftId);
-    await showEditor(ctx, { draft, form: { ...rowToForm(draft), revision: draft.revision }, errors }, status);
+    await showEditor(ctx, { draft, form: { ...rowToForm(draft), version: draft.revision }, errors }, status);
   }
 
   return [
@@ -125,7 +125,7 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
       params: draftIdParams,
       handler: async (ctx) => {
         const draft = await library.getDraft(ctx.actor, ctx.params.draftId);
-        await showEditor(ctx, { draft, form: { ...rowToForm(draft), revision: draft.revision } });
+        await showEditor(ctx, { draft, form: { ...rowToForm(draft), version: draft.revision } });
       },
     }),
     formRoute({
@@ -135,11 +135,13 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
       params: draftIdParams,
       body: draftForm,
       problems: (error) => (isAppError(error) && SAVE_REFUSALS.has(error.code) ? formProblems(error) : null),
-      rerender: async (ctx, { formErrors, values, refusal }, status) => {
+      rerender: async (ctx, { formErrors, values, conflict }, status) => {
         const draft = await library.getDraft(ctx.actor, ctx.params.draftId);
-        const form = { ...echoForm(values), revision: Number(values.revision) };
-        const conflict = refusal?.code === 'library.draft_conflict';
-        await showEditor(ctx, { draft, form, ...(conflict ? { conflict } : { errors: formErrors }) }, status);
+        const typed = echoForm(values);
+        const form = { ...typed, version: Number(values.version) };
+        if (!conflict) return showEditor(ctx, { draft, form, errors: formErrors }, status);
+        const labels = Object.fromEntries(['title', 'text', 'rationale', 'responseGuidance', 'type', 'weight', 'category', 'kind'].map((f) => [f, ctx.t(`library.conflictFields.${f}`)]));
+        return showEditor(ctx, { draft, form, conflict: { ...conflict, fields: conflictFields(rowToForm(draft), typed, labels) } }, status);
       },
       run: async (ctx) => {
         const saved = await library.updateDraft(ctx.actor, ctx.params.draftId, ctx.body, ctx.audit);

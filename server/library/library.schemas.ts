@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionField } from '../shared/versioning';
 import {
   CATEGORIES,
   DOMAINS,
@@ -276,11 +277,12 @@ export const diffQuerySchema = z.strictObject({ from: semverSchema, to: semverSc
 
 export const draftCreateSchema = z.strictObject({ organisationId: z.uuid('must be an organisation id').optional() });
 export const newItemBodySchema = z.strictObject({ ...contentShape, key: itemKeySchema, organisationId: z.uuid('must be an organisation id').optional() }).superRefine(refineItem);
-export const draftUpdateSchema = z.strictObject({ ...contentShape, revision: z.number().int().min(1) }).superRefine(refineItem);
+/** Saving a draft: its content and the version read, which is the draft's `revision` (its ETag). */
+export const draftUpdateSchema = z.strictObject({ ...contentShape, version: versionField }).superRefine(refineItem);
 export const publishSchema = z.strictObject({
   level: z.enum(['major', 'minor', 'patch']),
   changeNote: localisedTextSchema,
-  revision: z.number().int().min(1),
+  version: versionField,
 });
 export const deprecateSchema = z.strictObject({ replacedBy: itemKeySchema.nullable().optional() });
 export const renderSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/actor';
 import type { FieldError } from '../shared/errors';
+import type { ConflictField, FormConflict } from '../shared/http/forms';
 import type { Translator } from '../shared/i18n';
 import { pagination } from '../shared/pagination';
 import { defaultValue, renderTitle, renderTitles } from './clause-template';
@@ -148,7 +149,7 @@ export function diffPage(input: { key: string; from: string; to: string; changes
 export type EditorContext = Awaited<ReturnType<LibraryService['editorContext']>>;
 
 /** What the editor's form shows: a draft (or none, for a new item), the field values, the problems, a conflict with another save. */
-export type EditorView = { draft: LibraryVersionRow | null; form: unknown; errors?: FieldError[]; isNew?: boolean; conflict?: boolean; key?: string };
+export type EditorView = { draft: LibraryVersionRow | null; form: unknown; errors?: FieldError[]; isNew?: boolean; conflict?: FormConflict & { fields: ConflictField[] }; key?: string };
 
 /** The draft editor, or the form for a new item. */
 export function editorPage(view: EditorView, context: EditorContext, t: Translator) {
@@ -159,7 +160,7 @@ export function editorPage(view: EditorView, context: EditorContext, t: Translat
     form: view.form,
     errors: view.errors ?? [],
     isNew: Boolean(view.isNew),
-    conflict: Boolean(view.conflict),
+    conflict: view.conflict ?? null,
     key: view.key ?? view.draft?.key,
     organisations: context.organisations,
     codes: EDITOR_OPTIONS,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AppError } from './errors';
 
 /**
@@ -6,6 +7,20 @@ import { AppError } from './errors';
  * in between, the update is refused with 409 and the current version and who changed it last, so
  * nothing is overwritten silently.
  */
+
+/**
+ * A version number in a body: a whole number from `min`; a form's text of digits counts as the
+ * number (forms send text), nothing else is converted.
+ */
+export function versionNumber(min: number, message: string) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : v),
+    z.number(message).int(message).min(min, message).max(999_999_999, message),
+  );
+}
+
+/** The `version` field of an update's body: the version the caller read (GET answers it as `version` and as ETag). */
+export const versionField = versionNumber(1, 'must be the version you read').meta({ description: 'The version you read (GET answers it as `version` and as ETag); or send If-Match instead' });
 
 /** Who changed an entity last and when, from the audit log. */
 export type LastChange = { by: string | null; at: Date } | null;
@@ -48,4 +63,31 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
     throw new AppError('precondition.invalid_if_match', 400, 'The If-Match header must be the ETag from GET, such as "3".', { errors: [{ path: 'If-Match', message: 'must be one ETag such as "3"' }] });
   }
   return Number(match[1]);
+}
+
+/**
+ * Applies a compare-and-set update and answers its row; when it matched nothing, someone changed
+ * (or removed) the entity since `expected`: a 409 with the version now stored and who changed it
+ * last, or the caller's not-found when it is gone. Run it in the update's transaction, so the
+ * refusal reads the state that beat it.
+ */
+export async function compareAndSet<T>(options: {
+  entity: string;
+  /** The UPDATE … WHERE id = … AND version = expected, raising the version; undefined when no row matched. */
+  update: () => Promise<T | undefined>;
+  /** The version stored now; undefined when the entity is gone. */
+  currentVersion: () => Promise<number | undefined>;
+  lastChange: () => Promise<LastChange>;
+  notFound: () => Error;
+}): Promise<T> {
+  const updated = await options.update();
+  if (updated !== undefined) return updated;
+  const current = await options.currentVersion();
+  if (current === undefined) throw options.notFound();
+  throw staleVersion(options.entity, current, await options.lastChange());
+}
+
+/** Refuses a change based on an old version before anything is written (for changes a single UPDATE cannot guard). */
+export async function assertVersion(options: { entity: string; expected: number; current: number; lastChange: () => Promise<LastChange> }): Promise<void> {
+  if (options.expected !== options.current) throw staleVersion(options.entity, options.current, await options.lastChange());
 }

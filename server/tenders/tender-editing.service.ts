@@ -25,11 +25,11 @@ import {
   sectionNotEmpty,
   sectionNotFound,
   selectionNotFound,
-  tenderConflict,
   tenderEditorRequired,
   tenderNotFound,
 } from './tenders.errors';
 import type { TenderItemRow, TenderRow, TenderSectionRow } from './tenders.table';
+import { compareAndSet, staleVersion } from '../shared/versioning';
 
 export type TenderInput = {
   title: string;
@@ -102,37 +102,37 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     });
   }
 
-  /** A change of the working copy, in one transaction with its audit entry; the tender then has changes not yet issued. */
   type Moved = { from: number; to: number };
   type CoBuyer = Awaited<ReturnType<typeof repo.coBuyers>>[number];
   type ChangeEntry = { action: string; entityType?: string; entityId?: string | null; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null };
 
+  /** The tender changed since `version`: 409 naming who changed it (or a part of it) last. */
+  async function staleTender(tx: Database, id: string, current: number) {
+    return staleVersion('tender', current, await audit.lastChangeWithin(tx, 'tender', id, 'tenderId'));
+  }
+
+  /** A part of the tender (item or section) changed since the version the caller read. */
+  async function stalePart(tx: Database, entityType: 'tender_item' | 'tender_section', id: string, current: number) {
+    return staleVersion(entityType === 'tender_item' ? 'tender item' : 'tender section', current, await audit.lastChange(tx, entityType, id));
+  }
+
   /**
-   * One change to a tender, in a transaction with the tender locked, and its audit entry. The
-   * entry may be built from the work's result when only the work knows the values (a move's
-   * positions, read under the lock).
+   * One change of the working copy, in a transaction with the tender locked, and its audit entry;
+   * the tender then has changes not yet issued. With `tenderVersion`, refused (409) when the
+   * tender has another version by the time it is locked. The entry may be built from the work's
+   * result when only the work knows the values (a move's positions, read under the lock).
    */
-  async function change<T>(tender: TenderRow, context: AuditContext, entry: ChangeEntry | ((result: T) => ChangeEntry), work: (tx: Database) => Promise<T>): Promise<T> {
+  async function change<T>(tender: TenderRow, context: AuditContext, entry: ChangeEntry | ((result: T) => ChangeEntry), work: (tx: Database) => Promise<T>, tenderVersion?: number): Promise<T> {
     return db.transaction(async (tx) => {
       const locked = await repo.lock(tx, tender.id);
       if (!locked) throw tenderNotFound();
+      if (tenderVersion !== undefined && locked.version !== tenderVersion) throw await staleTender(tx, tender.id, locked.version);
       const result = await work(tx);
       await repo.touch(tx, tender.id);
       const e = typeof entry === 'function' ? entry(result) : entry;
       await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: e.action, entityType: e.entityType ?? 'tender', entityId: e.entityId ?? tender.id, before: e.before ?? null, after: { tenderId: tender.id, ...(e.after ?? {}) } });
       return result;
     });
-  }
-
-  /** Swaps an element with its neighbour in the given direction and renumbers; answers the element's position before and after. */
-  async function moveWithin<R extends { id: string }>(rows: R[], id: string, direction: 'up' | 'down', save: (row: R, position: number) => Promise<unknown>): Promise<Moved> {
-    const index = rows.findIndex((r) => r.id === id);
-    const target = direction === 'up' ? index - 1 : index + 1;
-    if (target < 0 || target >= rows.length) return { from: index, to: index };
-    const reordered = [...rows];
-    [reordered[index], reordered[target]] = [reordered[target] as R, reordered[index] as R];
-    for (const [position, row] of reordered.entries()) await save(row, position);
-    return { from: index, to: target };
   }
 
   /** The section of a category's items, created (named in the tender's language) the first time one is added. */
@@ -172,9 +172,9 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     return { added, skipped };
   }
 
-  async function update(actor: Actor, id: string, input: Partial<TenderInput> & { version?: number | undefined; parameterDefaults?: ParameterValueMap | undefined }, context: AuditContext): Promise<TenderRow> {
+  async function update(actor: Actor, id: string, input: Partial<TenderInput> & { version: number; parameterDefaults?: ParameterValueMap | undefined }, context: AuditContext): Promise<TenderRow> {
     const { tender } = await loadForEdit(actor, id);
-    if (input.version !== undefined && input.version !== tender.version) throw tenderConflict(tender.version);
+    if (input.version !== tender.version) throw await staleTender(db, id, tender.version);
     if (input.reference && input.reference.toLowerCase() !== tender.reference.toLowerCase() && (await repo.findByReference(db, tender.buyerOrganisationId, input.reference))) throw duplicateReference();
     const values: Partial<TenderRow> = {};
     for (const field of ['title', 'reference', 'domain', 'description', 'language', 'contactName', 'contactEmail', 'deadline', 'parameterDefaults'] as const) {
@@ -191,8 +191,13 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     }
     if (Object.keys(after).length === 0) return tender;
     return db.transaction(async (tx) => {
-      const updated = await repo.update(tx, id, tender.version, { ...values, hasUnissuedChanges: true });
-      if (!updated) throw tenderConflict((await repo.findById(tx, id))?.version ?? tender.version + 1);
+      const updated = await compareAndSet({
+        entity: 'tender',
+        update: () => repo.update(tx, id, input.version, { ...values, hasUnissuedChanges: true }),
+        currentVersion: async () => (await repo.findById(tx, id))?.version,
+        lastChange: () => audit.lastChangeWithin(tx, 'tender', id, 'tenderId'),
+        notFound: tenderNotFound,
+      });
       await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: 'tender.updated', entityType: 'tender', entityId: id, before, after });
       return updated;
     });
@@ -342,7 +347,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
      * Tender-wide values of the parameters its items share, each checked against the parameter it
      * sets; any problem refuses them all (`values.<name>`).
      */
-    async setParameterDefaults(actor: Actor, id: string, input: { values: ParameterValueMap; version?: number | undefined }, context: AuditContext): Promise<TenderRow> {
+    async setParameterDefaults(actor: Actor, id: string, input: { values: ParameterValueMap; version: number }, context: AuditContext): Promise<TenderRow> {
       const shared = sharedParametersOf(await view(actor, id)).map((s) => s.parameter);
       const problems = checkParameterValues(shared, input.values);
       if (problems.length > 0) throw invalidParameterValues(problems.map((p) => ({ path: `values.${p.parameter}`, message: p.message })));
@@ -369,11 +374,12 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       actor: Actor,
       id: string,
       itemId: string,
-      input: { type?: RequirementType | undefined; weight?: number | undefined; parameterValues?: ParameterValueMap | undefined; sectionId?: string | undefined; title?: string | undefined; text?: string | undefined; responseGuidance?: string | undefined },
+      input: { type?: RequirementType | undefined; weight?: number | undefined; parameterValues?: ParameterValueMap | undefined; sectionId?: string | undefined; title?: string | undefined; text?: string | undefined; responseGuidance?: string | undefined; version: number },
       context: AuditContext,
     ): Promise<TenderItemRow> {
       const { tender } = await loadForEdit(actor, id);
       const item = await requireItem(id, itemId);
+      if (item.version !== input.version) throw await stalePart(db, 'tender_item', itemId, item.version);
       if (input.parameterValues && item.libraryKey && item.libraryVersion) {
         const lib = await library.findVersion(db, item.libraryKey, item.libraryVersion);
         const problems = checkParameterValues(lib?.parameters ?? [], input.parameterValues);
@@ -395,7 +401,13 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
           values.sectionId = input.sectionId;
           values.position = (await repo.items(tx, id)).filter((i) => i.sectionId === input.sectionId).length;
         }
-        return repo.updateItem(tx, itemId, values);
+        return compareAndSet({
+          entity: 'tender item',
+          update: () => repo.updateItem(tx, itemId, values, input.version),
+          currentVersion: async () => (await repo.findItem(tx, id, itemId))?.version,
+          lastChange: () => audit.lastChange(tx, 'tender_item', itemId),
+          notFound: itemNotFound,
+        });
       });
     },
 
@@ -409,7 +421,8 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       });
     },
 
-    async moveItem(actor: Actor, id: string, itemId: string, direction: 'up' | 'down', context: AuditContext): Promise<void> {
+    /** Moves an item within its section; the moved item's version guards the move, and every item whose position changes gets a new version. */
+    async moveItem(actor: Actor, id: string, itemId: string, direction: 'up' | 'down', version: number, context: AuditContext): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
       const item = await requireItem(id, itemId);
       await change<Moved>(
@@ -418,20 +431,42 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
         (moved) => ({ action: 'tender.item_moved', entityType: 'tender_item', entityId: itemId, before: { sectionId: item.sectionId, position: moved.from }, after: { direction, sectionId: item.sectionId, position: moved.to } }),
         async (tx) => {
           const siblings = (await repo.items(tx, id)).filter((i) => i.sectionId === item.sectionId);
-          return moveWithin(siblings, itemId, direction, (other, position) => repo.updateItem(tx, other.id, { position }));
+          const index = siblings.findIndex((i) => i.id === itemId);
+          const moved = siblings[index];
+          if (!moved) throw itemNotFound();
+          if (moved.version !== version) throw await stalePart(tx, 'tender_item', itemId, moved.version);
+          const target = direction === 'up' ? index - 1 : index + 1;
+          const reordered = [...siblings];
+          if (target >= 0 && target < siblings.length) [reordered[index], reordered[target]] = [reordered[target] as TenderItemRow, moved];
+          await compareAndSet({
+            entity: 'tender item',
+            update: () => repo.updateItem(tx, itemId, { position: reordered.indexOf(moved) }, version),
+            currentVersion: async () => (await repo.findItem(tx, id, itemId))?.version,
+            lastChange: () => audit.lastChange(tx, 'tender_item', itemId),
+            notFound: itemNotFound,
+          });
+          for (const [position, other] of reordered.entries()) if (other.id !== itemId && other.position !== position) await repo.updateItem(tx, other.id, { position });
+          return { from: index, to: reordered.indexOf(moved) };
         },
       );
     },
 
-    async upgradeItem(actor: Actor, id: string, itemId: string, context: AuditContext): Promise<TenderItemRow> {
+    async upgradeItem(actor: Actor, id: string, itemId: string, version: number, context: AuditContext): Promise<TenderItemRow> {
       const { tender } = await loadForEdit(actor, id);
       const item = await requireItem(id, itemId);
       if (!item.libraryKey) throw itemNotFound();
+      if (item.version !== version) throw await stalePart(db, 'tender_item', itemId, item.version);
       const latest = await library.latestReleased(db, item.libraryKey);
       if (!latest || latest.status !== 'published') throw libraryItemUnavailable(item.libraryKey);
       const kept = Object.fromEntries(Object.entries(item.parameterValues).filter(([name, value]) => checkParameterValues(latest.parameters.filter((p) => p.name === name), { [name]: value }).length === 0 && latest.parameters.some((p) => p.name === name)));
       return change(tender, context, { action: 'tender.item_upgraded', entityType: 'tender_item', entityId: itemId, before: { key: item.libraryKey, version: item.libraryVersion }, after: { key: item.libraryKey, version: latest.version } }, (tx) =>
-        repo.updateItem(tx, itemId, { libraryVersion: latest.version, parameterValues: kept }),
+        compareAndSet({
+          entity: 'tender item',
+          update: () => repo.updateItem(tx, itemId, { libraryVersion: latest.version, parameterValues: kept }, version),
+          currentVersion: async () => (await repo.findItem(tx, id, itemId))?.version,
+          lastChange: () => audit.lastChange(tx, 'tender_item', itemId),
+          notFound: itemNotFound,
+        }),
       );
     },
 
@@ -449,14 +484,24 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       return change(tender, context, { action: 'tender.section_added', after: { title } }, async (tx) => repo.insertSection(tx, { tenderId: id, position: (await repo.sections(tx, id)).length, title, category: null }));
     },
 
-    async renameSection(actor: Actor, id: string, sectionId: string, title: string, context: AuditContext): Promise<void> {
+    async renameSection(actor: Actor, id: string, sectionId: string, title: string, version: number, context: AuditContext): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
       const section = (await repo.sections(db, id)).find((s) => s.id === sectionId);
       if (!section) throw sectionNotFound();
-      await change(tender, context, { action: 'tender.section_renamed', entityType: 'tender_section', entityId: sectionId, before: { title: section.title }, after: { title } }, (tx) => repo.updateSection(tx, sectionId, { title }));
+      if (section.version !== version) throw await stalePart(db, 'tender_section', sectionId, section.version);
+      await change(tender, context, { action: 'tender.section_renamed', entityType: 'tender_section', entityId: sectionId, before: { title: section.title }, after: { title } }, (tx) =>
+        compareAndSet({
+          entity: 'tender section',
+          update: () => repo.updateSection(tx, sectionId, { title }, version),
+          currentVersion: async () => (await repo.findSection(tx, id, sectionId))?.version,
+          lastChange: () => audit.lastChange(tx, 'tender_section', sectionId),
+          notFound: sectionNotFound,
+        }),
+      );
     },
 
-    async moveSection(actor: Actor, id: string, sectionId: string, direction: 'up' | 'down', context: AuditContext): Promise<void> {
+    /** Moves a section; its version guards the move, and every section whose position changes gets a new version. */
+    async moveSection(actor: Actor, id: string, sectionId: string, direction: 'up' | 'down', version: number, context: AuditContext): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
       await change<Moved>(
         tender,
@@ -464,8 +509,22 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
         (moved) => ({ action: 'tender.section_moved', entityType: 'tender_section', entityId: sectionId, before: { position: moved.from }, after: { direction, position: moved.to } }),
         async (tx) => {
           const sections = await repo.sections(tx, id);
-          if (!sections.some((s) => s.id === sectionId)) throw sectionNotFound();
-          return moveWithin(sections, sectionId, direction, (s, position) => repo.updateSection(tx, s.id, { position }));
+          const index = sections.findIndex((s) => s.id === sectionId);
+          const moved = sections[index];
+          if (!moved) throw sectionNotFound();
+          if (moved.version !== version) throw await stalePart(tx, 'tender_section', sectionId, moved.version);
+          const target = direction === 'up' ? index - 1 : index + 1;
+          const reordered = [...sections];
+          if (target >= 0 && target < sections.length) [reordered[index], reordered[target]] = [reordered[target] as TenderSectionRow, moved];
+          await compareAndSet({
+            entity: 'tender section',
+            update: () => repo.updateSection(tx, sectionId, { position: reordered.indexOf(moved) }, version),
+            currentVersion: async () => (await repo.findSection(tx, id, sectionId))?.version,
+            lastChange: () => audit.lastChange(tx, 'tender_section', sectionId),
+            notFound: sectionNotFound,
+          });
+          for (const [position, s] of reordered.entries()) if (s.id !== sectionId && s.position !== position) await repo.updateSection(tx, s.id, { position });
+          return { from: index, to: reordered.indexOf(moved) };
         },
       );
     },
@@ -485,7 +544,8 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       return rows.filter((o) => o.id !== tenderView.tender.buyerOrganisationId && !tenderView.coBuyers.some((c) => c.organisationId === o.id));
     },
 
-    async setCoBuyer(actor: Actor, id: string, organisationId: string, canEdit: boolean, context: AuditContext): Promise<void> {
+    /** Shares the tender with a co-buyer or changes its rights. The co-buyers are part of the tender: the tender's version guards the change. */
+    async setCoBuyer(actor: Actor, id: string, organisationId: string, canEdit: boolean, version: number, context: AuditContext): Promise<void> {
       const { tender, access } = await loadForEdit(actor, id);
       if (!access.isBuyer) throw tenderEditorRequired();
       const org = await orgs.findById(db, organisationId);
@@ -499,6 +559,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
           await repo.upsertCoBuyer(tx, id, organisationId, canEdit);
           return previous;
         },
+        version,
       );
     },
 

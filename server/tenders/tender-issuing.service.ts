@@ -7,7 +7,9 @@ import { checkParameterValues, renderItemTexts } from '../library/clause-templat
 import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { FieldError } from '../shared/errors';
 import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderView, type TenderViewOf } from './tenders.access';
-import { checksFailed, nothingToIssue, revisionNotFound, tenderConflict } from './tenders.errors';
+import { checksFailed, nothingToIssue, revisionNotFound, tenderNotFound } from './tenders.errors';
+import { compareAndSet, staleVersion } from '../shared/versioning';
+import type { TenderRow } from './tenders.table';
 
 export type CheckResult = {
   ok: boolean;
@@ -161,7 +163,8 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
       const model = modelOf(inLanguage(current), revision, false);
       return db.transaction(async (tx) => {
         const locked = await repo.lock(tx, id);
-        if (!locked || locked.version !== tender.version) throw tenderConflict(locked?.version ?? tender.version);
+        if (!locked) throw tenderNotFound();
+        if (locked.version !== tender.version) throw staleVersion('tender', locked.version, await audit.lastChangeWithin(tx, 'tender', id, 'tenderId'));
         await repo.insertRevision(tx, { tenderId: id, revision, model, requirementSet: requirementSetOf(model, current), issuedBy: actor.userId });
         await repo.update(tx, id, tender.version, { status: 'issued', currentRevision: revision, hasUnissuedChanges: false });
         await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: 'tender.issued', entityType: 'tender', entityId: id, before: { status: tender.status, revision: tender.currentRevision }, after: { status: 'issued', revision } });
@@ -172,8 +175,13 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
     async close(actor: Actor, id: string, context: AuditContext): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
       await db.transaction(async (tx) => {
-        const updated = await repo.update(tx, id, tender.version, { status: 'closed' });
-        if (!updated) throw tenderConflict(tender.version + 1);
+        await compareAndSet({
+          entity: 'tender',
+          update: () => repo.update(tx, id, tender.version, { status: 'closed' }),
+          currentVersion: async () => (await repo.findById(tx, id))?.version,
+          lastChange: () => audit.lastChangeWithin(tx, 'tender', id, 'tenderId'),
+          notFound: tenderNotFound,
+        });
         await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: 'tender.closed', entityType: 'tender', entityId: id, before: { status: tender.status }, after: { status: 'closed' } });
       });
     },

@@ -11,6 +11,7 @@ import {
   moveSchema,
   responseUploadSchema,
   revisionQuerySchema,
+  sectionRenameSchema,
   sectionSchema,
   selectionCreateSchema,
   selectionParams,
@@ -22,10 +23,12 @@ import {
   tenderSchema,
   tenderSectionParams,
   tenderSummarySchema,
+  tenderItemSchema,
   tenderUpdateSchema,
+  versionOnlySchema,
 } from './tenders.schemas';
 import type { TendersService } from './tenders.service';
-import { tenderBody, tenderSummary } from './tenders.views';
+import { tenderBody, tenderItemBody, tenderSummary } from './tenders.views';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Tenders'] });
 
@@ -60,6 +63,7 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       path: '/api/tenders/:tenderId',
       summary: 'Read a tender with its sections and items',
       params: tenderParams,
+      etag: true,
       responses: [{ status: 200, description: 'The tender', schema: tenderSchema }],
       handler: async ({ actor, params }) => tenderBody(await tenders.view(actor, params.tenderId)),
     }),
@@ -67,9 +71,11 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       method: 'put',
       path: '/api/tenders/:tenderId',
       summary: 'Change a tender\'s details and tender-wide parameter values',
-      description: 'Send the version you read; a stale version gives 409 tender.conflict.',
+      description: 'Send the version you read (body `version` or If-Match); a stale version gives 409 conflict.stale_version with who changed the tender last, and nothing is changed.',
       params: tenderParams,
       body: tenderUpdateSchema,
+      versioned: true,
+      etag: true,
       responses: [{ status: 200, description: 'The tender', schema: tenderSchema }],
       handler: async ({ actor, params, body, audit }) => {
         await tenders.update(actor, params.tenderId, body, audit);
@@ -95,11 +101,25 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       handler: ({ actor, params, body, audit }) => tenders.addItems(actor, params.tenderId, body, audit),
     }),
     api({
+      method: 'get',
+      path: '/api/tenders/:tenderId/items/:itemId',
+      summary: 'Read one item of the tender, with the version to change it by',
+      params: tenderItemParams,
+      etag: true,
+      responses: [{ status: 200, description: 'The item', schema: tenderItemSchema }],
+      handler: async ({ actor, params }) => {
+        const { view, item } = await tenders.item(actor, params.tenderId, params.itemId);
+        return tenderItemBody(item, view.tender.language);
+      },
+    }),
+    api({
       method: 'put',
       path: '/api/tenders/:tenderId/items/:itemId',
       summary: 'Change an item: type, weight, parameter values, section, or the text of an item written for this tender',
+      description: 'Send the item\'s version (body `version` or If-Match); a stale version gives 409 conflict.stale_version, and nothing is changed.',
       params: tenderItemParams,
       body: itemUpdateSchema,
+      versioned: true,
       successStatus: 204,
       responses: [{ status: 204, description: 'Changed' }],
       handler: async ({ actor, params, body, audit }) => {
@@ -121,19 +141,22 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       summary: 'Move an item up or down in its section',
       params: tenderItemParams,
       body: moveSchema,
+      versioned: true,
       successStatus: 204,
       responses: [{ status: 204, description: 'Moved' }],
-      handler: ({ actor, params, body, audit }) => tenders.moveItem(actor, params.tenderId, params.itemId, body.direction, audit),
+      handler: ({ actor, params, body, audit }) => tenders.moveItem(actor, params.tenderId, params.itemId, body.direction, body.version, audit),
     }),
     api({
       method: 'post',
       path: '/api/tenders/:tenderId/items/:itemId/upgrade',
       summary: 'Pin an item to the newest published library version',
       params: tenderItemParams,
+      body: versionOnlySchema,
+      versioned: true,
       successStatus: 204,
       responses: [{ status: 204, description: 'Upgraded' }],
-      handler: async ({ actor, params, audit }) => {
-        await tenders.upgradeItem(actor, params.tenderId, params.itemId, audit);
+      handler: async ({ actor, params, body, audit }) => {
+        await tenders.upgradeItem(actor, params.tenderId, params.itemId, body.version, audit);
       },
     }),
     api({
@@ -163,10 +186,11 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       path: '/api/tenders/:tenderId/sections/:sectionId',
       summary: 'Rename a section',
       params: tenderSectionParams,
-      body: sectionSchema,
+      body: sectionRenameSchema,
+      versioned: true,
       successStatus: 204,
       responses: [{ status: 204, description: 'Renamed' }],
-      handler: ({ actor, params, body, audit }) => tenders.renameSection(actor, params.tenderId, params.sectionId, body.title, audit),
+      handler: ({ actor, params, body, audit }) => tenders.renameSection(actor, params.tenderId, params.sectionId, body.title, body.version, audit),
     }),
     api({
       method: 'delete',
@@ -183,19 +207,22 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       summary: 'Move a section up or down',
       params: tenderSectionParams,
       body: moveSchema,
+      versioned: true,
       successStatus: 204,
       responses: [{ status: 204, description: 'Moved' }],
-      handler: ({ actor, params, body, audit }) => tenders.moveSection(actor, params.tenderId, params.sectionId, body.direction, audit),
+      handler: ({ actor, params, body, audit }) => tenders.moveSection(actor, params.tenderId, params.sectionId, body.direction, body.version, audit),
     }),
     api({
       method: 'put',
       path: '/api/tenders/:tenderId/co-buyers/:organisationId',
       summary: 'Share the tender with a co-buyer organisation (view, or edit if granted)',
+      description: 'The co-buyers are part of the tender: send the tender\'s version (body `version` or If-Match).',
       params: tenderCoBuyerParams,
       body: coBuyerSchema,
+      versioned: true,
       successStatus: 204,
       responses: [{ status: 204, description: 'Shared' }],
-      handler: ({ actor, params, body, audit }) => tenders.setCoBuyer(actor, params.tenderId, params.organisationId, body.canEdit, audit),
+      handler: ({ actor, params, body, audit }) => tenders.setCoBuyer(actor, params.tenderId, params.organisationId, body.canEdit, body.version, audit),
     }),
     api({
       method: 'delete',

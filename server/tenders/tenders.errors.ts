@@ -7,8 +7,6 @@ export const buyerRequired = () =>
 export const organisationRequired = () =>
   new AppError('tender.organisation_required', 400, 'You are editor in more than one buyer organisation; say which one in organisationId.', { errors: [{ path: 'organisationId', message: 'is required' }] });
 export const tenderClosed = () => new AppError('tender.closed', 409, 'The tender is closed and can no longer change.');
-export const tenderConflict = (currentVersion: number) =>
-  new AppError('tender.conflict', 409, 'Someone else changed the tender after you opened it. Reload it and apply your changes again.', { extensions: { currentVersion } });
 export const duplicateReference = () =>
   new AppError('tender.duplicate_reference', 409, 'Your organisation already has a tender with this reference number.', { errors: [{ path: 'reference', message: 'is already used' }] });
 export const itemNotFound = () => new AppError('tender.item_not_found', 404, 'No such item in this tender.');

@@ -9,13 +9,14 @@ import type { Translator } from '../shared/i18n';
 import { fieldErrors, validationError } from '../shared/http/validate';
 import { sharedParametersOf, type TenderView, type TenderViewItem } from './tenders.access';
 import type { ItemsToAdd } from './tender-editing.service';
+import { versionField } from '../shared/versioning';
 import { itemUpdateSchema, tenderUpdateSchema } from './tenders.schemas';
 
 /** The details form: the tender's fields and the version the form was read at. */
-export const tenderDetailsForm = tenderUpdateSchema.omit({ parameterDefaults: true }).extend({ version: z.coerce.number().int().min(1) });
+export const tenderDetailsForm = tenderUpdateSchema.omit({ parameterDefaults: true });
 
 /** Sharing with a co-buyer: the organisation, and a checkbox for edit rights. */
-export const coBuyerForm = z.object({ organisationId: z.uuid('choose an organisation'), canEdit: z.preprocess((v) => v === 'true' || v === 'on', z.boolean()).default(false) });
+export const coBuyerForm = z.object({ organisationId: z.uuid('choose an organisation'), canEdit: z.preprocess((v) => v === 'true' || v === 'on', z.boolean()).default(false), version: versionField });
 
 const libraryKeys = z.array(z.string().regex(/^[A-Z]{2,5}-[0-9]{3}$/)).min(1);
 
@@ -69,6 +70,7 @@ export function itemChange(item: TenderViewItem, form: FormValues): z.output<typ
     type: form.type,
     weight: typeof form.weight === 'string' && form.weight !== '' ? Number(form.weight) : undefined,
     sectionId: form.sectionId || undefined,
+    version: form.version,
     parameterValues: item.library ? typedItemValues(item, form) : undefined,
     ...(item.library ? {} : { title: form.title, text: form.text, responseGuidance: form.responseGuidance }),
   });
@@ -77,9 +79,11 @@ export function itemChange(item: TenderViewItem, form: FormValues): z.output<typ
 }
 
 /** The tender-wide parameter form: the values of the parameters items share, and the version it was read at. */
-export function parameterDefaults(view: TenderView, form: FormValues): { values: Record<string, unknown>; version: number | undefined } {
+export function parameterDefaults(view: TenderView, form: FormValues): { values: Record<string, unknown>; version: number } {
   const shared = sharedParametersOf(view).map((s) => s.parameter);
-  return { values: coerceFormValues(shared, form.values), version: Number(form.version) || undefined };
+  const version = versionField.safeParse(form.version);
+  if (!version.success) throw validationError([{ path: 'version', message: 'must be the version you read' }]);
+  return { values: coerceFormValues(shared, form.values), version: version.data };
 }
 
 /** The picker's search: published items in the tender's language, by relevance when there are words, else by key. */

@@ -5,14 +5,14 @@ import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/l
 import { librarySearchQuerySchema } from '../library/library.schemas';
 import type { LibraryService } from '../library/library.service';
 import { badRequest, isAppError, type FieldError } from '../shared/errors';
-import { anyForm, formRoute, type FormValues } from '../shared/http/forms';
+import { anyForm, conflictFields, formRoute, type FormConflict, type FormValues } from '../shared/http/forms';
 import { validationError } from '../shared/http/validate';
 import { routeFamily, type BaseContext, type InputSchema, type NoBody, type NoInput, type RouteContext, type RouteDefinition } from '../shared/http/route';
 import { singleFileUpload, uploadedFile } from '../shared/http/upload';
 import { pagination } from '../shared/pagination';
 import { responseFileMissing } from './tenders.errors';
 import { coBuyerForm, itemChange, itemsToAdd, parameterDefaults, parameterFieldErrors, pickerSearch, returnTo, selectionForm, tenderDetailsForm, typedItemValues } from './tenders.forms';
-import { customItemSchema, documentParams, moveSchema, responseUploadSchema, revisionQuerySchema, sectionSchema, tenderCoBuyerParams, tenderCreateSchema, tenderItemParams, tenderListQuerySchema, tenderParams, tenderSectionParams } from './tenders.schemas';
+import { customItemSchema, documentParams, moveSchema, responseUploadSchema, revisionQuerySchema, sectionRenameSchema, sectionSchema, tenderCoBuyerParams, tenderCreateSchema, tenderItemParams, tenderListQuerySchema, tenderParams, tenderSectionParams, versionOnlySchema } from './tenders.schemas';
 import type { TendersService } from './tenders.service';
 import { itemPage, newTenderForm, pickerItems, tenderBody, tenderList, tenderPage } from './tenders.views';
 
@@ -40,13 +40,26 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       tenders.packs(),
     ]);
     const packChoices = packs.map((p) => ({ key: p.key, title: p.title[view.tender.language], count: p.items.length }));
-    ctx.render('tenders/show', { nav: 'tenders', ...tenderPage({ view, checks, revisions, responses, selections, coBuyerOptions, origin }), packs: packChoices, ...extra }, status);
+    const shown = tenderPage({ view, checks, revisions, responses, selections, coBuyerOptions, origin });
+    ctx.render('tenders/show', { nav: 'tenders', ...shown, detailsValues: shown.tender, packs: packChoices, ...extra }, status);
   }
 
-  async function renderItem(ctx: PageContext<TenderId & { itemId: string }>, typed?: { form: FormValues; errors: FieldError[] }, status = 200) {
+  /** The tender page after a form based on an old version: who changed it, the details as saved beside what was typed, which the form keeps. */
+  async function renderTenderConflict(ctx: PageContext<TenderId>, conflict: FormConflict, typed: FormValues | null, status: number) {
+    if (!typed) return renderTender(ctx, { conflict }, status);
+    const { tender } = await tenders.view(ctx.actor, ctx.params.tenderId);
+    const labels = Object.fromEntries(['title', 'reference', 'domain', 'language', 'deadline', 'description', 'contactName', 'contactEmail'].map((f) => [f, ctx.t(`tenders.fields.${f}`)]));
+    return renderTender(ctx, { conflict: { ...conflict, fields: conflictFields(tender, typed, labels) }, detailsValues: { ...typed, version: conflict.currentVersion } }, status);
+  }
+
+  async function renderItem(ctx: PageContext<TenderId & { itemId: string }>, typed?: { form: FormValues; errors: FieldError[]; conflict?: FormConflict | undefined }, status = 200) {
     const { view, item } = await tenders.item(ctx.actor, ctx.params.tenderId, ctx.params.itemId);
     const values = typed ? typedItemValues(item, typed.form) : undefined;
-    ctx.render('tenders/item', { nav: 'tenders', ...itemPage(view, item, values), ...(typed ? { errors: typed.errors, values } : {}) }, status);
+    const shown = itemPage(view, item, values, typed?.form);
+    const conflict = typed?.conflict
+      ? { ...typed.conflict, fields: conflictFields({ ...item, title: item.customTitle, text: item.customText, responseGuidance: item.customGuidance }, typed.form, { type: ctx.t('library.filters.type'), weight: ctx.t('library.item.weight'), title: ctx.t('library.columns.title'), text: ctx.t('library.item.text'), responseGuidance: ctx.t('library.item.responseGuidance') }) }
+      : undefined;
+    ctx.render('tenders/item', { nav: 'tenders', ...shown, ...(typed ? { errors: conflict ? [] : typed.errors, values, conflict } : {}) }, status);
   }
 
   const renderNewForm = (ctx: PageContext<unknown>, values: FormValues, errors: FieldError[], status: number) =>
@@ -66,6 +79,8 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
     done: string;
     run: (ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, 'user'>) => Promise<R>;
     values?: (result: R) => Record<string, unknown>;
+    /** The details form: after a conflict, keep what was typed in it and show it beside what is saved. */
+    keepsDetails?: boolean;
   }) =>
     formRoute<P, B, 'user'>({
       path: spec.path,
@@ -73,7 +88,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       access: 'user',
       params: spec.params,
       ...(spec.body ? { body: spec.body } : {}),
-      rerender: (ctx, { formErrors }, status) => renderTender(ctx, { formErrors }, status),
+      rerender: (ctx, { formErrors, values, conflict }, status) => (conflict ? renderTenderConflict(ctx, conflict, spec.keepsDetails ? values : null, status) : renderTender(ctx, { formErrors, ...(spec.keepsDetails ? { detailsValues: values } : {}) }, status)),
       run: async (ctx) => {
         const result = await spec.run(ctx);
         return { to: `/tenders/${ctx.params.tenderId}${spec.anchor ?? ''}`, flash: { kind: 'success', message: ctx.t(spec.done, spec.values?.(result)) } };
@@ -132,6 +147,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       params: tenderParams,
       body: tenderDetailsForm,
       done: 'tenders.saved',
+      keepsDetails: true,
       run: ({ actor, params, body, audit }) => tenders.update(actor, params.tenderId, { ...body, domain: body.domain ?? null, deadline: body.deadline ?? null }, audit),
     }),
     tenderForm({
@@ -201,7 +217,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       access: 'user',
       params: tenderItemParams,
       body: anyForm,
-      rerender: (ctx, { formErrors, values }, status) => renderItem(ctx, { form: values, errors: formErrors }, status),
+      rerender: (ctx, { formErrors, values, conflict }, status) => renderItem(ctx, { form: values, errors: formErrors, conflict }, status),
       run: async ({ actor, params, body, audit, t, locale }) => {
         const { item } = await tenders.item(actor, params.tenderId, params.itemId);
         const problems = parameterFieldErrors(item, body, t, locale);
@@ -217,15 +233,16 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       body: moveSchema,
       anchor: '#items',
       done: 'tenders.moved',
-      run: ({ actor, params, body, audit }) => tenders.moveItem(actor, params.tenderId, params.itemId, body.direction, audit),
+      run: ({ actor, params, body, audit }) => tenders.moveItem(actor, params.tenderId, params.itemId, body.direction, body.version, audit),
     }),
     tenderForm({
       path: '/tenders/:tenderId/items/:itemId/upgrade',
       summary: 'Upgrade an item to the newest version',
       params: tenderItemParams,
+      body: versionOnlySchema,
       anchor: '#items',
       done: 'tenders.upgraded',
-      run: ({ actor, params, audit }) => tenders.upgradeItem(actor, params.tenderId, params.itemId, audit),
+      run: ({ actor, params, body, audit }) => tenders.upgradeItem(actor, params.tenderId, params.itemId, body.version, audit),
     }),
     tenderForm({
       path: '/tenders/:tenderId/items/:itemId/remove',
@@ -256,10 +273,10 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       path: '/tenders/:tenderId/sections/:sectionId',
       summary: 'Rename a section',
       params: tenderSectionParams,
-      body: sectionSchema,
+      body: sectionRenameSchema,
       anchor: '#items',
       done: 'tenders.sectionRenamed',
-      run: ({ actor, params, body, audit }) => tenders.renameSection(actor, params.tenderId, params.sectionId, body.title, audit),
+      run: ({ actor, params, body, audit }) => tenders.renameSection(actor, params.tenderId, params.sectionId, body.title, body.version, audit),
     }),
     tenderForm({
       path: '/tenders/:tenderId/sections/:sectionId/move',
@@ -268,7 +285,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       body: moveSchema,
       anchor: '#items',
       done: 'tenders.moved',
-      run: ({ actor, params, body, audit }) => tenders.moveSection(actor, params.tenderId, params.sectionId, body.direction, audit),
+      run: ({ actor, params, body, audit }) => tenders.moveSection(actor, params.tenderId, params.sectionId, body.direction, body.version, audit),
     }),
     tenderForm({
       path: '/tenders/:tenderId/sections/:sectionId/remove',
@@ -285,7 +302,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       body: coBuyerForm,
       anchor: '#co-buyers',
       done: 'tenders.coBuyerAdded',
-      run: ({ actor, params, body, audit }) => tenders.setCoBuyer(actor, params.tenderId, body.organisationId, body.canEdit, audit),
+      run: ({ actor, params, body, audit }) => tenders.setCoBuyer(actor, params.tenderId, body.organisationId, body.canEdit, body.version, audit),
     }),
     tenderForm({
       path: '/tenders/:tenderId/co-buyers/:organisationId/remove',

@@ -132,8 +132,16 @@ export function createTendersRepository() {
       return rows[0] as TenderSectionRow;
     },
 
-    async updateSection(db: Database, id: string, values: Partial<Pick<TenderSectionRow, 'title' | 'position'>>): Promise<void> {
-      await db.update(tenderSections).set(values).where(eq(tenderSections.id, id));
+    /** Changes a section and raises its version; with `expectedVersion`, only if it still has that version (undefined if not). */
+    async updateSection(db: Database, id: string, values: Partial<Pick<TenderSectionRow, 'title' | 'position'>>, expectedVersion?: number): Promise<TenderSectionRow | undefined> {
+      const where = expectedVersion === undefined ? eq(tenderSections.id, id) : and(eq(tenderSections.id, id), eq(tenderSections.version, expectedVersion));
+      const rows = await db.update(tenderSections).set({ ...values, version: sql`${tenderSections.version} + 1` }).where(where).returning();
+      return rows[0];
+    },
+
+    async findSection(db: Database, tenderId: string, id: string): Promise<TenderSectionRow | undefined> {
+      const rows = await db.select().from(tenderSections).where(and(eq(tenderSections.tenderId, tenderId), eq(tenderSections.id, id))).limit(1);
+      return rows[0];
     },
 
     async deleteSection(db: Database, id: string): Promise<void> {
@@ -156,7 +164,7 @@ export function createTendersRepository() {
                  'libraryKey', i.library_key, 'libraryVersion', i.library_version, 'customKey', i.custom_key,
                  'kind', i.kind, 'type', i.type, 'weight', i.weight, 'parameterValues', i.parameter_values,
                  'customTitle', i.custom_title, 'customText', i.custom_text, 'customGuidance', i.custom_guidance,
-                 'jointSetDeviationId', i.joint_set_deviation_id,
+                 'jointSetDeviationId', i.joint_set_deviation_id, 'version', i.version,
                  'library', case when ${libraryVersions.key} is null then null else json_build_object(
                    'key', ${libraryVersions.key}, 'version', ${libraryVersions.version},
                    'title', ${libraryVersions.title} ->> ${language}, 'text', ${libraryVersions.text} ->> ${language},
@@ -174,9 +182,16 @@ export function createTendersRepository() {
       return db.insert(tenderItems).values(values).returning();
     },
 
-    async updateItem(db: Database, id: string, values: Partial<TenderItemInsert>): Promise<TenderItemRow> {
-      const rows = await db.update(tenderItems).set(values).where(eq(tenderItems.id, id)).returning();
-      return rows[0] as TenderItemRow;
+    /** Changes an item and raises its version; with `expectedVersion`, only if it still has that version (undefined if not). */
+    async updateItem(db: Database, id: string, values: Partial<TenderItemInsert>, expectedVersion?: number): Promise<TenderItemRow | undefined> {
+      const where = expectedVersion === undefined ? eq(tenderItems.id, id) : and(eq(tenderItems.id, id), eq(tenderItems.version, expectedVersion));
+      const rows = await db.update(tenderItems).set({ ...values, version: sql`${tenderItems.version} + 1` }).where(where).returning();
+      return rows[0];
+    },
+
+    async findItem(db: Database, tenderId: string, id: string): Promise<TenderItemRow | undefined> {
+      const rows = await db.select().from(tenderItems).where(and(eq(tenderItems.tenderId, tenderId), eq(tenderItems.id, id))).limit(1);
+      return rows[0];
     },
 
     async deleteItem(db: Database, id: string): Promise<void> {

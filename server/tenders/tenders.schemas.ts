@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { itemKeySchema, packKeySchema } from '../library/library.schemas';
 import { TENDER_DOCUMENTS } from '../documents/documents';
+import { versionField } from '../shared/versioning';
 import { TENDER_STATUSES } from './tenders.table';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -29,7 +30,7 @@ export const tenderUpdateSchema = z.strictObject({
   contactEmail: tenderFields.contactEmail,
   deadline: tenderFields.deadline,
   parameterDefaults: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'must be a parameter name'), z.union([z.number(), z.string().max(500), z.array(z.string().max(200)).max(50)])).optional(),
-  version: z.number().int().min(1).optional(),
+  version: versionField,
 });
 
 export const tenderListQuerySchema = z.strictObject({
@@ -79,11 +80,17 @@ export const itemUpdateSchema = z.strictObject({
   title: z.string().trim().min(3).max(300).optional(),
   text: z.string().trim().min(10).max(10_000).optional(),
   responseGuidance: z.string().trim().max(5000).optional(),
+  version: versionField,
 });
 
-export const moveSchema = z.strictObject({ direction: z.enum(['up', 'down']) });
+/** A move of an item or section, based on the version of what is moved. */
+export const moveSchema = z.strictObject({ direction: z.enum(['up', 'down']), version: versionField });
 export const sectionSchema = z.strictObject({ title: z.string().trim().min(1, 'is required').max(200) });
-export const coBuyerSchema = z.strictObject({ canEdit: z.boolean().default(false) });
+export const sectionRenameSchema = sectionSchema.extend({ version: versionField });
+/** Sharing with a co-buyer changes the tender: based on the tender's version. */
+export const coBuyerSchema = z.strictObject({ canEdit: z.boolean().default(false), version: versionField });
+/** An action on an entity that changes it and takes nothing else: the version it is based on. */
+export const versionOnlySchema = z.strictObject({ version: versionField });
 export const selectionCreateSchema = z.strictObject({
   name: z.string().trim().min(1, 'is required').max(200),
   keys: z.array(itemKeySchema).min(1).max(1000),
@@ -110,7 +117,7 @@ export const tenderSummarySchema = z
     deadline: z.string().nullable(),
     currentRevision: z.number(),
     hasUnissuedChanges: z.boolean(),
-    version: z.number(),
+    version: z.number().describe('Raised by every change of the tender, its items, sections and co-buyers; send it (or If-Match) to change the tender or its co-buyers'),
     updatedAt: z.string(),
   })
   .meta({ id: 'TenderSummary' });
@@ -129,6 +136,7 @@ export const tenderItemSchema = z
     effectiveValues: z.record(z.string(), z.unknown()),
     jointSetDeviationId: z.uuid().nullable().meta({ description: 'The buyer\'s deviation from the joint set that this item carries, if any' }),
     position: z.number(),
+    version: z.number().describe('Send it (or If-Match) to change, move or upgrade the item'),
   })
   .meta({ id: 'TenderItem' });
 
@@ -164,7 +172,7 @@ export const tenderSchema = tenderSummarySchema
     coBuyers: z.array(z.object({ organisationId: z.uuid(), name: z.string(), canEdit: z.boolean() })),
     canEdit: z.boolean(),
     jointSet: tenderJointSetSchema.nullable(),
-    sections: z.array(z.object({ id: z.uuid(), title: z.string(), position: z.number(), category: z.string().nullable(), items: z.array(tenderItemSchema) })),
+    sections: z.array(z.object({ id: z.uuid(), title: z.string(), position: z.number(), category: z.string().nullable(), version: z.number().describe('Send it (or If-Match) to rename or move the section'), items: z.array(tenderItemSchema) })),
   })
   .meta({ id: 'Tender' });
 

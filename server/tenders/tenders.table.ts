@@ -72,6 +72,8 @@ export const tenderSections = pgTable(
     position: integer('position').notNull(),
     title: text('title').notNull(),
     category: text('category').$type<Category>(),
+    /** Raised by every change of the section (title, position), so no change is lost to another. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [index('tender_sections_tender_idx').on(t.tenderId, t.position)],
 );
@@ -103,6 +105,8 @@ export const tenderItems = pgTable(
     customGuidance: text('custom_guidance'),
     /** The buyer's local deviation from the joint set that this item carries, if any. */
     jointSetDeviationId: uuid('joint_set_deviation_id').references(() => jointSetDeviations.id, { onDelete: 'set null' }),
+    /** Raised by every change of the item (type, weight, values, texts, section, position, pinned version). */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     index('tender_items_tender_idx').on(t.tenderId, t.sectionId, t.position),

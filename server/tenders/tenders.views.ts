@@ -33,6 +33,25 @@ export function tenderSummary(tender: TenderRow, buyerName: string) {
   };
 }
 
+/** An item of a tender as the API answers it. */
+export function tenderItemBody(i: TenderViewItem, lang: Language) {
+  return {
+    id: i.id,
+    key: i.libraryKey ?? i.customKey ?? '',
+    fromLibrary: Boolean(i.libraryKey),
+    libraryVersion: i.libraryVersion,
+    kind: i.kind,
+    type: i.type,
+    weight: i.weight,
+    title: i.library ? renderTitle(i.library, i.effectiveValues, lang) : (i.customTitle ?? ''),
+    parameterValues: i.parameterValues,
+    effectiveValues: i.effectiveValues,
+    jointSetDeviationId: i.jointSetDeviationId,
+    position: i.position,
+    version: i.version,
+  };
+}
+
 /** A tender with its sections and items, as the API answers it and the pages read its details. */
 export function tenderBody(view: TenderView) {
   const lang = view.tender.language;
@@ -50,20 +69,8 @@ export function tenderBody(view: TenderView) {
       title: s.title,
       position: s.position,
       category: s.category,
-      items: s.items.map((i) => ({
-        id: i.id,
-        key: i.libraryKey ?? i.customKey ?? '',
-        fromLibrary: Boolean(i.libraryKey),
-        libraryVersion: i.libraryVersion,
-        kind: i.kind,
-        type: i.type,
-        weight: i.weight,
-        title: i.library ? renderTitle(i.library, i.effectiveValues, lang) : (i.customTitle ?? ''),
-        parameterValues: i.parameterValues,
-        effectiveValues: i.effectiveValues,
-        jointSetDeviationId: i.jointSetDeviationId,
-        position: i.position,
-      })),
+      version: s.version,
+      items: s.items.map((i) => tenderItemBody(i, lang)),
     })),
   };
 }
@@ -133,7 +140,7 @@ export function tenderPage(sources: TenderPageSources) {
         problems: problems.get(i.id) ?? [],
       })),
     })),
-    checks,
+    checks: { ...checks, notices: checks.notices.map((n) => ({ ...n, itemVersion: view.sections.flatMap((sec) => sec.items).find((i) => i.id === n.itemId)?.version })) },
     revisions: sources.revisions,
     responses: sources.responses.map((r) => ({ ...r, counts: answerCounts(r.answers) })),
     documents: TENDER_DOCUMENTS,
@@ -155,7 +162,7 @@ export function tenderPage(sources: TenderPageSources) {
  * The page of one item: its parameters with the values shown (those typed into a refused form,
  * else the item's), and its texts rendered with them; values that do not fit render the defaults.
  */
-export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: Record<string, unknown>) {
+export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: Record<string, unknown>, typedForm?: Record<string, unknown>) {
   const lang = view.tender.language;
   const lib = item.library;
   const values = typedValues ?? item.effectiveValues;
@@ -170,6 +177,8 @@ export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: R
     texts,
     sections: view.sections.map((s) => ({ id: s.id, title: s.title })),
     types: REQUIREMENT_TYPES,
+    /** The form's fields: what was typed when it is shown again, else what is saved. */
+    form: { type: item.type, weight: item.weight, sectionId: item.sectionId, title: item.customTitle, text: item.customText, responseGuidance: item.customGuidance, ...typedForm, version: typedForm?.version ?? item.version },
   };
 }
 

@@ -11,6 +11,7 @@ import { rowToForm } from '../../server/library/library.forms';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { RouteDefinition } from '../../server/shared/http/route';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
+import { versionToPresent } from '../helpers/versioning';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, TEST_PASSWORD } from '../helpers/factories';
 import { buildProduct, syncLibraryAndBaseline } from '../assessments/fixtures';
@@ -659,7 +660,7 @@ async function buildFixtures(key: string, owner: UserRow, org: OrganisationRow):
   if (key.includes(':key') && key.endsWith('/deprecate') && key.startsWith('POST ')) {
     // Deprecation changes the item for everybody, so each case deprecates its own.
     const draft = await services.library.createItem(actor, { ...itemContent(), key: freshKey() }, SYSTEM_AUDIT);
-    fixtures.itemKey = (await services.library.publish(actor, draft.id, { level: 'major', changeNote: CHANGE_NOTE, revision: draft.revision }, SYSTEM_AUDIT)).key;
+    fixtures.itemKey = (await services.library.publish(actor, draft.id, { level: 'major', changeNote: CHANGE_NOTE, version: draft.revision }, SYSTEM_AUDIT)).key;
   }
   if (key.includes(':draftId')) {
     fixtures.draftId = (await services.library.createItem(actor, { ...itemContent(), key: freshKey() }, SYSTEM_AUDIT)).id;
@@ -674,7 +675,7 @@ async function buildFixtures(key: string, owner: UserRow, org: OrganisationRow):
     await services.tenders.normaliseWeights(actor, tender.id, SYSTEM_AUDIT);
     const section = await services.tenders.addSection(actor, tender.id, 'Tom seksjon', SYSTEM_AUDIT);
     const coBuyer = await buildOrganisation(services, { kind: 'buyer' });
-    await services.tenders.setCoBuyer(actor, tender.id, coBuyer.id, false, SYSTEM_AUDIT);
+    await services.tenders.setCoBuyer(actor, tender.id, coBuyer.id, false, (await services.tenders.view(actor, tender.id)).tender.version, SYSTEM_AUDIT);
     if (key.endsWith('/responses') && key.startsWith('POST ')) {
       const { revision } = await services.tenders.issue(actor, tender.id, SYSTEM_AUDIT);
       fixtures.sheet = await filledResponseSheet(actor, tender.id, revision);
@@ -700,24 +701,24 @@ async function jointSetFixtures(key: string, owner: UserRow, org: OrganisationRo
   const partnerActor = ownerActor(await buildUser(services, { memberships: [[partner, 'owner']] }), partner);
   if (key.endsWith('/invitation')) {
     const set = await services.jointSets.create(partnerActor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
-    await services.jointSets.invite(partnerActor, set.id, org.id, SYSTEM_AUDIT);
+    await services.jointSets.invite(partnerActor, set.id, org.id, set.version, SYSTEM_AUDIT);
     return { setId: set.id, revisionNumber: 1, coBuyer: partner, itemKey: SHIPPED_KEY };
   }
   const set = await services.jointSets.create(actor, { title: `Kravsett ${unique()}` }, SYSTEM_AUDIT);
-  await services.jointSets.invite(actor, set.id, partner.id, SYSTEM_AUDIT);
+  await services.jointSets.invite(actor, set.id, partner.id, set.version, SYSTEM_AUDIT);
   await services.jointSets.respond(partnerActor, set.id, { response: 'accept' }, SYSTEM_AUDIT);
   await services.jointSets.addItems(actor, set.id, 1, TENDER_KEYS, SYSTEM_AUDIT);
   const section = await services.jointSets.addSection(actor, set.id, 1, 'Tom seksjon', SYSTEM_AUDIT);
   const view = await services.jointSets.revision(actor, set.id, 1);
   const result: Fixtures = { setId: set.id, revisionNumber: 1, coBuyer: partner, jointSectionId: section.id, jointItemId: view.sections[0]?.items[0]?.id, itemKey: SHIPPED_KEY };
   if (/revisions\/:number\/(items|sections|transition)/.test(key)) return result;
-  await services.jointSets.transition(actor, set.id, 1, 'consultation', SYSTEM_AUDIT);
+  await services.jointSets.transition(actor, set.id, 1, 'consultation', (await services.jointSets.revision(actor, set.id, 1)).revision.version, SYSTEM_AUDIT);
   if (key.includes('/comments')) {
     result.commentId = (await services.jointSets.comment(partnerActor, set.id, 1, { itemId: result.jointItemId as string, position: 'change', text: 'Vi foreslår en endring.' }, SYSTEM_AUDIT)).id;
     return result;
   }
-  await services.jointSets.transition(actor, set.id, 1, 'adopted', SYSTEM_AUDIT);
-  await services.jointSets.declareDeviation(actor, set.id, 1, SHIPPED_KEY, { kind: 'change', parameterValues: { exportHours: 36 }, justification: 'Vi har store datamengder.' }, SYSTEM_AUDIT);
+  await services.jointSets.transition(actor, set.id, 1, 'adopted', (await services.jointSets.revision(actor, set.id, 1)).revision.version, SYSTEM_AUDIT);
+  await services.jointSets.declareDeviation(actor, set.id, 1, SHIPPED_KEY, { kind: 'change', parameterValues: { exportHours: 36 }, justification: 'Vi har store datamengder.', version: 0 }, SYSTEM_AUDIT);
   if (key.includes('joint-sets/import')) {
     const { bytes } = await services.jointSetPackages.exportRevision(actor, set.id, 1);
     const zip = await JSZip.loadAsync(bytes);
@@ -843,10 +844,10 @@ const CALLS: Record<string, Call> = {
   'POST /library/items/:key/drafts': { body: () => ({ organisationId: '' }) },
   'POST /api/library/items/:key/deprecate': { body: () => ({ replacedBy: null }) },
   'POST /library/items/:key/deprecate': { body: () => ({ replacedBy: '' }) },
-  'PUT /api/library/drafts/:draftId': { body: () => ({ ...itemContent(), title: { nb: 'Ukentlig uttrekk', en: 'Weekly extract' }, revision: 1 }) },
-  'POST /library/drafts/:draftId': { body: () => ({ ...itemForm(), 'title[nb]': 'Ukentlig uttrekk', revision: '1' }) },
-  'POST /api/library/drafts/:draftId/publish': { body: () => ({ level: 'major', changeNote: CHANGE_NOTE, revision: 1 }) },
-  'POST /library/drafts/:draftId/publish': { body: () => ({ level: 'major', ...formFields(CHANGE_NOTE, 'changeNote'), revision: '1' }) },
+  'PUT /api/library/drafts/:draftId': { body: () => ({ ...itemContent(), title: { nb: 'Ukentlig uttrekk', en: 'Weekly extract' } }) },
+  'POST /library/drafts/:draftId': { body: () => ({ ...itemForm(), 'title[nb]': 'Ukentlig uttrekk' }) },
+  'POST /api/library/drafts/:draftId/publish': { body: () => ({ level: 'major', changeNote: CHANGE_NOTE }) },
+  'POST /library/drafts/:draftId/publish': { body: () => ({ level: 'major', ...formFields(CHANGE_NOTE, 'changeNote') }) },
   'POST /api/library/render': { body: () => ({ key: SHIPPED_KEY, values: { exportHours: 36 } }) },
   'POST /api/library/selections': { body: () => ({ name: `Utvalg ${unique()}`, keys: ['EXP-001', 'API-003'] }) },
   'POST /library/selections': { body: () => ({ name: `Utvalg ${unique()}`, category: 'export', kind: 'requirement' }) },
@@ -854,8 +855,8 @@ const CALLS: Record<string, Call> = {
   'POST /api/tenders': { body: () => ({ title: 'Nytt fagsystem', reference: `2026/${unique()}`, language: 'nb' }) },
   'POST /tenders': { body: () => ({ title: 'Nytt fagsystem', reference: `2026/${unique()}`, language: 'nb' }) },
   'PUT /api/tenders/:tenderId': { body: () => ({ title: 'Nytt navn på anskaffelsen' }) },
-  'POST /tenders/:tenderId': { body: (w) => ({ title: 'Nytt navn på anskaffelsen', version: String(w.tenderVersion) }) },
-  'POST /tenders/:tenderId/parameters': { body: (w) => ({ version: String(w.tenderVersion), 'values[exportHours]': '36' }) },
+  'POST /tenders/:tenderId': { body: () => ({ title: 'Nytt navn på anskaffelsen' }) },
+  'POST /tenders/:tenderId/parameters': { body: () => ({ 'values[exportHours]': '36' }) },
   'POST /api/tenders/:tenderId/items': { body: () => ({ keys: ['EXP-002'] }) },
   'POST /tenders/:tenderId/items': { body: () => ({ keys: 'EXP-002' }) },
   'POST /tenders/:tenderId/custom-items': { body: () => ({ kind: 'requirement', type: 'A', title: 'Integrasjon mot læringsplattformen', text: 'Løsningen skal utveksle elevdata med læringsplattformen daglig.' }) },
@@ -1024,11 +1025,18 @@ function urlFor(path: string, w: World, query?: Record<string, string>, key = ''
   return query ? `${filled}?${new URLSearchParams(query).toString()}` : filled;
 }
 
-function call(route: RouteDefinition, w: World): { url: string; request: supertest.Test } {
+/**
+ * A call of a route as the caller makes it; a change of a versioned entity presents the version
+ * the caller reads just before (If-Match for the API, the hidden field for a page's form).
+ */
+async function call(route: RouteDefinition, w: World): Promise<{ url: string; request: supertest.Test }> {
   const key = `${route.method.toUpperCase()} ${route.path}`;
   const spec = CALLS[key] ?? {};
   const url = urlFor(route.path, w, spec.query?.(w), key);
+  const version = await versionToPresent(w, route.surface === 'page' ? 'form' : route.method, url);
   let request = w.agent[route.method](url);
+  if (route.surface === 'api' && version) request = request.set('If-Match', `"${version}"`);
+  const versionField = version === undefined || (route.surface === 'api' && version > 0) ? {} : { version: String(version) };
   if (route.method === 'get') return { url, request };
   if (spec.upload) {
     const { fields, file } = spec.upload(w);
@@ -1037,8 +1045,9 @@ function call(route: RouteDefinition, w: World): { url: string; request: superte
     for (const [name, value] of Object.entries(fields)) request = request.field(name, value);
     return { url, request: request.attach('file', file.content ?? Buffer.alloc(0), file.name) };
   }
-  if (route.surface === 'page') return { url, request: request.type('form').send({ _csrf: w.csrf, ...spec.body?.(w) }) };
+  if (route.surface === 'page') return { url, request: request.type('form').send({ _csrf: w.csrf, ...versionField, ...spec.body?.(w) }) };
   if (w.caller) request = request.set('X-CSRF-Token', w.csrf);
+  if (route.surface === 'api' && version === 0) return { url, request: request.send({ ...spec.body?.(w), version: 0 }) };
   return { url, request: spec.body ? request.send(spec.body(w)) : request };
 }
 
@@ -1105,7 +1114,7 @@ describe.each(Object.keys(EXPECTED))('%s', (key) => {
   test.each(ROLES.map((role) => [role, EXPECTED[key]?.[role] as number] as const))('When the %s calls it, then the answer is %i', async (role, expected) => {
     const route = findRoute(key);
     const w = await worldFor(role, key);
-    const { url, request } = call(route, w);
+    const { url, request } = await call(route, w);
     const res = await request;
 
     // On a mismatch the problem code is shown too.
@@ -1170,7 +1179,7 @@ describe('the effects behind the answers', () => {
       const w = await buildWorld(ctx, role, 'POST /api/tenders/:tenderId/issue');
       const before = (await w.agent.get(`/api/tenders/${w.tenderId}`)).body;
       for (const [method, path, body] of [
-        ['put', `/api/tenders/${w.tenderId}`, { title: 'Endret av en som bare kan lese' }],
+        ['put', `/api/tenders/${w.tenderId}`, { title: 'Endret av en som bare kan lese', version: before.version }],
         ['post', `/api/tenders/${w.tenderId}/items`, { keys: ['EXP-002'] }],
         ['delete', `/api/tenders/${w.tenderId}/items/${w.itemId}`, undefined],
         ['post', `/api/tenders/${w.tenderId}/issue`, undefined],
@@ -1189,8 +1198,8 @@ describe('the effects behind the answers', () => {
       const w = await buildWorld(ctx, role, 'DELETE /api/library/drafts/:draftId');
       const unknown = '00000000-0000-4000-8000-000000000000';
       for (const id of [w.draftId as string, unknown]) {
-        const saved = await w.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', w.csrf).send({ ...itemContent(), revision: 1 });
-        const published = await w.agent.post(`/api/library/drafts/${id}/publish`).set('X-CSRF-Token', w.csrf).send({ level: 'major', changeNote: CHANGE_NOTE, revision: 1 });
+        const saved = await w.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', w.csrf).send({ ...itemContent(), version: 1 });
+        const published = await w.agent.post(`/api/library/drafts/${id}/publish`).set('X-CSRF-Token', w.csrf).send({ level: 'major', changeNote: CHANGE_NOTE, version: 1 });
         const discarded = await w.agent.delete(`/api/library/drafts/${id}`).set('X-CSRF-Token', w.csrf);
         for (const res of [saved, published, discarded]) {
           expect({ role, status: res.status, code: res.body.code, detail: res.body.detail }).toEqual({ role, status: 404, code: 'library.draft_not_found', detail: 'No such draft, or it belongs to another organisation.' });
@@ -1297,7 +1306,7 @@ describe('isolation between organisations', () => {
     // A's tender, shared with C but not with B; A's private drafts (a new item and a new version) and selection.
     const tenderTitle = `Alfas hemmelige anskaffelse ${unique()}`;
     const tenderA = await ctx.services.tenders.create(actorA, { title: tenderTitle, reference: `ALFA/${unique()}`, language: 'nb' }, SYSTEM_AUDIT);
-    await ctx.services.tenders.setCoBuyer(actorA, tenderA.id, c.id, false, SYSTEM_AUDIT);
+    await ctx.services.tenders.setCoBuyer(actorA, tenderA.id, c.id, false, (await ctx.services.tenders.view(actorA, tenderA.id)).tender.version, SYSTEM_AUDIT);
     const draftKey = freshKey();
     const draftTitle = `Alfas hemmelige utkast ${unique()}`;
     const newDraftA = await ctx.services.library.createItem(actorA, { ...itemContent(), key: draftKey, title: { nb: draftTitle, en: draftTitle } }, SYSTEM_AUDIT);

@@ -2,8 +2,10 @@ import { SYSTEM_AUDIT, type Actor } from '../../server/auth/actor';
 import type { UserRow } from '../../server/auth/users.table';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { Services } from '../../server/services';
+import type { Response } from 'supertest';
 import type { TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
+import { versionToPresent } from '../helpers/versioning';
 
 /** Items of the shipped library a joint set is assembled from: EXP-001 (A), API-003 (V), DOC-002 (V), EXIT-009 (clause). */
 export const SET_KEYS = ['EXP-001', 'API-003', 'DOC-002', 'EXIT-009'];
@@ -50,9 +52,22 @@ export async function buildCities(ctx: TestContext): Promise<Cities> {
   };
 }
 
+/**
+ * A request to the API as a participant sends it: a change of a versioned entity presents the
+ * version read just before (versionToPresent) unless the body names one.
+ */
 export const send = (who: LoggedIn, method: 'post' | 'put' | 'patch' | 'delete', url: string, body?: object) => {
-  const request = who.agent[method](url).set('X-CSRF-Token', who.csrf);
-  return body ? request.send(body) : request;
+  const prepared = (async () => {
+    const given = body && 'version' in body;
+    const version = given ? undefined : await versionToPresent(who, method, url);
+    const request = who.agent[method](url).set('X-CSRF-Token', who.csrf);
+    const sent = version === undefined ? body : { ...body, version };
+    return { request: sent ? request.send(sent) : request };
+  })();
+  return {
+    expect: (status: number) => prepared.then(({ request }) => request.expect(status)),
+    then: <T>(resolve: (res: Response) => T, reject?: (error: unknown) => T) => prepared.then(({ request }) => request).then(resolve, reject),
+  };
 };
 
 /** Oslo's set with Bergen (accepted) and Trondheim (invited), revision 1 as a draft with the set's items. */
@@ -74,7 +89,7 @@ export async function adoptedSet(c: Cities, overrides: Record<string, unknown> =
   return set;
 }
 
-export async function itemsOf(who: LoggedIn, setId: string, number: number): Promise<{ id: string; key: string; version: string; type: string; weight: number; parameterValues: Record<string, unknown> }[]> {
+export async function itemsOf(who: LoggedIn, setId: string, number: number): Promise<{ id: string; key: string; libraryVersion: string; version: number; type: string; weight: number; parameterValues: Record<string, unknown> }[]> {
   const res = await who.agent.get(`/api/joint-sets/${setId}/revisions/${number}`);
   if (res.status !== 200) throw new Error(`could not read revision ${number}: ${res.status}`);
   return (res.body.sections as { items: never[] }[]).flatMap((s) => s.items);
@@ -101,7 +116,7 @@ export async function publishNewVersion(services: Services, user: UserRow, org: 
   const draft = await services.library.createDraftVersion(actor, key, {}, SYSTEM_AUDIT);
   const text = { nb: `${draft.text.nb} ${added.nb}`, en: `${draft.text.en} ${added.en}` };
   const updated = await services.library.updateDraft(actor, draft.id, { ...(pickContent(draft as unknown as Record<string, unknown>) as object), text, revision: draft.revision } as never, SYSTEM_AUDIT);
-  const published = await services.library.publish(actor, draft.id, { level: 'minor', changeNote: { nb: 'Ny formulering.', en: 'New wording.' }, revision: updated.revision }, SYSTEM_AUDIT);
+  const published = await services.library.publish(actor, draft.id, { level: 'minor', changeNote: { nb: 'Ny formulering.', en: 'New wording.' }, version: updated.revision }, SYSTEM_AUDIT);
   return published.version as string;
 }
 

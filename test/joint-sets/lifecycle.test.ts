@@ -75,7 +75,7 @@ describe('the revision lifecycle', () => {
     const res = await c.bergenEditor.agent.get(`/api/joint-sets/${id}/revisions/1`);
     expect(res.status).toBe(200);
     expect(res.body.sections.map((s: { title: string }) => s.title)).toEqual(['Eksport', 'API', 'Dokumentasjon og datamodell', 'Avslutning og overgang']);
-    expect(res.body.sections[1].items[0]).toMatchObject({ key: 'API-003', version: '1.1.0', type: 'V', weight: 10, kind: 'requirement' });
+    expect(res.body.sections[1].items[0]).toMatchObject({ key: 'API-003', libraryVersion: '1.1.0', type: 'V', weight: 10, kind: 'requirement' });
     expect(res.body.sections[3].items[0]).toMatchObject({ key: 'EXIT-009', kind: 'clause', weight: 0 });
   });
 

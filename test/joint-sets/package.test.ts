@@ -71,8 +71,8 @@ describe('packages between installations', () => {
     expect(set.body).toMatchObject({ title: 'Felles krav til skoleadministrative systemer', domain: 'school', revisions: [{ number: 1, status: 'adopted', imported: true }], access: { isCoordinator: true } });
     const there = await c.osloEditor.agent.get(`/api/joint-sets/${setId}/revisions/1`);
     const here = await importer.agent.get(`/api/joint-sets/${setId}/revisions/1`);
-    const content = (body: { sections: { title: string; items: { key: string; version: string; type: string; weight: number; parameterValues: object; title: string }[] }[] }) =>
-      body.sections.map((s) => ({ title: s.title, items: s.items.map((i) => ({ key: i.key, version: i.version, type: i.type, weight: i.weight, parameterValues: i.parameterValues, title: i.title })) }));
+    const content = (body: { sections: { title: string; items: { key: string; libraryVersion: string; type: string; weight: number; parameterValues: object; title: string }[] }[] }) =>
+      body.sections.map((s) => ({ title: s.title, items: s.items.map((i) => ({ key: i.key, libraryVersion: i.libraryVersion, type: i.type, weight: i.weight, parameterValues: i.parameterValues, title: i.title })) }));
     expect(content(here.body)).toEqual(content(there.body));
     expect(here.body.coordination.imported).toEqual([{ organisation: c.bergen.name, signedAt: expect.any(String) }]);
     expect(await libraryVersionsOf(b, 'DOC-002')).toEqual(await libraryVersionsOf(a, 'DOC-002'));

@@ -6,6 +6,7 @@ import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import type { LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
+import { versionToPresent } from '../helpers/versioning';
 import { adoptedSet, buildCities, draftSet, itemsOf, send, type Cities } from './fixtures';
 
 let ctx: TestContext;
@@ -17,7 +18,11 @@ const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) =>
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
-const form = (who: LoggedIn, url: string, fields: Record<string, string> = {}) => who.agent.post(url).type('form').send({ _csrf: who.csrf, ...fields });
+/** A form post as the page sends it, with the version the page showed (read just before) where the form carries one. */
+const form = async (who: LoggedIn, url: string, fields: Record<string, string> = {}) => {
+  const version = 'version' in fields ? undefined : await versionToPresent(who, 'form', url);
+  return who.agent.post(url).type('form').send({ _csrf: who.csrf, ...(version === undefined ? {} : { version: String(version) }), ...fields });
+};
 
 beforeAll(async () => {
   ctx = await createTestApp();

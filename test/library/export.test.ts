@@ -21,8 +21,8 @@ beforeAll(async () => {
   await editor.agent
     .put(`/api/library/drafts/${draft.body.draft.id}`)
     .set('X-CSRF-Token', editor.csrf)
-    .send({ ...content, changeNote: null, title: { nb: `${content.title.nb}: «æøå»`, en: `${content.title.en}: "quoted"` }, revision: 1 });
-  await editor.agent.post(`/api/library/drafts/${draft.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'minor', revision: 2, changeNote: { nb: 'Tittel: endret', en: 'Title: changed' } });
+    .send({ ...content, changeNote: null, title: { nb: `${content.title.nb}: «æøå»`, en: `${content.title.en}: "quoted"` }, version: 1 });
+  await editor.agent.post(`/api/library/drafts/${draft.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'minor', version: 2, changeNote: { nb: 'Tittel: endret', en: 'Title: changed' } });
   await editor.agent.post('/api/library/items/API-002/deprecate').set('X-CSRF-Token', editor.csrf).send({ replacedBy: 'API-001' });
 });
 afterAll(() => ctx.close());

@@ -152,7 +152,7 @@ describe('editing with versions', () => {
     const ownSearch = await editor.agent.get('/api/library/items').query({ q: 'skoledata' });
     expect(ownSearch.body.items.map((i: { key: string }) => i.key)).toContain('SKL-001');
 
-    const published = await editor.agent.post(`/api/library/drafts/${draftId}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'major', revision: 1, changeNote: { nb: 'Første versjon', en: 'First version' } });
+    const published = await editor.agent.post(`/api/library/drafts/${draftId}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'major', version: 1, changeNote: { nb: 'Første versjon', en: 'First version' } });
     expect(published.status).toBe(200);
     expect(published.body).toMatchObject({ version: '1.0.0', status: 'published', draft: null });
     expect((await otherEditor.agent.get('/api/library/items/SKL-001')).body.version).toBe('1.0.0');
@@ -160,10 +160,10 @@ describe('editing with versions', () => {
     const next = await editor.agent.post('/api/library/items/SKL-001/drafts').set('X-CSRF-Token', editor.csrf).send({});
     expect(next.status).toBe(201);
     const { key: _key, ...content } = newItem('SKL-001', { title: { nb: 'Ukentlig uttrekk av skoledata', en: 'Weekly extract of school data' } });
-    const saved = await editor.agent.put(`/api/library/drafts/${next.body.draft.id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, revision: 1 });
+    const saved = await editor.agent.put(`/api/library/drafts/${next.body.draft.id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, version: 1 });
     expect(saved.status).toBe(200);
     expect(saved.body.draft.revision).toBe(2);
-    const second = await editor.agent.post(`/api/library/drafts/${next.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'minor', revision: 2, changeNote: { nb: 'Ukentlig', en: 'Weekly' } });
+    const second = await editor.agent.post(`/api/library/drafts/${next.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'minor', version: 2, changeNote: { nb: 'Ukentlig', en: 'Weekly' } });
     expect(second.body.version).toBe('1.1.0');
 
     const versions = await viewer.agent.get('/api/library/items/SKL-001/versions');
@@ -183,11 +183,11 @@ describe('editing with versions', () => {
     const created = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(newItem('SKL-002'));
     const id = created.body.draft.id as string;
     const { key: _key, ...content } = newItem('SKL-002');
-    const first = await editor.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, title: { nb: 'Første lagring', en: 'First save' }, revision: 1 });
+    const first = await editor.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, title: { nb: 'Første lagring', en: 'First save' }, version: 1 });
     expect(first.status).toBe(200);
-    const second = await editor.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, title: { nb: 'Andre lagring', en: 'Second save' }, revision: 1 });
+    const second = await editor.agent.put(`/api/library/drafts/${id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, title: { nb: 'Andre lagring', en: 'Second save' }, version: 1 });
     expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ code: 'library.draft_conflict', currentRevision: 2 });
+    expect(second.body).toMatchObject({ code: 'conflict.stale_version', currentVersion: 2, changedBy: editor.user.email });
     expect((await editor.agent.get(`/api/library/drafts/${id}`)).body.title.nb).toBe('Første lagring');
   });
 
@@ -209,8 +209,8 @@ describe('editing with versions', () => {
     const second = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[adminCity, 'editor']] }));
     const a = await editor.agent.post('/api/library/items/EXP-002/drafts').set('X-CSRF-Token', editor.csrf).send({});
     const b = await second.agent.post('/api/library/items/EXP-002/drafts').set('X-CSRF-Token', second.csrf).send({});
-    expect((await editor.agent.post(`/api/library/drafts/${a.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'patch', revision: 1, changeNote: { nb: 'Retting', en: 'Fix' } })).body.version).toBe('1.1.1');
-    const late = await second.agent.post(`/api/library/drafts/${b.body.draft.id}/publish`).set('X-CSRF-Token', second.csrf).send({ level: 'patch', revision: 1, changeNote: { nb: 'Retting', en: 'Fix' } });
+    expect((await editor.agent.post(`/api/library/drafts/${a.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'patch', version: 1, changeNote: { nb: 'Retting', en: 'Fix' } })).body.version).toBe('1.1.1');
+    const late = await second.agent.post(`/api/library/drafts/${b.body.draft.id}/publish`).set('X-CSRF-Token', second.csrf).send({ level: 'patch', version: 1, changeNote: { nb: 'Retting', en: 'Fix' } });
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ code: 'library.base_outdated', latestVersion: '1.1.1' });
   });

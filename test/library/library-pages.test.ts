@@ -100,12 +100,15 @@ describe('saving and publishing a draft in the editor', () => {
 
   test('When someone else saved the draft since it was opened, then the editor shows the conflict notice with 409, and the typed text is kept but not saved', async () => {
     const draft = await startDraft(editor, 'EXP-002');
-    const first = await editor.agent.post(`/library/drafts/${draft.id}`).type('form').send({ ...itemForm('Første lagring'), revision: String(draft.revision), _csrf: editor.csrf });
+    const first = await editor.agent.post(`/library/drafts/${draft.id}`).type('form').send({ ...itemForm('Første lagring'), version: String(draft.revision), _csrf: editor.csrf });
     expect(first.status).toBe(303);
-    const stale = await editor.agent.post(`/library/drafts/${draft.id}`).type('form').send({ ...itemForm('Andre lagring'), revision: String(draft.revision), _csrf: editor.csrf });
+    const stale = await editor.agent.post(`/library/drafts/${draft.id}`).type('form').send({ ...itemForm('Andre lagring'), version: String(draft.revision), _csrf: editor.csrf });
     expect(stale.status).toBe(409);
-    expect(stale.text).toContain('Noen andre har lagret utkastet etter at du åpnet det.');
+    expect(stale.text).toContain('Noen andre har endret dette etter at du åpnet det');
+    expect(stale.text).toContain(editor.user.email);
+    expect(stale.text).toMatch(/<td>Første lagring[^<]*<\/td><td>Andre lagring[^<]*<\/td>/);
     expect(stale.text).toContain('value="Andre lagring"');
+    expect(stale.text).toContain(`name="version" value="${draft.revision + 1}"`);
     expect(stale.text).not.toContain('ds-error-summary');
     const stored = await editor.agent.get(`/api/library/drafts/${draft.id}`);
     expect(stored.body.title.nb).toBe('Første lagring');
@@ -114,9 +117,9 @@ describe('saving and publishing a draft in the editor', () => {
   test('When a draft is published after another draft of the same version was, then the editor names the problem under "publish" with 409', async () => {
     const mine = await startDraft(editor, 'EXP-003');
     const theirs = await startDraft(otherEditor, 'EXP-003');
-    const published = await otherEditor.agent.post(`/api/library/drafts/${theirs.id}/publish`).set('X-CSRF-Token', otherEditor.csrf).send({ level: 'minor', changeNote: { nb: 'Ny tekst.', en: 'New text.' }, revision: theirs.revision });
+    const published = await otherEditor.agent.post(`/api/library/drafts/${theirs.id}/publish`).set('X-CSRF-Token', otherEditor.csrf).send({ level: 'minor', changeNote: { nb: 'Ny tekst.', en: 'New text.' }, version: theirs.revision });
     expect(published.status).toBe(200);
-    const res = await editor.agent.post(`/library/drafts/${mine.id}/publish`).type('form').send({ level: 'minor', 'changeNote[nb]': 'Min endring.', 'changeNote[en]': 'My change.', revision: String(mine.revision), _csrf: editor.csrf });
+    const res = await editor.agent.post(`/library/drafts/${mine.id}/publish`).type('form').send({ level: 'minor', 'changeNote[nb]': 'Min endring.', 'changeNote[en]': 'My change.', version: String(mine.revision), _csrf: editor.csrf });
     expect(res.status).toBe(409);
     expect(res.text).toContain('href="#field-publish"');
     expect(res.text).toContain(`has been published since`);
@@ -126,7 +129,7 @@ describe('saving and publishing a draft in the editor', () => {
 
   test('When the publish form lacks the change note, then the editor is shown again with 400 naming it', async () => {
     const draft = await startDraft(editor, 'EXP-004');
-    const res = await editor.agent.post(`/library/drafts/${draft.id}/publish`).type('form').send({ level: 'patch', revision: String(draft.revision), _csrf: editor.csrf });
+    const res = await editor.agent.post(`/library/drafts/${draft.id}/publish`).type('form').send({ level: 'patch', version: String(draft.revision), _csrf: editor.csrf });
     expect(res.status).toBe(400);
     expect(res.text).toContain('href="#field-changeNote"');
   });

@@ -44,7 +44,12 @@ async function createTender(reference: string, overrides: Record<string, unknown
 
 async function itemsOf(tenderId: string) {
   const res = await editor.agent.get(`/api/tenders/${tenderId}`);
-  return (res.body.sections as { items: { id: string; key: string; type: string; weight: number; kind: string }[] }[]).flatMap((s) => s.items);
+  return (res.body.sections as { items: { id: string; key: string; type: string; weight: number; kind: string; version: number }[] }[]).flatMap((s) => s.items);
+}
+
+/** The tender's version now, as a later change presents it. */
+async function versionOf(tenderId: string): Promise<number> {
+  return (await editor.agent.get(`/api/tenders/${tenderId}`)).body.version as number;
 }
 
 async function readyTender(reference: string) {
@@ -70,10 +75,10 @@ describe('assembling a tender', () => {
     const tender = await createTender('2026/101');
     await editor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', editor.csrf).send({ keys: ['EXP-001'] });
     const [item] = await itemsOf(tender.id);
-    const res = await editor.agent.put(`/api/tenders/${tender.id}/items/${item?.id}`).set('X-CSRF-Token', editor.csrf).send({ parameterValues: { exportHours: 10_000 } });
+    const res = await editor.agent.put(`/api/tenders/${tender.id}/items/${item?.id}`).set('X-CSRF-Token', editor.csrf).send({ parameterValues: { exportHours: 10_000 }, version: item?.version });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ path: 'parameterValues.exportHours', message: expect.stringMatching(/must be at most/) }]);
-    const ok = await editor.agent.put(`/api/tenders/${tender.id}/items/${item?.id}`).set('X-CSRF-Token', editor.csrf).send({ parameterValues: { exportHours: 12 } });
+    const ok = await editor.agent.put(`/api/tenders/${tender.id}/items/${item?.id}`).set('X-CSRF-Token', editor.csrf).send({ parameterValues: { exportHours: 12 }, version: item?.version });
     expect(ok.status).toBe(204);
   });
 
@@ -83,7 +88,7 @@ describe('assembling a tender', () => {
     const page = await editor.agent.get(`/tenders/${tender.id}`);
     expect(page.text).toContain('Parameterverdier for hele anskaffelsen');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] as string;
-    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] as string;
+    const version = /action="\/tenders\/[^"]+\/parameters"[\s\S]*?name="version" value="(\d+)"/.exec(page.text)?.[1] as string;
     const bad = await editor.agent.post(`/tenders/${tender.id}/parameters`).type('form').send({ _csrf: csrf, version, 'values[exportHours]': '100000' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('values.exportHours');
@@ -113,7 +118,7 @@ describe('assembling a tender', () => {
     const tender = await createTender('2026/103');
     await editor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', editor.csrf).send({ keys: ['EXP-001', 'EXP-002'] });
     const [first] = await itemsOf(tender.id);
-    await editor.agent.post(`/api/tenders/${tender.id}/items/${first?.id}/move`).set('X-CSRF-Token', editor.csrf).send({ direction: 'down' }).expect(204);
+    await editor.agent.post(`/api/tenders/${tender.id}/items/${first?.id}/move`).set('X-CSRF-Token', editor.csrf).send({ direction: 'down', version: first?.version }).expect(204);
     expect((await itemsOf(tender.id)).map((i) => i.key)).toEqual(['EXP-002', 'EXP-001']);
   });
 
@@ -150,7 +155,7 @@ describe('assembling a tender', () => {
     expect((await editor.agent.put(`/api/tenders/${tender.id}`).set('X-CSRF-Token', editor.csrf).send({ title: 'Første tittel', version: tender.version })).status).toBe(200);
     const late = await editor.agent.put(`/api/tenders/${tender.id}`).set('X-CSRF-Token', editor.csrf).send({ title: 'Andre tittel', version: tender.version });
     expect(late.status).toBe(409);
-    expect(late.body.code).toBe('tender.conflict');
+    expect(late.body).toMatchObject({ code: 'conflict.stale_version', currentVersion: tender.version + 1, changedBy: editor.user.email });
   });
 });
 
@@ -175,7 +180,7 @@ describe('issuing and documents', () => {
   test('When the specification is downloaded, then it is a Word file with every requirement key, rendered values and Norwegian text, and the generation is audited with its SHA-256', async () => {
     const tender = await readyTender('2026/201');
     const [exp] = (await itemsOf(tender.id)).filter((i) => i.key === 'EXP-001');
-    await editor.agent.put(`/api/tenders/${tender.id}/items/${exp?.id}`).set('X-CSRF-Token', editor.csrf).send({ parameterValues: { exportHours: 36 } });
+    await editor.agent.put(`/api/tenders/${tender.id}/items/${exp?.id}`).set('X-CSRF-Token', editor.csrf).send({ parameterValues: { exportHours: 36 }, version: exp?.version });
     const res = await editor.agent.get(`/api/tenders/${tender.id}/documents/specification.docx`).buffer(true).parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('wordprocessingml');
@@ -247,7 +252,7 @@ describe('who sees and changes a tender', () => {
       expect((await who.agent.get('/api/tenders')).body.items.map((t: { id: string }) => t.id)).not.toContain(tender.id);
     }
     expect((await viewer.agent.get(`/api/tenders/${tender.id}`)).status).toBe(200);
-    const change = await viewer.agent.put(`/api/tenders/${tender.id}`).set('X-CSRF-Token', viewer.csrf).send({ title: 'Viewer was here' });
+    const change = await viewer.agent.put(`/api/tenders/${tender.id}`).set('X-CSRF-Token', viewer.csrf).send({ title: 'Viewer was here', version: tender.version });
     expect(change.status).toBe(403);
     expect(change.body.code).toBe('tender.editor_required');
   });
@@ -255,10 +260,10 @@ describe('who sees and changes a tender', () => {
   test('When a tender is shared with a co-buyer, then its editors can read it, and edit only when granted', async () => {
     const tender = await createTender('2026/301');
     expect((await partnerEditor.agent.get(`/api/tenders/${tender.id}`)).status).toBe(404);
-    await editor.agent.put(`/api/tenders/${tender.id}/co-buyers/${partner.id}`).set('X-CSRF-Token', editor.csrf).send({ canEdit: false }).expect(204);
+    await editor.agent.put(`/api/tenders/${tender.id}/co-buyers/${partner.id}`).set('X-CSRF-Token', editor.csrf).send({ canEdit: false, version: await versionOf(tender.id) }).expect(204);
     expect((await partnerEditor.agent.get(`/api/tenders/${tender.id}`)).status).toBe(200);
     expect((await partnerEditor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', partnerEditor.csrf).send({ keys: ['EXP-001'] })).status).toBe(403);
-    await editor.agent.put(`/api/tenders/${tender.id}/co-buyers/${partner.id}`).set('X-CSRF-Token', editor.csrf).send({ canEdit: true }).expect(204);
+    await editor.agent.put(`/api/tenders/${tender.id}/co-buyers/${partner.id}`).set('X-CSRF-Token', editor.csrf).send({ canEdit: true, version: await versionOf(tender.id) }).expect(204);
     expect((await partnerEditor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', partnerEditor.csrf).send({ keys: ['EXP-001'] })).status).toBe(201);
     const spec = await editor.agent.get(`/api/tenders/${tender.id}/documents/requirements.json`);
     expect(spec.body.tender.buyers).toEqual(['Anskaffelsesby kommune', 'Samarbeidsby kommune']);

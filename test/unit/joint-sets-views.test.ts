@@ -25,7 +25,7 @@ function access(overrides: Partial<JointSetAccess> = {}): JointSetAccess {
 }
 
 function revision(number: number, status: RevisionStatus): JointSetRevisionRow {
-  return { id: `rev-${number}`, jointSetId: SET_ID, number, status, basedOnNumber: number > 1 ? number - 1 : null, changeNote: '', createdBy: null, createdAt: AT, consultationStartedAt: null, adoptedAt: status === 'adopted' ? AT : null, adoptedBy: null, supersededAt: null, importedAt: null, importedSignoffs: [] };
+  return { id: `rev-${number}`, jointSetId: SET_ID, number, status, basedOnNumber: number > 1 ? number - 1 : null, changeNote: '', createdBy: null, createdAt: AT, consultationStartedAt: null, adoptedAt: status === 'adopted' ? AT : null, adoptedBy: null, supersededAt: null, importedAt: null, importedSignoffs: [], version: 1 };
 }
 
 const exportHours: Parameter = { name: 'exportHours', label: { nb: 'Timer til eksport', en: 'Hours to export' }, type: 'integer', default: 24 };
@@ -42,21 +42,21 @@ function libraryVersion(key: string, parameters: Parameter[]): LibraryVersionRow
 }
 
 function item(id: string, sectionId: string, key: string, parameters: Parameter[], parameterValues: Record<string, unknown> = {}): ItemView {
-  return { id, revisionId: 'rev-1', sectionId, position: 0, libraryKey: key, libraryVersion: '1.0.0', type: 'V', weight: 10, parameterValues, library: libraryVersion(key, parameters) };
+  return { id, revisionId: 'rev-1', sectionId, position: 0, libraryKey: key, libraryVersion: '1.0.0', type: 'V', weight: 10, parameterValues, version: 1, library: libraryVersion(key, parameters) };
 }
 
 function deviation(organisationId: string, key: string, overrides: Partial<DeviationView> = {}): DeviationView {
-  return { id: `dev-${organisationId.slice(0, 4)}-${key}`, revisionId: 'rev-1', organisationId, organisationName: `Org ${organisationId.slice(0, 4)}`, libraryKey: key, kind: 'change', type: null, weight: null, parameterValues: null, justification: 'Vi har store datamengder.', createdBy: null, updatedAt: AT, ...overrides };
+  return { id: `dev-${organisationId.slice(0, 4)}-${key}`, revisionId: 'rev-1', organisationId, organisationName: `Org ${organisationId.slice(0, 4)}`, libraryKey: key, kind: 'change', type: null, weight: null, parameterValues: null, justification: 'Vi har store datamengder.', createdBy: null, updatedAt: AT, version: 1, ...overrides };
 }
 
 function comment(id: string, itemId: string, resolved: boolean): CommentView {
-  return { id, revisionId: 'rev-1', itemId, organisationId: PARTNER, organisationName: 'Partnerby', authorId: null, authorName: 'Ola', position: 'change', text: 'Forslag', createdAt: AT, resolution: resolved ? 'accepted' : null, response: resolved ? 'Tatt inn' : null, resolvedBy: null, resolvedAt: resolved ? AT : null };
+  return { id, revisionId: 'rev-1', itemId, organisationId: PARTNER, organisationName: 'Partnerby', authorId: null, authorName: 'Ola', position: 'change', text: 'Forslag', createdAt: AT, resolution: resolved ? 'accepted' : null, response: resolved ? 'Tatt inn' : null, resolvedBy: null, resolvedAt: resolved ? AT : null, version: 1 };
 }
 
 function revisionView(status: RevisionStatus, overrides: Partial<RevisionView> = {}): RevisionView {
   const current = revision(1, status);
   return {
-    set: { id: SET_ID, title: 'Felles skykrav', description: '', domain: null, coordinatorOrganisationId: COORDINATOR, isPublic: false, createdBy: null, createdAt: AT, updatedAt: AT },
+    set: { id: SET_ID, title: 'Felles skykrav', description: '', domain: null, coordinatorOrganisationId: COORDINATOR, isPublic: false, createdBy: null, createdAt: AT, updatedAt: AT, version: 1 },
     coordinatorName: 'Koordinatorby',
     participants: [
       { organisationId: COORDINATOR, name: 'Koordinatorby', status: 'accepted', invitedAt: AT, respondedAt: AT },
@@ -66,8 +66,8 @@ function revisionView(status: RevisionStatus, overrides: Partial<RevisionView> =
     access: access(),
     revision: current,
     sections: [
-      { id: 'sec-1', revisionId: 'rev-1', position: 0, title: 'Eksport', items: [item('item-1', 'sec-1', 'EXP-001', [exportHours], { exportHours: 36 }), item('item-2', 'sec-1', 'EXP-002', [formats])] },
-      { id: 'sec-2', revisionId: 'rev-1', position: 1, title: 'Sletting', items: [item('item-3', 'sec-2', 'DEL-001', [])] },
+      { id: 'sec-1', revisionId: 'rev-1', position: 0, title: 'Eksport', version: 1, items: [item('item-1', 'sec-1', 'EXP-001', [exportHours], { exportHours: 36 }), item('item-2', 'sec-1', 'EXP-002', [formats])] },
+      { id: 'sec-2', revisionId: 'rev-1', position: 1, title: 'Sletting', version: 1, items: [item('item-3', 'sec-2', 'DEL-001', [])] },
     ],
     comments: [comment('c-1', 'item-1', false), comment('c-2', 'item-1', true), comment('c-3', 'item-3', false)],
     deviations: [deviation(PARTNER, 'EXP-001', { parameterValues: { exportHours: 48 } }), deviation(COORDINATOR, 'DEL-001', { kind: 'exclude' })],

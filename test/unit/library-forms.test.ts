@@ -51,10 +51,10 @@ describe('the form for a new item', () => {
 });
 
 describe('the draft editor and deprecation forms', () => {
-  test('When a draft is saved, then the revision read is passed on as a number', () => {
-    const result = draftForm.safeParse({ ...form(), key: undefined, revision: '4' });
+  test('When a draft is saved, then the version read is passed on as a number', () => {
+    const result = draftForm.safeParse({ ...form(), key: undefined, version: '4' });
     expect(result.success).toBe(true);
-    expect(result.data?.revision).toBe(4);
+    expect(result.data?.version).toBe(4);
   });
 
   test('When the replacement is typed in lower case or left empty, then it is a key in capitals or none', () => {

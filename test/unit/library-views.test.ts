@@ -194,13 +194,14 @@ describe('the version comparison and the editor', () => {
 
   test('When the form for a new item is shown, then it is titled as new and shows no problems or conflict', () => {
     const page = editorPage({ draft: null, isNew: true, form: {} }, context, t);
-    expect(page).toMatchObject({ title: 'library.edit.newTitle', isNew: true, conflict: false, errors: [], draft: null });
+    expect(page).toMatchObject({ title: 'library.edit.newTitle', isNew: true, conflict: null, errors: [], draft: null });
     expect(page.codes.methods).toContain('sample-export');
   });
 
   test('When a draft is shown again after a conflict or with problems, then the title names its key and the problems are listed', () => {
     const draft = draftOf(CITY, 'dddddddd-0000-4000-8000-000000000007');
-    expect(editorPage({ draft, form: {}, conflict: true }, context, t)).toMatchObject({ title: 'library.edit.title {"key":"EXP-001"}', conflict: true, errors: [], key: 'EXP-001' });
+    const conflict = { currentVersion: 3, changedBy: 'kari@example.no', changedAt: '2026-12-06T20:00:00.000Z', fields: [{ label: 'Tittel', stored: 'Hennes', typed: 'Min' }] };
+    expect(editorPage({ draft, form: {}, conflict }, context, t)).toMatchObject({ title: 'library.edit.title {"key":"EXP-001"}', conflict, errors: [], key: 'EXP-001' });
     const errors = [{ path: 'title.nb', message: 'is required' }];
     expect(editorPage({ draft, form: {}, errors }, context, t).errors).toEqual(errors);
   });

@@ -99,6 +99,7 @@ function item(sectionId: string, fields: Partial<TenderViewItem> & Pick<TenderVi
     customText: null,
     customGuidance: null,
     jointSetDeviationId: null,
+    version: 1,
     library: null,
     effectiveValues: {},
     ...fields,
@@ -136,9 +137,9 @@ function tenderView(tender: Partial<TenderRow> = {}): TenderView {
     coBuyers: [],
     access: { canView: true, canEdit: true, isBuyer: true },
     sections: [
-      { id: EXPORT, tenderId: TENDER_ID, position: 0, title: 'Eksport', category: 'export', items: [exp001, t001] },
-      { id: EXIT, tenderId: TENDER_ID, position: 1, title: 'Avslutning og overgang', category: 'exit-transition', items: [exit009] },
-      { id: EMPTY, tenderId: TENDER_ID, position: 2, title: 'Egne krav', category: null, items: [] },
+      { id: EXPORT, tenderId: TENDER_ID, position: 0, title: 'Eksport', category: 'export', version: 1, items: [exp001, t001] },
+      { id: EXIT, tenderId: TENDER_ID, position: 1, title: 'Avslutning og overgang', category: 'exit-transition', version: 1, items: [exit009] },
+      { id: EMPTY, tenderId: TENDER_ID, position: 2, title: 'Egne krav', category: null, version: 1, items: [] },
     ],
   };
 }
@@ -181,9 +182,10 @@ function origin(): NonNullable<TenderPageSources['origin']> {
     supersededAt: null,
     importedAt: null,
     importedSignoffs: [],
+    version: 1,
   });
   return {
-    set: { id: 'set', title: 'Felles krav til skolesystemer', description: '', domain: 'school', coordinatorOrganisationId: BUYER_ID, isPublic: false, createdBy: null, createdAt: at, updatedAt: at },
+    set: { id: 'set', title: 'Felles krav til skolesystemer', description: '', domain: 'school', coordinatorOrganisationId: BUYER_ID, isPublic: false, createdBy: null, createdAt: at, updatedAt: at, version: 1 },
     revision: revision('rev-1', 1, 'superseded'),
     newer: { to: revision('rev-2', 2, 'adopted'), diff: { added: [], removed: [], versionChanged: [], changed: [], unchanged: 3 } },
   };

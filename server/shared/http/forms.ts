@@ -26,6 +26,27 @@ export function formProblems(error: unknown, path?: string): FormProblems | null
  */
 export type FormConflict = { currentVersion: number; changedBy: string | null; changedAt: string | null };
 
+/** A field whose saved value differs from what the user typed, as the conflict notice shows it. */
+export type ConflictField = { label: string; stored: string; typed: string };
+
+/** A value as the notice prints it: lists joined, texts in both languages side by side. */
+const shown = (value: unknown): string => {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(shown).join(', ');
+  if (typeof value === 'object') return Object.values(value).map(shown).filter(Boolean).join(' / ');
+  return String(value);
+};
+
+/**
+ * The fields of a refused form whose saved value (the other person's change) differs from what
+ * the user typed, each with its label: what the page shows beside the form, which keeps the typed values.
+ */
+export function conflictFields(stored: Record<string, unknown>, typed: FormValues, labels: Record<string, string>): ConflictField[] {
+  return Object.entries(labels)
+    .filter(([name]) => name in typed && shown(stored[name]).trim() !== shown(typed[name]).trim())
+    .map(([name, label]) => ({ label, stored: shown(stored[name]), typed: shown(typed[name]) }));
+}
+
 function conflictOf(error: unknown): FormConflict | undefined {
   if (!isAppError(error) || error.code !== 'conflict.stale_version') return undefined;
   const { currentVersion, changedBy, changedAt } = error.extensions as Partial<FormConflict>;
