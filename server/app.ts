@@ -119,6 +119,8 @@ export function createApp(deps: AppDeps): Express {
       next(new AppError('auth.rate_limited', 429, 'Too many login attempts from this address. Wait a while and try again.', { extensions: { retryAfter: Math.ceil(options.windowMs / 1000) } })),
   });
   app.post(['/login', '/api/session'], loginLimiter);
+  // Starting a login at a provider writes a login attempt, and every callback is audited.
+  app.get(['/auth/oidc/:slug/login', '/auth/oidc/:slug/callback'], loginLimiter);
 
   app.use(createAuthenticate({ authService: services.auth, cookies, translator: i18n.translator }));
 

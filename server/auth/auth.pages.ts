@@ -87,7 +87,9 @@ export function authPages(deps: SessionSettings & { auth: AuthService; externalL
         const providerLogout = (await deps.externalLogins?.logoutUrl(ctx.actor, ctx)) ?? null;
         await auth.logout(ctx.actor, ctx.audit);
         session.close(ctx.res);
-        if (providerLogout) return ctx.res.redirect(303, providerLogout);
+        // A page that moves on by itself, not a redirect: the form's CSP (form-action 'self') would
+        // block a redirect to the provider's origin.
+        if (providerLogout) return ctx.render('auth/continue', { title: ctx.t('auth.continue.logoutTitle'), message: ctx.t('auth.continue.logoutText'), refreshTo: providerLogout, layoutPlain: true });
         ctx.redirect('/login', { kind: 'info', message: ctx.t('auth.loggedOut') });
       },
     }),

@@ -21,7 +21,7 @@ export const linkSessionChanged = () => new AppError('sso.link_session_changed',
 export const accountDisabled = () => new AppError('sso.account_disabled', 403, 'This account is disabled.');
 export const secretKeyMissing = () =>
   new AppError('sso.secret_key_missing', 422, 'OIDC_SECRET_KEY is not set, so a client secret cannot be stored. Set it, or use the environment provider.', { errors: [{ path: 'clientSecret', message: 'cannot be stored without OIDC_SECRET_KEY' }] });
-export const slugTaken = () => new AppError('sso.slug_taken', 409, 'Another identity provider already uses this short name.', { extensions: {} });
+export const slugTaken = () => new AppError('sso.slug_taken', 409, 'Another identity provider already uses this short name.', { errors: [{ path: 'slug', message: 'is taken' }] });
 export const vendorProvider = () =>
   new AppError('sso.vendor_organisation', 422, 'Vendor organisations log in with invitations and passwords; an identity provider belongs to a buyer or council.', { errors: [{ path: 'organisationId', message: 'is a vendor' }] });
 export const mappingExists = () => new AppError('sso.mapping_exists', 409, 'This claim value is already mapped to a role in this organisation.');

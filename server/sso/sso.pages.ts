@@ -143,7 +143,7 @@ export function ssoPages(deps: SsoPagesDeps): RouteDefinition[] {
             },
             loginRequestInfo(ctx),
           );
-          if (result.kind === 'linked') return ctx.redirect('/account', { kind: 'success', message: ctx.t('sso.linked', { name: result.providerName }) });
+          if (result.kind === 'linked') return ctx.redirect('/account/identities', { kind: 'success', message: ctx.t('sso.linked', { name: result.providerName }) });
           session.open(ctx.res, result.token);
           ctx.redirect(result.hasRole ? safeReturnPath(result.returnTo) : '/auth/oidc/no-role');
         } catch (error) {
@@ -159,9 +159,10 @@ export function ssoPages(deps: SsoPagesDeps): RouteDefinition[] {
       params: providerSlugParams,
       handler: async (ctx) => {
         try {
-          const { authorizationUrl, state } = await ssoLogin.begin(ctx.params.slug, { redirectUri: redirectUriOf(deps.publicUrl(ctx), ctx.params.slug), returnTo: '/account', linkUserId: ctx.actor.userId });
+          const { authorizationUrl, state } = await ssoLogin.begin(ctx.params.slug, { redirectUri: redirectUriOf(deps.publicUrl(ctx), ctx.params.slug), returnTo: '/account/identities', linkUserId: ctx.actor.userId });
           startLogin(ctx.res, state);
-          ctx.res.redirect(303, authorizationUrl);
+          // A page that moves on by itself: the form's CSP (form-action 'self') would block a redirect to the provider.
+          ctx.render('auth/continue', { title: ctx.t('sso.identities.title'), message: ctx.t('sso.identities.continue'), refreshTo: authorizationUrl, layoutPlain: true });
         } catch (error) {
           showLoginError(ctx, error);
         }

@@ -159,12 +159,6 @@ export function createSsoRepository() {
     async providerOrganisations(db: Database): Promise<{ id: string; name: string }[]> {
       return db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.kind, ['buyer', 'council'])).orderBy(asc(organisations.name));
     },
-
-    async organisationNames(db: Database, ids: string[]): Promise<Map<string, string>> {
-      if (ids.length === 0) return new Map();
-      const rows = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, ids));
-      return new Map(rows.map((r) => [r.id, r.name]));
-    },
   };
 }
 

@@ -121,3 +121,10 @@ export async function signInAtProvider(idp: TestOidcProvider, authorizationUrl: 
   }
   throw new Error('too many redirects at the provider');
 }
+
+/** The provider address on a page that moves on to it by itself (after a form post, which CSP keeps on this site). */
+export function providerUrlIn(html: string): string {
+  const match = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(html);
+  if (!match?.[1]) throw new Error('the page does not move on to the provider');
+  return match[1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'");
+}
