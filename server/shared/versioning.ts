@@ -49,3 +49,30 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
   }
   return Number(match[1]);
 }
+
+/**
+ * Applies a compare-and-set update and answers its row; when it matched nothing, someone changed
+ * (or removed) the entity since `expected`: a 409 with the version now stored and who changed it
+ * last, or the caller's not-found when it is gone. Run it in the update's transaction, so the
+ * refusal reads the state that beat it.
+ */
+export async function compareAndSet<T>(options: {
+  entity: string;
+  /** The UPDATE … WHERE id = … AND version = expected, raising the version; undefined when no row matched. */
+  update: () => Promise<T | undefined>;
+  /** The version stored now; undefined when the entity is gone. */
+  currentVersion: () => Promise<number | undefined>;
+  lastChange: () => Promise<LastChange>;
+  notFound: () => Error;
+}): Promise<T> {
+  const updated = await options.update();
+  if (updated !== undefined) return updated;
+  const current = await options.currentVersion();
+  if (current === undefined) throw options.notFound();
+  throw staleVersion(options.entity, current, await options.lastChange());
+}
+
+/** Refuses a change based on an old version before anything is written (for changes a single UPDATE cannot guard). */
+export async function assertVersion(options: { entity: string; expected: number; current: number; lastChange: () => Promise<LastChange> }): Promise<void> {
+  if (options.expected !== options.current) throw staleVersion(options.entity, options.current, await options.lastChange());
+}
