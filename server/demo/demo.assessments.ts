@@ -87,7 +87,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
         vendor.context,
       );
       const review = (decision: 'accepted' | 'rejected' | 'change_requested', noteForVendor: string, internalNote: string) =>
-        services.assessments.verify(reviewer.actor, answer.id, { decision, noteForVendor, internalNote, organisationId: reviewerOrganisationId }, reviewer.context);
+        services.assessments.verify(reviewer.actor, answer.id, { decision, noteForVendor, internalNote, organisationId: reviewerOrganisationId, version: answer.version }, reviewer.context);
       switch (plan.review) {
         case 'accepted':
           await review('accepted', 'Godkjent på grunnlag av dokumentasjonen.', 'Kontrollert mot demonstrasjon i rådsmøtet.');
@@ -111,7 +111,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
         }
         case 'changed':
           await review('accepted', 'Godkjent.', '');
-          await services.assessments.saveAnswer(vendor.actor, { ...base, status: 'meets', explanation: `${EXPLANATIONS.meets} Oppdatert med ny versjon av dokumentasjonen.`, validUntil: '2028-12-31', revision: answer.revision }, vendor.context);
+          await services.assessments.saveAnswer(vendor.actor, { ...base, status: 'meets', explanation: `${EXPLANATIONS.meets} Oppdatert med ny versjon av dokumentasjonen.`, validUntil: '2028-12-31', version: answer.version + 1 }, vendor.context);
           break;
         case null:
           break;

@@ -96,7 +96,7 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
     async update(actor: Actor, id: string, input: { name?: string | undefined; orgNumber?: string | null | undefined; version: number }, context: AuditContext): Promise<OrganisationRow> {
       requireOrganisationRole(actor, id, ['owner']);
       const existing = await requireOrganisation(id);
-      const lastChange = () => audit.lastChange(db, 'organisation', id);
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'organisation', id);
       await assertVersion({ entity: 'organisation', expected: input.version, current: existing.version, lastChange });
       await assertUniqueOrganisation(db, orgs, input, id);
       const values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber'>> = {};
@@ -108,7 +108,7 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
           entity: 'organisation',
           update: () => orgs.update(tx, id, input.version, values),
           currentVersion: async () => (await orgs.findById(tx, id))?.version,
-          lastChange,
+          lastChange: () => lastChange(tx),
           notFound: organisationNotFound,
         });
         await audit.record(tx, context, { organisationId: id, action: 'organisation.updated', entityType: 'organisation', entityId: id, before: diff.before, after: { ...diff.after, version: updated.version } });

@@ -152,7 +152,7 @@ export function createUsagesService(deps: UsagesDeps) {
     async updateUsage(actor: Actor, usageId: string, input: UsageUpdateInput, context: AuditContext): Promise<ProductUsageRow> {
       const { usage } = await loadUsage(actor, usageId);
       if (!canEditUsagesOf(actor, usage.buyerOrganisationId)) throw usageEditorRequired();
-      const lastChange = () => audit.lastChange(db, 'product_usage', usageId);
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'product_usage', usageId);
       await assertVersion({ entity: 'usage', expected: input.version, current: usage.version, lastChange });
       const values: Partial<Pick<ProductUsageRow, 'contractStart' | 'contractEnd' | 'noticeMonths' | 'exitPlanStatus' | 'note'>> = {};
       if (input.contractStart !== undefined) values.contractStart = input.contractStart;
@@ -167,7 +167,7 @@ export function createUsagesService(deps: UsagesDeps) {
           entity: 'usage',
           update: () => repo.updateUsage(tx, usageId, input.version, values),
           currentVersion: async () => (await repo.findUsage(tx, usageId))?.usage.version,
-          lastChange,
+          lastChange: () => lastChange(tx),
           notFound: usageNotFound,
         });
         await audit.record(tx, context, { organisationId: usage.buyerOrganisationId, action: 'product_usage.updated', entityType: 'product_usage', entityId: usageId, before: diff.before, after: { ...diff.after, version: updated.version } });

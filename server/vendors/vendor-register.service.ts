@@ -80,7 +80,7 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
 
     async updateVendor(actor: Actor, vendorId: string, input: VendorUpdateInput, context: AuditContext): Promise<OrganisationRow> {
       const existing = await loadVendorForEdit(actor, vendorId);
-      const lastChange = () => audit.lastChange(db, 'organisation', vendorId);
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'organisation', vendorId);
       await assertVersion({ entity: 'vendor', expected: input.version, current: existing.version, lastChange });
       await assertUniqueOrganisation(db, orgs, input, vendorId);
       const values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber' | 'website'>> = {};
@@ -93,7 +93,7 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
           entity: 'vendor',
           update: () => repo.updateVendor(tx, vendorId, input.version, values),
           currentVersion: async () => (await repo.findVendor(tx, vendorId))?.version,
-          lastChange,
+          lastChange: () => lastChange(tx),
           notFound: vendorNotFound,
         });
         await audit.record(tx, context, { organisationId: vendorId, action: 'vendor.updated', entityType: 'organisation', entityId: vendorId, before: diff.before, after: { ...diff.after, version: updated.version } });
@@ -191,7 +191,7 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
       const { product } = await loadProductForEdit(actor, productId);
       const version = await repo.findVersion(db, productId, versionId);
       if (!version) throw versionNotFound();
-      const lastChange = () => audit.lastChange(db, 'product_version', versionId);
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'product_version', versionId);
       await assertVersion({ entity: 'product version', expected: input.version, current: version.version, lastChange });
       if (input.label && input.label.toLowerCase() !== version.label.toLowerCase() && (await repo.findVersionByLabel(db, productId, input.label))) throw duplicateVersion();
       const values: Partial<Pick<ProductVersionRow, 'label' | 'releaseDate'>> = {};
@@ -203,7 +203,7 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
           entity: 'product version',
           update: () => repo.updateVersion(tx, versionId, input.version, values),
           currentVersion: async () => (await repo.findVersion(tx, productId, versionId))?.version,
-          lastChange,
+          lastChange: () => lastChange(tx),
           notFound: versionNotFound,
         });
         await audit.record(tx, context, { organisationId: product.vendorOrganisationId, action: 'product_version.updated', entityType: 'product_version', entityId: versionId, before: diff.before, after: { productId, ...diff.after, version: updated.version } });
