@@ -107,7 +107,7 @@ export async function benchAssessments(services: Services, config: Config): Prom
   for (let run = 0; run < RUNS; run++) {
     const started = performance.now();
     const reweighted = items.map((item, n) => ({ ...item, weight: 1 + ((n + run + 1) % 7) }));
-    await services.assessments.updateProfile(actor, profile.profile.id, { items: reweighted, changeNote: `Vekter ${run + 1}` }, SYSTEM_AUDIT);
+    await services.assessments.updateProfile(actor, profile.profile.id, { items: reweighted, changeNote: `Vekter ${run + 1}`, version: profile.profile.currentVersion + run }, SYSTEM_AUDIT);
     const { rows } = await services.assessments.ranking(actor, { profileId: profile.profile.id, basis: 'verified' });
     recomputeTimes.push(performance.now() - started);
     if (rows.length !== productCount) throw new Error(`the ranking holds ${rows.length} products, not ${productCount}`);

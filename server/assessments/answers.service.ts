@@ -4,9 +4,10 @@ import type { LibraryVersionRow } from '../library/library.table';
 import { assessingMemberships, canAnswerFor, canSeeProduct, vendorIdsOf, verificationViewFor, type ProductVersionContext, type VerificationView } from './assessments.access';
 import { ALL_PRODUCTS, type Cell } from './assessments.cells';
 import type { AssessmentsContext } from './assessments.context';
-import { answerConflict, answerNotCurrent, answerVendorRequired, evidenceMissing, evidenceNotFound, unknownRequirement } from './assessments.errors';
+import { answerNotCurrent, answerVendorRequired, evidenceMissing, evidenceNotFound, unknownRequirement } from './assessments.errors';
 import type { EvidenceMeta, ThreadKey } from './assessments.repository';
 import type { AnswerRow, AnswerStatus } from './assessments.table';
+import { assertVersion, staleVersion, versionRequired } from '../shared/versioning';
 import { checkEvidenceFile } from './evidence-files';
 import { isLapsed, verificationStateOf, type VerificationState } from './verification-state';
 
@@ -18,7 +19,8 @@ export type AnswerInput = {
   explanation?: string | undefined;
   links?: { url: string; title: string }[] | undefined;
   validUntil?: string | null | undefined;
-  revision?: number | undefined;
+  /** The version of the current answer the change is based on; none for a first answer. */
+  version?: number | undefined;
 };
 
 export type AnswerDetail = {
@@ -40,7 +42,8 @@ export type AnswerDetail = {
 /** The thread an answer belongs to: its product version, key and major version. */
 export const threadOf = (answer: AnswerRow): ThreadKey => ({ productVersionId: answer.productVersionId, libraryKey: answer.libraryKey, libraryMajor: answer.libraryMajor });
 const threadKey = (pv: string, key: string, major: number) => `${pv}|${key}|${major}`;
-const answerFields = (a: Pick<AnswerRow, 'status' | 'explanation' | 'links' | 'validUntil' | 'revision'>) => ({ status: a.status, explanation: a.explanation, links: a.links, validUntil: a.validUntil, revision: a.revision });
+const answerFields = (a: Pick<AnswerRow, 'status' | 'explanation' | 'links' | 'validUntil' | 'revision' | 'version'>) => ({ status: a.status, explanation: a.explanation, links: a.links, validUntil: a.validUntil, revision: a.revision, version: a.version });
+const claimOf = (a: Pick<AnswerRow, 'status' | 'explanation' | 'links' | 'validUntil'>) => JSON.stringify({ status: a.status, explanation: a.explanation, links: a.links, validUntil: a.validUntil });
 
 /** A vendor's answers for its product versions: reading and revising them, and their evidence files. */
 export function createAnswersService(ctx: AssessmentsContext) {
@@ -101,8 +104,10 @@ export function createAnswersService(ctx: AssessmentsContext) {
     },
 
     /**
-     * Records the vendor's answer as a new revision; the earlier one stays in the history. An
-     * answer identical to the current one changes nothing.
+     * Records the vendor's answer as a new revision; the earlier one stays in the history. A first
+     * answer needs no version; changing an existing one names the version it was based on (428
+     * without, 409 when the answer was revised or reviewed since). An answer identical to the
+     * current one changes nothing.
      */
     async saveAnswer(actor: Actor, input: AnswerInput, context: AuditContext): Promise<{ answer: AnswerRow; created: boolean }> {
       const { product } = await access.loadProductVersion(actor, input.productVersionId);
@@ -112,10 +117,25 @@ export function createAnswersService(ctx: AssessmentsContext) {
       const fields = { status: input.status, explanation: input.explanation ?? '', links: input.links ?? [], validUntil: input.validUntil ?? null };
       return db.transaction(async (tx) => {
         const current = await repo.findCurrentAnswer(tx, key);
-        if (input.revision !== undefined && input.revision !== (current?.revision ?? 0)) throw answerConflict(current?.revision ?? 0);
-        if (current && JSON.stringify(answerFields(current)) === JSON.stringify({ ...fields, revision: current.revision })) return { answer: current, created: false };
-        if (current && !(await repo.retireAnswer(tx, current.id))) throw answerConflict(current.revision + 1);
-        const answer = await repo.insertAnswer(tx, { ...key, ...fields, isCurrent: true, revision: (current?.revision ?? 0) + 1, answeredBy: actor.userId, answeredByOrganisationId: product.vendorOrganisationId, createdAt: now() });
+        if (current) {
+          if (input.version === undefined) throw versionRequired();
+          const lastChange = () => audit.lastChange(tx, 'answer', current.id);
+          await assertVersion({ entity: 'answer', expected: input.version, current: current.version, lastChange });
+          if (claimOf(current) === claimOf(fields)) return { answer: current, created: false };
+          if (!(await repo.retireAnswer(tx, current.id, input.version))) {
+            throw staleVersion('answer', (await repo.findCurrentAnswer(tx, key))?.version ?? current.version + 1, await lastChange());
+          }
+        }
+        const answer = await repo.insertAnswer(tx, {
+          ...key,
+          ...fields,
+          isCurrent: true,
+          revision: (current?.revision ?? 0) + 1,
+          version: (current?.version ?? 0) + 1,
+          answeredBy: actor.userId,
+          answeredByOrganisationId: product.vendorOrganisationId,
+          createdAt: now(),
+        });
         await audit.record(tx, context, {
           organisationId: product.vendorOrganisationId,
           action: current ? 'answer.revised' : 'answer.created',

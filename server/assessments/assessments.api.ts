@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { routeFamily, type RouteDefinition } from '../shared/http/route';
 import { singleFileUpload } from '../shared/http/upload';
+import { versionFromIfMatch } from '../shared/versioning';
 import { comparisonTable, toCsv, toXlsx } from './assessments.export';
 import {
   answerDetailSchema,
@@ -104,6 +105,8 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       method: 'get',
       path: '/api/profiles/:profileId',
       summary: 'A profile with the items of its current version, or of ?version=',
+      description: 'The ETag is the version read; send it as If-Match (or `version` in the body) to change the profile.',
+      etag: true,
       params: profileParams,
       query: profileVersionQuerySchema,
       responses: [{ status: 200, description: 'The profile', schema: profileSchema }],
@@ -113,7 +116,8 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       method: 'put',
       path: '/api/profiles/:profileId',
       summary: 'Change a profile; changed items make a new version',
-      description: 'Send currentVersion as read; a stale one gives 409 profile.conflict. Shipped profiles cannot be changed.',
+      description: 'Every change makes a new version. Send the version you read as `version` or If-Match: without it 428, a stale one 409 with the current version and who changed it. Shipped profiles cannot be changed.',
+      versioned: true,
       params: profileParams,
       body: profileUpdateSchema,
       responses: [{ status: 200, description: 'The profile', schema: profileSchema }],
@@ -165,12 +169,14 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       method: 'post',
       path: '/api/assessments/answers',
       summary: 'Answer a requirement (key and major version) for a product version; a change is a new revision',
-      description: 'Owners and editors of the product\'s vendor. The answer counts wherever the same key and major version is assessed. Send revision (0 for a first answer) to guard against lost updates.',
+      description:
+        'Owners and editors of the product\'s vendor. The answer counts wherever the same key and major version is assessed. A first answer needs no version; changing an existing one needs the version you read, as `version` or If-Match (428 without; 409 when it was revised or reviewed since).',
       body: answerSaveSchema,
       successStatus: 201,
       responses: [{ status: 201, description: 'The current answer', schema: answerDetailSchema }],
-      handler: async ({ actor, body, audit }) => {
-        const { answer } = await assessments.saveAnswer(actor, body, audit);
+      handler: async ({ actor, body, audit, req }) => {
+        const version = body.version ?? versionFromIfMatch(req.get('if-match'));
+        const { answer } = await assessments.saveAnswer(actor, { ...body, version }, audit);
         return answerDetailBody(await assessments.answerDetail(actor, answer.id));
       },
     }),
@@ -178,6 +184,7 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       method: 'get',
       path: '/api/assessments/answers/:answerId',
       summary: 'An answer with its history, reviews, evidence and thread',
+      etag: true,
       description: 'Internal notes of reviews are included only for members of the reviewing organisation.',
       params: answerParams,
       responses: [{ status: 200, description: 'The answer', schema: answerDetailSchema }],
@@ -210,7 +217,9 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       method: 'post',
       path: '/api/assessments/answers/:answerId/verifications',
       summary: 'Review the current answer: accepted, rejected or change requested',
-      description: 'Owners, editors and assessors of a buyer or council. noteForVendor is shown to the vendor; internalNote never is. An acceptance expires after the configured number of months.',
+      description:
+        'Owners, editors and assessors of a buyer or council. noteForVendor is shown to the vendor; internalNote never is. An acceptance expires after the configured number of months. Send the answer\'s version you read (`version` or If-Match): a revision or another review since gives 409.',
+      versioned: true,
       params: answerParams,
       body: verificationCreateSchema,
       successStatus: 201,

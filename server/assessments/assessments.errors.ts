@@ -3,8 +3,6 @@ import { AppError } from '../shared/errors';
 export const profileNotFound = () => new AppError('profile.not_found', 404, 'No such assessment profile, or it is not shared with you.');
 export const profileEditorRequired = () => new AppError('profile.editor_required', 403, 'Only owners, editors and assessors of the organisation that owns the profile can change it.');
 export const profileReadOnly = () => new AppError('profile.read_only', 403, 'Profiles shipped with the installation cannot be changed; create your own from it.');
-export const profileConflict = (currentVersion: number) =>
-  new AppError('profile.conflict', 409, 'Someone else changed the profile after you opened it. Reload it and apply your changes again.', { extensions: { currentVersion } });
 export const profileOwnerRequired = () =>
   new AppError('profile.owner_required', 403, 'Profiles belong to a buyer or council; you need the owner, editor or assessor role in one.', {
     errors: [{ path: 'organisationId', message: 'must be a buyer or council where you are owner, editor or assessor' }],
@@ -20,8 +18,6 @@ export const productVersionNotFound = () => new AppError('assessment.product_ver
 export const productNotFound = () => new AppError('assessment.product_not_found', 404, 'No such product, or it is not yours to see.');
 export const answerNotFound = () => new AppError('answer.not_found', 404, 'No such answer, or it is not yours to see.');
 export const answerNotCurrent = () => new AppError('answer.not_current', 409, 'This answer has been revised since; act on the current revision.');
-export const answerConflict = (currentRevision: number) =>
-  new AppError('answer.conflict', 409, 'The answer was revised after you opened it. Reload it and apply your changes again.', { extensions: { currentRevision } });
 export const answerVendorRequired = () => new AppError('answer.vendor_required', 403, 'Only owners and editors of the vendor that makes the product can answer for it.');
 export const unknownRequirement = (key: string, major: number) =>
   new AppError('answer.unknown_requirement', 422, `The library has no released version ${major}.x of ${key}.`, { errors: [{ path: 'key', message: `${key} ${major}.x is not in the library` }] });

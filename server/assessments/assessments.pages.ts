@@ -2,7 +2,7 @@ import type { JointSetsService } from '../joint-sets/joint-sets.service';
 import { jointSetOriginView } from '../joint-sets/joint-sets.views';
 import { DOMAINS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { AppError, type FieldError } from '../shared/errors';
-import { formRoute, type FormValues } from '../shared/http/forms';
+import { formRoute, type FormConflict, type FormValues } from '../shared/http/forms';
 import { routeFamily, type RouteContext, type RouteDefinition } from '../shared/http/route';
 import { singleFileUpload } from '../shared/http/upload';
 import { pagination } from '../shared/pagination';
@@ -28,6 +28,7 @@ import {
 } from './assessments.schemas';
 import type { AssessmentsService } from './assessments.service';
 import {
+  type ProfileFormTyped,
   answerFormDefaults,
   answerFormPage,
   answerFormValues,
@@ -38,6 +39,7 @@ import {
   matrixRows,
   newProfileValues,
   profileFormItems,
+  profileFormTyped,
   profileOption,
   profilePage,
   profileRef,
@@ -73,14 +75,15 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
     ctx.render('assessments/new-profile', { title: ctx.t('assessments.profiles.new'), nav: 'assessments', values, errors, organisations, tenders }, status);
   }
 
-  async function renderProfile(ctx: PageContext, profileId: string, version: number | undefined, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderProfile(ctx: PageContext, profileId: string, version: number | undefined, extra: Record<string, unknown> & { typed?: ProfileFormTyped } = {}, status = 200) {
+    const { typed, ...rest } = extra;
     const view = await assessments.getProfile(ctx.actor, profileId, version);
     const [requests, products] = await Promise.all([assessments.requests(ctx.actor, profileId), assessments.productOptions(ctx.actor)]);
     const origin = jointSetOriginView(await deps.jointSets.origin(ctx.actor, view.profile.jointSetRevisionId));
     ctx.render(
       'assessments/profile',
       {
-        ...profilePage(view, ctx.t, ctx.locale),
+        ...profilePage(view, ctx.t, ctx.locale, typed),
         jointSetOrigin: origin,
         nav: 'assessments',
         buyerSide: assessments.seesAllProducts(ctx.actor),
@@ -88,17 +91,17 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
         products,
         organisations: assessments.assessingMemberships(ctx.actor),
         types: REQUIREMENT_TYPES,
-        ...extra,
+        ...rest,
       },
       status,
     );
   }
 
-  async function renderAnswerForm(ctx: PageContext, productVersionId: string, requirement: { key: string; major: number }, values: FormValues | null, errors: FieldError[], status: number, profileId?: string) {
+  async function renderAnswerForm(ctx: PageContext, productVersionId: string, requirement: { key: string; major: number }, values: FormValues | null, errors: FieldError[], status: number, profileId?: string, conflict?: FormConflict) {
     const found = await assessments.currentAnswer(ctx.actor, productVersionId, requirement.key, requirement.major);
     ctx.render(
       'assessments/answer-form',
-      { ...answerFormPage(found, requirement.key, ctx.locale), nav: 'assessments', values: values ?? answerFormDefaults(requirement.key, requirement.major, found.answer, profileId), errors },
+      { ...answerFormPage(found, requirement.key, ctx.locale), nav: 'assessments', values: values ?? answerFormDefaults(requirement.key, requirement.major, found.answer, profileId), errors, conflict },
       status,
     );
   }
@@ -166,10 +169,10 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
       access: 'user',
       params: profileParams,
       body: profileUpdateFormSchema,
-      rerender: (ctx, { formErrors }, status) => renderProfile(ctx, ctx.params.profileId, undefined, { formErrors }, status),
+      rerender: (ctx, { formErrors, values, conflict }, status) => renderProfile(ctx, ctx.params.profileId, undefined, { formErrors, conflict, typed: profileFormTyped(values) }, status),
       run: async ({ actor, params, body, audit, t }) => {
-        const { name, description, visibility, changeNote, currentVersion } = body;
-        const view = await assessments.updateProfile(actor, params.profileId, { name, description, visibility, changeNote, currentVersion, items: profileFormItems(body) }, audit);
+        const { name, description, visibility, changeNote, version } = body;
+        const view = await assessments.updateProfile(actor, params.profileId, { name, description, visibility, changeNote, version, items: profileFormItems(body) }, audit);
         return { to: `/assessments/profiles/${params.profileId}`, flash: { kind: 'success', message: t('assessments.profiles.saved', { version: view.profile.currentVersion }) } };
       },
     }),
@@ -295,10 +298,10 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
       access: 'user',
       params: productVersionParams,
       body: answerFormSchema,
-      rerender: (ctx, { formErrors, values }, status) => {
+      rerender: (ctx, { formErrors, values, conflict }, status) => {
         const requirement = answerFormQuerySchema.safeParse({ key: values.key, major: values.major });
         if (!requirement.success) throw new AppError('validation.failed', 400, `The answer form is incomplete: ${formErrors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, { errors: formErrors });
-        return renderAnswerForm(ctx, ctx.params.productVersionId, requirement.data, answerFormValues(values), formErrors, status);
+        return renderAnswerForm(ctx, ctx.params.productVersionId, requirement.data, answerFormValues(values), formErrors, status, undefined, conflict);
       },
       run: async ({ actor, params, body, audit, t }) => {
         const { profileId, ...input } = body;
@@ -334,7 +337,9 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
       access: 'user',
       params: answerParams,
       body: verificationFormSchema,
-      rerender: (ctx, { formErrors }, status) => renderAnswer(ctx, ctx.params.answerId, { formErrors }, status),
+      // A review of a revision that is no longer current is refused like a stale one: the page keeps the typed review.
+      rerender: (ctx, { formErrors, values, conflict, refusal }, status) =>
+        renderAnswer(ctx, ctx.params.answerId, { formErrors, reviewValues: values, reviewConflict: conflict ?? (refusal?.code === 'answer.not_current' ? { currentVersion: 0, changedBy: null, changedAt: null } : undefined) }, status),
       run: async ({ actor, params, body, audit, t }) => {
         await assessments.verify(actor, params.answerId, body, audit);
         return { to: `/assessments/answers/${params.answerId}#reviews`, flash: { kind: 'success', message: t('assessments.reviews.saved') } };

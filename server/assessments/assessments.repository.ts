@@ -353,9 +353,24 @@ export function createAssessmentsRepository() {
     },
 
     /** Retires the current row of a thread; false when it was no longer current (someone else was first). */
-    async retireAnswer(db: Database, id: string): Promise<boolean> {
-      const rows = await db.update(answers).set({ isCurrent: false }).where(and(eq(answers.id, id), eq(answers.isCurrent, true))).returning({ id: answers.id });
+    /** Retires the current answer if it is still at the expected version; false when it was revised or reviewed since. */
+    async retireAnswer(db: Database, id: string, expectedVersion: number): Promise<boolean> {
+      const rows = await db
+        .update(answers)
+        .set({ isCurrent: false })
+        .where(and(eq(answers.id, id), eq(answers.isCurrent, true), eq(answers.version, expectedVersion)))
+        .returning({ id: answers.id });
       return rows.length === 1;
+    },
+
+    /** Raises the version of a current answer that is still at the expected one (a review changes its thread); undefined when stale. */
+    async raiseAnswerVersion(db: Database, id: string, expectedVersion: number): Promise<AnswerRow | undefined> {
+      const rows = await db
+        .update(answers)
+        .set({ version: sql`${answers.version} + 1` })
+        .where(and(eq(answers.id, id), eq(answers.isCurrent, true), eq(answers.version, expectedVersion)))
+        .returning();
+      return rows[0];
     },
 
     /** The current answers of the given product versions, to the given keys when a list is given. */

@@ -3,6 +3,7 @@ import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/l
 import { itemKeySchema, semverSchema } from '../library/library.schemas';
 import { ANSWER_STATUSES, PROFILE_VISIBILITIES, VERIFICATION_DECISIONS } from './assessments.table';
 import { ABSOLUTE_REASONS, QUALIFICATIONS, VERDICTS } from './scoring';
+import { versionField, versionOut } from '../shared/version-field';
 import { QUEUE_REASONS, VERIFICATION_STATES } from './verification-state';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -49,7 +50,7 @@ export const profileUpdateSchema = z.strictObject({
   visibility: profileFields.visibility.optional(),
   items: z.array(profileItemInputSchema).max(500).optional(),
   changeNote: z.string().trim().max(1000).optional(),
-  currentVersion: z.number().int().min(1).optional(),
+  version: versionField,
 });
 
 export const profileListQuerySchema = z.strictObject({ q: search, page, pageSize: pageSize(50) });
@@ -65,7 +66,7 @@ export const answerSaveSchema = z.strictObject({
   explanation: z.string().trim().max(10_000, 'must be at most 10000 characters').optional(),
   links: z.array(answerLinkSchema).max(20).optional(),
   validUntil: isoDate.nullable().optional(),
-  revision: z.number().int().min(0).optional(),
+  version: versionField.optional().meta({ description: 'Changing an existing answer: the version you read (or If-Match); without it 428, stale 409. A first answer needs none.' }),
 });
 export const answersQuerySchema = z.strictObject({ productVersionId: z.uuid('must be a product version id'), profileId: z.preprocess(emptyToUndefined, z.uuid('must be a profile id').optional()) });
 export const verificationCreateSchema = z.strictObject({
@@ -73,6 +74,7 @@ export const verificationCreateSchema = z.strictObject({
   noteForVendor: z.string().trim().max(5000).optional(),
   internalNote: z.string().trim().max(5000).optional(),
   organisationId: z.uuid('must be an organisation id').optional(),
+  version: versionField.meta({ description: 'The answer\'s version you read (GET answers it, and sends it as the ETag); a revision or another review since gives 409' }),
 });
 export const messageCreateSchema = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters'), organisationId: z.uuid('must be an organisation id').optional() });
 
@@ -114,7 +116,7 @@ export const profileUpdateFormSchema = z.strictObject({
   description: profileFields.description.default(''),
   visibility: profileFields.visibility,
   changeNote: z.string().trim().max(1000).default(''),
-  currentVersion: z.coerce.number().int().min(1),
+  version: versionField,
   items: rows(z.strictObject({ key: itemKeySchema, version: semverSchema, type: z.enum(REQUIREMENT_TYPES), weight: z.coerce.number().int().min(0).max(100), remove: checkbox.optional() })).default([]),
   addKeys: keyList.default([]),
 });
@@ -143,7 +145,7 @@ export const answerFormSchema = z.strictObject({
     )
     .default([]),
   validUntil: z.preprocess(emptyToUndefined, isoDate.optional()),
-  revision: z.coerce.number().int().min(0),
+  version: z.preprocess(emptyToUndefined, versionField.optional()),
   profileId: z.preprocess(emptyToUndefined, z.uuid().optional()),
 });
 
@@ -152,6 +154,7 @@ export const verificationFormSchema = z.strictObject({
   noteForVendor: z.string().trim().max(5000).default(''),
   internalNote: z.string().trim().max(5000).default(''),
   organisationId,
+  version: versionField,
 });
 
 export const messageFormSchema = z.strictObject({ body: messageCreateSchema.shape.body, organisationId });
@@ -189,7 +192,7 @@ export const profileItemSchema = z
 
 export const profileSchema = profileSummarySchema
   .extend({
-    version: z.number().describe('The version these items belong to'),
+    version: z.number().int().min(1).describe('The version these items belong to. Every change makes a new version: send the current one back (or If-Match with the ETag) to change the profile'),
     items: z.array(profileItemSchema),
     versions: z.array(z.object({ version: z.number(), changeNote: z.string(), createdAt: dateTime })),
     canEdit: z.boolean(),
@@ -246,6 +249,7 @@ export const answerSchema = z
     links: z.array(z.object({ url: z.string(), title: z.string() })),
     validUntil: z.string().nullable(),
     revision: z.number(),
+    version: versionOut.meta({ description: 'The thread\'s version: raised by every revision and every review; send it back to revise or review' }),
     isCurrent: z.boolean(),
     answeredAt: dateTime,
     verification: z.enum(VERIFICATION_STATES),

@@ -94,6 +94,11 @@ export const answers = pgTable(
     validUntil: date('valid_until'),
     isCurrent: boolean('is_current').notNull().default(true),
     revision: integer('revision').notNull().default(1),
+    /**
+     * The thread's version: raised by one on every revision and every review, so a vendor's
+     * revision and an assessor's decision both name the state they were based on.
+     */
+    version: integer('version').notNull().default(1),
     answeredBy: uuid('answered_by').references(() => users.id, { onDelete: 'set null' }),
     answeredByOrganisationId: uuid('answered_by_organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -53,12 +53,40 @@ export const profileRef = (profile: AssessmentProfileRow, version: number, t: Tr
 export const requirementBody = (i: ProfileItemView, lang: Locale) => ({ key: i.key, libraryVersion: i.libraryVersion, major: i.major, type: i.type, weight: i.weight, title: i.title[lang] });
 export const requestBody = (r: { productId: string; productName: string; requestedByOrganisationId: string; createdAt: Date }) => ({ productId: r.productId, productName: r.productName, requestedByOrganisationId: r.requestedByOrganisationId, createdAt: r.createdAt.toISOString() });
 
-/** The profile page: its items, how much weight the evaluated items carry, and whether an earlier version is shown. */
-export function profilePage(view: ProfileView, t: Translator, lang: Locale) {
+/** What was typed in the profile form, kept when a save is refused: the details, and each item's type, weight and removal by key. */
+export type ProfileFormTyped = { name: string; description: string; visibility: string; changeNote: string; addKeys: string; items: Map<string, { type?: unknown; weight?: unknown; remove?: unknown }> };
+
+export function profileFormTyped(values: Record<string, unknown>): ProfileFormTyped {
+  const text = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(' ') : '');
+  const rows = Array.isArray(values.items) ? values.items : values.items && typeof values.items === 'object' ? Object.values(values.items) : [];
+  const items = new Map<string, { type?: unknown; weight?: unknown; remove?: unknown }>();
+  for (const row of rows) if (row && typeof row === 'object' && typeof (row as { key?: unknown }).key === 'string') items.set((row as { key: string }).key, row as { type?: unknown; weight?: unknown; remove?: unknown });
+  return { name: text(values.name), description: text(values.description), visibility: text(values.visibility), changeNote: text(values.changeNote), addKeys: text(values.addKeys), items };
+}
+
+/**
+ * The profile page: its items, how much weight the evaluated items carry, and whether an earlier
+ * version is shown. After a refused save, the form shows what was typed (`typed`) and the
+ * profile's saved values beside it.
+ */
+export function profilePage(view: ProfileView, t: Translator, lang: Locale, typed?: ProfileFormTyped) {
   const body = profileBody(view, t, lang);
+  const form = {
+    name: typed?.name ?? body.name,
+    description: typed?.description ?? body.description,
+    visibility: typed?.visibility ?? body.visibility,
+    changeNote: typed?.changeNote ?? '',
+    addKeys: typed?.addKeys ?? '',
+    version: body.currentVersion,
+    items: body.items.map((item) => {
+      const row = typed?.items.get(item.key);
+      return { ...item, type: typeof row?.type === 'string' ? row.type : item.type, weight: row?.weight ?? item.weight, remove: row?.remove === 'on' || row?.remove === true, savedType: row ? item.type : undefined, savedWeight: row ? item.weight : undefined };
+    }),
+  };
   return {
     title: body.name,
     profile: body,
+    form,
     isCurrentVersion: view.version.version === view.profile.currentVersion,
     evaluatedWeight: view.items.filter((i) => i.type !== 'A').reduce((sum, i) => sum + i.weight, 0),
   };
@@ -95,6 +123,7 @@ export function answerBody(answer: AnswerRow, context: ProductVersionContext, ve
     links: answer.links,
     validUntil: answer.validUntil,
     revision: answer.revision,
+    version: answer.version,
     isCurrent: answer.isCurrent,
     answeredAt: answer.createdAt.toISOString(),
     verification,
@@ -128,6 +157,7 @@ export function answerPage(detail: AnswerDetail, lang: Locale, uploadLimitBytes:
     canAnswer: detail.canAnswer && detail.answer.isCurrent,
     canReview: detail.canReview && detail.answer.isCurrent,
     canReply: detail.canReply,
+    currentAnswerId: detail.history.find((h) => h.isCurrent)?.id ?? null,
     organisations,
     uploadLimit: Math.floor(uploadLimitBytes / (1024 * 1024)),
   };
@@ -144,7 +174,7 @@ export function answerFormDefaults(key: string, major: number, current: AnswerRo
     explanation: current?.explanation ?? '',
     links: linksText(current?.links ?? []),
     validUntil: current?.validUntil ?? '',
-    revision: current?.revision ?? 0,
+    version: current?.version ?? '',
     profileId,
   };
 }

@@ -3,7 +3,8 @@ import type { RequirementType } from '../library/library.codes';
 import { assessingMemberships, canEditProfile, organisationNameOf, pickOrganisation, profileScope, seesAllProducts } from './assessments.access';
 import type { ProfileItemView } from './assessments.cells';
 import type { AssessmentsContext } from './assessments.context';
-import { duplicateItems, libraryItemUnavailable, productNotFound, profileConflict, profileEditorRequired, profileNotFound, profileOwnerRequired } from './assessments.errors';
+import { assertVersion } from '../shared/versioning';
+import { duplicateItems, libraryItemUnavailable, productNotFound, profileEditorRequired, profileNotFound, profileOwnerRequired } from './assessments.errors';
 import type { ProductListRow } from './assessments.repository';
 import type { AssessmentProfileRow, AssessmentProfileVersionRow, ProfileItem, ProfileVisibility } from './assessments.table';
 
@@ -38,7 +39,8 @@ export type ProfileUpdate = {
   visibility?: ProfileVisibility | undefined;
   items?: ItemInput[] | undefined;
   changeNote?: string | undefined;
-  currentVersion?: number | undefined;
+  /** The profile version the change is based on; every change makes the next one. */
+  version: number;
 };
 
 /** Assessment profiles: reading, creating, changing and deleting them, and asking vendors to answer them. */
@@ -101,19 +103,23 @@ export function createProfilesService(ctx: AssessmentsContext) {
       return viewProfile(actor, { ...created, ownerName: organisationNameOf(actor, organisationId) });
     },
 
-    /** Details change in place; changed items make a new version, so earlier scores stay explainable. */
+    /**
+     * Every change makes a new version, items copied when they stay the same, so the version a
+     * change names guards name, description and visibility as well as items; earlier versions stay
+     * readable, so earlier scores stay explainable.
+     */
     async updateProfile(actor: Actor, id: string, input: ProfileUpdate, context: AuditContext): Promise<ProfileView> {
       const profile = await access.loadProfileForEdit(actor, id);
       const items = input.items ? await resolveItems(input.items) : undefined;
       await db.transaction(async (tx) => {
         const locked = await repo.lockProfile(tx, id);
         if (!locked) throw profileNotFound();
-        if (input.currentVersion !== undefined && input.currentVersion !== locked.currentVersion) throw profileConflict(locked.currentVersion);
+        await assertVersion({ entity: 'profile', expected: input.version, current: locked.currentVersion, lastChange: () => audit.lastChange(tx, 'assessment_profile', id) });
         const previous = await repo.profileVersion(tx, id, locked.currentVersion);
         const itemsChanged = items !== undefined && JSON.stringify(items) !== JSON.stringify(previous?.items ?? []);
         const details = { name: input.name ?? locked.name, description: input.description ?? locked.description, visibility: input.visibility ?? locked.visibility };
-        const nextVersion = itemsChanged ? locked.currentVersion + 1 : locked.currentVersion;
-        if (itemsChanged) await repo.insertProfileVersion(tx, { profileId: id, version: nextVersion, items, changeNote: input.changeNote ?? '', createdBy: actor.userId });
+        const nextVersion = locked.currentVersion + 1;
+        await repo.insertProfileVersion(tx, { profileId: id, version: nextVersion, items: itemsChanged ? items : (previous?.items ?? []), changeNote: input.changeNote ?? '', createdBy: actor.userId });
         await repo.updateProfile(tx, id, { ...details, currentVersion: nextVersion, updatedAt: now() });
         await audit.record(tx, context, {
           organisationId: locked.ownerOrganisationId,

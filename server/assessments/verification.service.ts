@@ -1,3 +1,4 @@
+import type { Database } from '../db/client';
 import { membershipIn, type Actor, type AuditContext } from '../auth/actor';
 import { assessingMemberships, canAnswerFor, organisationNameOf, pickOrganisation, requireBuyerSide, vendorIdsOf, verificationViewFor, type VerificationView } from './assessments.access';
 import { majorOf } from './assessments.cells';
@@ -6,9 +7,17 @@ import { answerNotCurrent, assessorRequired, messageAuthorRequired } from './ass
 import type { ThreadRow } from './assessments.repository';
 import type { VerificationDecision } from './assessments.table';
 import { threadOf } from './answers.service';
+import { assertVersion, compareAndSet } from '../shared/versioning';
 import { addMonths, DEFAULT_QUEUE_REASONS, type QueueReason } from './verification-state';
 
-export type VerificationInput = { decision: VerificationDecision; noteForVendor?: string | undefined; internalNote?: string | undefined; organisationId?: string | undefined };
+export type VerificationInput = {
+  decision: VerificationDecision;
+  noteForVendor?: string | undefined;
+  internalNote?: string | undefined;
+  organisationId?: string | undefined;
+  /** The answer's version the decision was made on: a revision or another review since refuses it (409). */
+  version: number;
+};
 
 /** Reviewing answers: assessors' decisions, the thread's messages, the review queue and the vendor's feedback. */
 export function createVerificationService(ctx: AssessmentsContext) {
@@ -21,6 +30,8 @@ export function createVerificationService(ctx: AssessmentsContext) {
       if (membershipIn(actor, pv.product.vendorOrganisationId)) throw assessorRequired();
       const organisationId = pickOrganisation(assessingMemberships(actor), input.organisationId, assessorRequired);
       if (!answer.isCurrent) throw answerNotCurrent();
+      const lastChange = (executor: Database = db) => ctx.audit.lastChange(executor, 'answer', answer.id);
+      await assertVersion({ entity: 'answer', expected: input.version, current: answer.version, lastChange });
       const decidedAt = now();
       const row = await ctx.audited(
         context,
@@ -29,10 +40,17 @@ export function createVerificationService(ctx: AssessmentsContext) {
           action: 'answer.verified',
           entityType: 'answer',
           entityId: answer.id,
-          after: { productVersionId: answer.productVersionId, key: answer.libraryKey, major: answer.libraryMajor, revision: answer.revision, decision: input.decision, noteForVendor: input.noteForVendor ?? '', internalNote: input.internalNote ?? '' },
+          after: { productVersionId: answer.productVersionId, key: answer.libraryKey, major: answer.libraryMajor, revision: answer.revision, version: input.version + 1, decision: input.decision, noteForVendor: input.noteForVendor ?? '', internalNote: input.internalNote ?? '' },
         },
-        (tx) =>
-          repo.insertVerification(tx, {
+        async (tx) => {
+          await compareAndSet({
+            entity: 'answer',
+            update: () => repo.raiseAnswerVersion(tx, answer.id, input.version),
+            currentVersion: async () => (await repo.findCurrentAnswer(tx, threadOf(answer)))?.version,
+            lastChange: () => lastChange(tx),
+            notFound: answerNotCurrent,
+          });
+          return repo.insertVerification(tx, {
             answerId,
             assessorOrganisationId: organisationId,
             decision: input.decision,
@@ -41,7 +59,8 @@ export function createVerificationService(ctx: AssessmentsContext) {
             decidedBy: actor.userId,
             decidedAt,
             expiresAt: addMonths(decidedAt, ctx.verificationValidMonths),
-          }),
+          });
+        },
       );
       return verificationViewFor(actor, { ...row, answerRevision: answer.revision, assessorName: organisationNameOf(actor, organisationId) ?? '' });
     },

@@ -73,12 +73,15 @@ export function createAuditRepository() {
       return rows.map((r) => r.action);
     },
 
-    /** Who changed an entity last and when: what a refused update based on an old version reports. */
-    async lastChange(db: Database, entityType: string, entityId: string): Promise<LastChange> {
+    /**
+     * Who changed an entity last and when: what a refused update based on an old version reports.
+     * `organisationId` narrows it for entities whose id is only unique within one (a membership).
+     */
+    async lastChange(db: Database, entityType: string, entityId: string, organisationId?: string): Promise<LastChange> {
       const rows = await db
         .select({ by: auditLog.actorEmail, at: auditLog.occurredAt })
         .from(auditLog)
-        .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
+        .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId), organisationId ? eq(auditLog.organisationId, organisationId) : undefined))
         .orderBy(desc(auditLog.id))
         .limit(1);
       return rows[0] ?? null;

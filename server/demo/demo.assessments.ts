@@ -90,7 +90,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
       const links = [{ url: `https://dokumentasjon.example/${item.key.toLowerCase()}`, title: `Leverandørens dokumentasjon for ${item.key} (fiktiv)` }];
       const { answer } = await services.assessments.saveAnswer(vendor.actor, { ...base, status, explanation, links, validUntil: plan.lapsed ? '2025-12-31' : '2028-12-31' }, vendor.context);
       const review = (decision: 'accepted' | 'rejected' | 'change_requested', noteForVendor: string, internalNote: string) =>
-        services.assessments.verify(reviewer.actor, answer.id, { decision, noteForVendor, internalNote, organisationId: reviewerOrganisationId }, reviewer.context);
+        services.assessments.verify(reviewer.actor, answer.id, { decision, noteForVendor, internalNote, organisationId: reviewerOrganisationId, version: answer.version }, reviewer.context);
       switch (plan.review) {
         case 'accepted':
           await review('accepted', acceptedNote(status, texts), '');
@@ -114,7 +114,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
         }
         case 'changed':
           await review('accepted', acceptedNote(status, texts), '');
-          await services.assessments.saveAnswer(vendor.actor, { ...base, status, explanation: `${explanation} ${texts.revised}`, links, validUntil: '2028-12-31', revision: answer.revision }, vendor.context);
+          await services.assessments.saveAnswer(vendor.actor, { ...base, status, explanation: `${explanation} ${texts.revised}`, links, validUntil: '2028-12-31', version: answer.version + 1 }, vendor.context);
           break;
         case null:
           break;

@@ -77,7 +77,7 @@ export async function seedDemoVendors(services: Services): Promise<void> {
     if (!existing) {
       vendorIds.set(vendor.name, (await services.vendors.registerVendor(actor, { name: vendor.name, orgNumber, website: vendor.website }, context)).id);
     } else {
-      if (!existing.orgNumber) await services.vendors.updateVendor(actor, existing.id, { orgNumber, website: existing.website ?? vendor.website }, context);
+      if (!existing.orgNumber) await services.vendors.updateVendor(actor, existing.id, { orgNumber, website: existing.website ?? vendor.website, version: existing.version }, context);
       vendorIds.set(vendor.name, existing.id);
     }
   }

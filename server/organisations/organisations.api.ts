@@ -53,6 +53,7 @@ export function organisationsApi(deps: { organisations: OrganisationsService; pu
       path: '/api/organisations/:orgId',
       summary: 'Read an organisation',
       params: organisationIdParams,
+      etag: true,
       responses: [{ status: 200, description: 'The organisation', schema: organisationSchema }],
       handler: async ({ actor, params }) => organisationBody((await organisations.get(actor, params.orgId)).organisation),
     }),
@@ -61,6 +62,7 @@ export function organisationsApi(deps: { organisations: OrganisationsService; pu
       path: '/api/organisations/:orgId',
       summary: 'Change an organisation\'s name or organisation number (owners)',
       params: organisationIdParams,
+      versioned: true,
       body: organisationUpdateSchema,
       responses: [{ status: 200, description: 'Updated', schema: organisationSchema }],
       handler: async ({ actor, params, body, audit }) => organisationBody(await organisations.update(actor, params.orgId, body, audit)),
@@ -78,12 +80,22 @@ export function organisationsApi(deps: { organisations: OrganisationsService; pu
       path: '/api/organisations/:orgId/members/:userId',
       summary: 'Change a member\'s role (owners)',
       params: memberParams,
+      versioned: true,
       body: memberRoleSchema,
       successStatus: 204,
       responses: [{ status: 204, description: 'Changed' }],
       handler: async ({ actor, params, body, audit }) => {
-        await organisations.changeRole(actor, params.orgId, params.userId, body.role, audit);
+        await organisations.changeRole(actor, params.orgId, params.userId, body, audit);
       },
+    }),
+    api({
+      method: 'get',
+      path: '/api/organisations/:orgId/members/:userId',
+      summary: 'Read one member, with the version a role change names',
+      params: memberParams,
+      etag: true,
+      responses: [{ status: 200, description: 'The member', schema: memberSchema }],
+      handler: async ({ actor, params }) => memberBody(await organisations.member(actor, params.orgId, params.userId)),
     }),
     api({
       method: 'delete',

@@ -19,7 +19,7 @@ import {
 } from './organisations.schemas';
 import type { OrganisationsService } from './organisations.service';
 import { ORGANISATION_KINDS } from './organisations.table';
-import { invitationPage, newInvitation, organisationListRows, organisationPage, type PublicUrl } from './organisations.views';
+import { invitationPage, newInvitation, organisationEditForm, organisationListRows, organisationPage, type PublicUrl } from './organisations.views';
 
 const page = routeFamily({ surface: 'page', access: 'user' });
 const adminPage = routeFamily({ surface: 'page', access: 'admin' });
@@ -34,9 +34,17 @@ export function organisationsPages(deps: OrganisationPagesDeps): RouteDefinition
   const { organisations, auth } = deps;
   const session = sessionCookie(deps);
 
-  async function showOrganisation(ctx: OrganisationPageContext, extra: Record<string, unknown> = {}, status = 200) {
+  /**
+   * The organisation page; after a refused save, `typed` keeps what the user entered in the edit
+   * form, and `typedRole` the role chosen for one member.
+   */
+  async function showOrganisation(ctx: OrganisationPageContext, extra: Record<string, unknown> = {}, status = 200, typed?: { edit?: Record<string, unknown>; role?: { userId: string; role: unknown } }) {
     const overview = await organisations.overview(ctx.actor, ctx.params.orgId);
-    ctx.render('organisations/show', { title: overview.organisation.name, nav: 'organisations', ...organisationPage(overview, ctx.actor.userId), ...extra }, status);
+    ctx.render(
+      'organisations/show',
+      { title: overview.organisation.name, nav: 'organisations', ...organisationPage(overview, ctx.actor.userId, typed?.role), edit: organisationEditForm(overview.organisation, typed?.edit), ...extra },
+      status,
+    );
   }
 
   async function showNewForm(ctx: RouteContext<unknown, unknown, unknown, 'admin'>, values: Record<string, unknown>, errors: FieldError[], status: number) {
@@ -98,23 +106,25 @@ export function organisationsPages(deps: OrganisationPagesDeps): RouteDefinition
       access: 'user',
       params: organisationIdParams,
       body: organisationUpdateSchema,
-      rerender: (ctx, { formErrors }, status) => showOrganisation(ctx, { editErrors: formErrors }, status),
-      problems: (error) => (isAppError(error) && error.status === 409 ? { errors: error.errors, status: 409 } : null),
+      rerender: (ctx, { formErrors, values, conflict }, status) => showOrganisation(ctx, { editErrors: formErrors, editConflict: conflict }, status, { edit: values }),
+      problems: (error) => (isAppError(error) && error.status === 409 ? { errors: error.errors.length > 0 ? error.errors : [{ path: 'version', message: error.message }], status: 409 } : null),
       run: async (ctx) => {
         await organisations.update(ctx.actor, ctx.params.orgId, ctx.body, ctx.audit);
         return { to: `/organisations/${ctx.params.orgId}`, flash: { kind: 'success', message: ctx.t('organisations.updated') } };
       },
     }),
-    page({
-      method: 'post',
+    formRoute({
       path: '/organisations/:orgId/members/:userId/role',
       summary: 'Change a member\'s role',
+      access: 'user',
       params: memberParams,
-      bodyType: 'form',
       body: memberRoleSchema,
-      handler: async (ctx) => {
-        await organisations.changeRole(ctx.actor, ctx.params.orgId, ctx.params.userId, ctx.body.role, ctx.audit);
-        ctx.redirect(`/organisations/${ctx.params.orgId}`, { kind: 'success', message: ctx.t('organisations.members.roleChanged') });
+      rerender: (ctx, { formErrors, values, conflict }, status) =>
+        showOrganisation(ctx, { roleErrors: formErrors, roleConflict: conflict }, status, { role: { userId: ctx.params.userId, role: values.role } }),
+      problems: (error) => (isAppError(error) && error.status === 409 && error.code === 'conflict.stale_version' ? { errors: [{ path: 'role', message: error.message }], status: 409 } : null),
+      run: async (ctx) => {
+        await organisations.changeRole(ctx.actor, ctx.params.orgId, ctx.params.userId, ctx.body, ctx.audit);
+        return { to: `/organisations/${ctx.params.orgId}`, flash: { kind: 'success', message: ctx.t('organisations.members.roleChanged') } };
       },
     }),
     page({

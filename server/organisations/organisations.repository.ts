@@ -3,7 +3,7 @@ import type { Database } from '../db/client';
 import { users } from '../auth/users.table';
 import { invitations, memberships, organisations, type InvitationRow, type MembershipRole, type OrganisationKind, type OrganisationRow } from './organisations.table';
 
-export type MemberView = { userId: string; email: string; name: string; role: MembershipRole; since: Date };
+export type MemberView = { userId: string; email: string; name: string; role: MembershipRole; version: number; since: Date };
 
 export function createOrganisationsRepository() {
   return {
@@ -46,9 +46,14 @@ export function createOrganisationsRepository() {
       return rows[0] as OrganisationRow;
     },
 
-    async update(db: Database, id: string, values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber'>>): Promise<OrganisationRow> {
-      const rows = await db.update(organisations).set({ ...values, updatedAt: new Date() }).where(eq(organisations.id, id)).returning();
-      return rows[0] as OrganisationRow;
+    /** Changes the organisation and raises its version, if it still has the expected one; undefined when stale. */
+    async update(db: Database, id: string, expectedVersion: number, values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber' | 'website'>>): Promise<OrganisationRow | undefined> {
+      const rows = await db
+        .update(organisations)
+        .set({ ...values, version: sql`${organisations.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(organisations.id, id), eq(organisations.version, expectedVersion)))
+        .returning();
+      return rows[0];
     },
 
     async children(db: Database, parentId: string): Promise<OrganisationRow[]> {
@@ -57,16 +62,16 @@ export function createOrganisationsRepository() {
 
     async members(db: Database, organisationId: string): Promise<MemberView[]> {
       return db
-        .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, since: memberships.createdAt })
+        .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, version: memberships.version, since: memberships.createdAt })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(eq(memberships.organisationId, organisationId))
         .orderBy(asc(users.name), asc(users.email));
     },
 
-    async findMembership(db: Database, organisationId: string, userId: string): Promise<{ role: MembershipRole } | undefined> {
+    async findMembership(db: Database, organisationId: string, userId: string): Promise<{ role: MembershipRole; version: number } | undefined> {
       const rows = await db
-        .select({ role: memberships.role })
+        .select({ role: memberships.role, version: memberships.version })
         .from(memberships)
         .where(and(eq(memberships.organisationId, organisationId), eq(memberships.userId, userId)))
         .limit(1);
@@ -90,8 +95,14 @@ export function createOrganisationsRepository() {
       await db.insert(memberships).values(values);
     },
 
-    async updateMembershipRole(db: Database, organisationId: string, userId: string, role: MembershipRole): Promise<void> {
-      await db.update(memberships).set({ role }).where(and(eq(memberships.organisationId, organisationId), eq(memberships.userId, userId)));
+    /** Changes a member's role and raises the membership's version, if it still has the expected one; false when stale. */
+    async updateMembershipRole(db: Database, organisationId: string, userId: string, expectedVersion: number, role: MembershipRole): Promise<boolean> {
+      const rows = await db
+        .update(memberships)
+        .set({ role, version: sql`${memberships.version} + 1` })
+        .where(and(eq(memberships.organisationId, organisationId), eq(memberships.userId, userId), eq(memberships.version, expectedVersion)))
+        .returning({ version: memberships.version });
+      return rows.length > 0;
     },
 
     async deleteMembership(db: Database, organisationId: string, userId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailSchema, newPasswordSchema } from '../auth/auth.schemas';
 import { isValidOrgNumber, normaliseOrgNumber } from '../shared/org-number';
+import { versionField, versionOut } from '../shared/version-field';
 import { MEMBERSHIP_ROLES, ORGANISATION_KINDS } from './organisations.table';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -21,6 +22,7 @@ export type OrganisationCreateInput = z.infer<typeof organisationCreateSchema>;
 export const organisationUpdateSchema = z.strictObject({
   name: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters').optional(),
   orgNumber: z.preprocess(emptyToUndefined, orgNumberSchema.nullable().optional()),
+  version: versionField,
 });
 
 export const organisationListQuerySchema = z.strictObject({
@@ -32,7 +34,7 @@ export const organisationListQuerySchema = z.strictObject({
 
 export const roleSchema = z.enum(MEMBERSHIP_ROLES);
 
-export const memberRoleSchema = z.strictObject({ role: roleSchema });
+export const memberRoleSchema = z.strictObject({ role: roleSchema, version: versionField });
 
 export const invitationCreateSchema = z.strictObject({ email: emailSchema, role: roleSchema });
 
@@ -60,12 +62,13 @@ export const organisationSchema = z
     name: z.string(),
     orgNumber: z.string().nullable(),
     parentId: z.uuid().nullable(),
+    version: versionOut,
     createdAt: z.string(),
   })
   .meta({ id: 'Organisation' });
 
 export const memberSchema = z
-  .object({ userId: z.uuid(), email: z.string(), name: z.string(), role: roleSchema, since: z.string() })
+  .object({ userId: z.uuid(), email: z.string(), name: z.string(), role: roleSchema, version: versionOut, since: z.string() })
   .meta({ id: 'Member' });
 
 export const invitationSchema = z

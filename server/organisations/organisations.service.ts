@@ -7,6 +7,7 @@ import { hashPassword, sha256 } from '../auth/secrets';
 import { adminOnly } from '../auth/auth.errors';
 import type { UserRow } from '../auth/users.table';
 import { badRequest } from '../shared/errors';
+import { assertVersion, compareAndSet } from '../shared/versioning';
 import { createInvitationLinks } from './invitation-links';
 import { canManageOrganisation, requireOrganisationRole } from './organisation-access';
 import { assertUniqueOrganisation } from './organisation-identity';
@@ -91,18 +92,26 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
       });
     },
 
-    async update(actor: Actor, id: string, input: { name?: string | undefined; orgNumber?: string | null | undefined }, context: AuditContext): Promise<OrganisationRow> {
+    /** Changes the organisation if it is still at `input.version`; every accepted change raises the version. */
+    async update(actor: Actor, id: string, input: { name?: string | undefined; orgNumber?: string | null | undefined; version: number }, context: AuditContext): Promise<OrganisationRow> {
       requireOrganisationRole(actor, id, ['owner']);
       const existing = await requireOrganisation(id);
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'organisation', id);
+      await assertVersion({ entity: 'organisation', expected: input.version, current: existing.version, lastChange });
       await assertUniqueOrganisation(db, orgs, input, id);
       const values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber'>> = {};
       if (input.name !== undefined) values.name = input.name;
       if (input.orgNumber !== undefined) values.orgNumber = input.orgNumber;
       const diff = changedFields(existing, values);
-      if (Object.keys(diff.after).length === 0) return existing;
       return db.transaction(async (tx) => {
-        const updated = await orgs.update(tx, id, values);
-        await audit.record(tx, context, { organisationId: id, action: 'organisation.updated', entityType: 'organisation', entityId: id, ...diff });
+        const updated = await compareAndSet({
+          entity: 'organisation',
+          update: () => orgs.update(tx, id, input.version, values),
+          currentVersion: async () => (await orgs.findById(tx, id))?.version,
+          lastChange: () => lastChange(tx),
+          notFound: organisationNotFound,
+        });
+        await audit.record(tx, context, { organisationId: id, action: 'organisation.updated', entityType: 'organisation', entityId: id, before: diff.before, after: { ...diff.after, version: updated.version } });
         return updated;
       });
     },
@@ -120,22 +129,38 @@ export function createOrganisationsService(deps: OrganisationsServiceDeps) {
       return { organisation, member };
     },
 
-    async changeRole(actor: Actor, organisationId: string, userId: string, role: MembershipRole, context: AuditContext): Promise<void> {
+    /** One member of an organisation, with the version a role change names. */
+    async member(actor: Actor, organisationId: string, userId: string): Promise<MemberView> {
+      const member = (await members(actor, organisationId)).find((m) => m.userId === userId);
+      if (!member) throw memberNotFound();
+      return member;
+    },
+
+    /** Changes a member's role if the membership is still at `version`; every accepted change raises it. */
+    async changeRole(actor: Actor, organisationId: string, userId: string, input: { role: MembershipRole; version: number }, context: AuditContext): Promise<void> {
       requireOrganisationRole(actor, organisationId, ['owner']);
+      const { role, version } = input;
       await db.transaction(async (tx) => {
         await orgs.lockMemberships(tx, organisationId);
         const membership = await orgs.findMembership(tx, organisationId, userId);
         if (!membership) throw memberNotFound();
-        if (membership.role === role) return;
-        if (membership.role === 'owner' && (await orgs.countOwners(tx, organisationId)) <= 1) throw lastOwner();
-        await orgs.updateMembershipRole(tx, organisationId, userId, role);
+        const lastChange = () => audit.lastChange(tx, 'membership', userId, organisationId);
+        await assertVersion({ entity: 'membership', expected: version, current: membership.version, lastChange });
+        if (membership.role === 'owner' && role !== 'owner' && (await orgs.countOwners(tx, organisationId)) <= 1) throw lastOwner();
+        await compareAndSet({
+          entity: 'membership',
+          update: async () => ((await orgs.updateMembershipRole(tx, organisationId, userId, version, role)) ? true : undefined),
+          currentVersion: async () => (await orgs.findMembership(tx, organisationId, userId))?.version,
+          lastChange,
+          notFound: memberNotFound,
+        });
         await audit.record(tx, context, {
           organisationId,
           action: 'membership.role_changed',
           entityType: 'membership',
           entityId: userId,
-          before: { role: membership.role },
-          after: { role },
+          before: { role: membership.role, version },
+          after: { role, version: version + 1 },
         });
       });
     },

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Actor } from '../auth/actor';
 import type { MemberView } from './organisations.repository';
-import { MEMBERSHIP_ROLES, type InvitationRow, type OrganisationRow } from './organisations.table';
+import { MEMBERSHIP_ROLES, type InvitationRow, type MembershipRole, type OrganisationRow } from './organisations.table';
 
 /** The installation's address as a recipient of a link opens it: configured, or read from the request. */
 export type PublicUrl = (ctx: { req: Request }) => string;
@@ -12,11 +12,11 @@ export function invitationUrl(baseUrl: string, token: string): string {
 }
 
 export function organisationBody(row: OrganisationRow) {
-  return { id: row.id, kind: row.kind, name: row.name, orgNumber: row.orgNumber, parentId: row.parentId, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, kind: row.kind, name: row.name, orgNumber: row.orgNumber, parentId: row.parentId, version: row.version, createdAt: row.createdAt.toISOString() };
 }
 
 export function memberBody(row: MemberView) {
-  return { userId: row.userId, email: row.email, name: row.name, role: row.role, since: row.since.toISOString() };
+  return { userId: row.userId, email: row.email, name: row.name, role: row.role, version: row.version, since: row.since.toISOString() };
 }
 
 /** A pending invitation as the API shows it; never its token. */
@@ -33,15 +33,32 @@ export function organisationListRows(rows: OrganisationRow[], actor: Pick<Actor,
 export function organisationPage(
   overview: { organisation: OrganisationRow; parent: OrganisationRow | null; children: OrganisationRow[]; canManage: boolean; members: MemberView[]; invitations: InvitationRow[] },
   viewerId: string,
+  typedRole?: { userId: string; role: unknown },
 ) {
   return {
     organisation: overview.organisation,
     parent: overview.parent,
     children: overview.children,
     canManage: overview.canManage,
-    members: overview.members.map((m) => ({ ...m, isSelf: m.userId === viewerId })),
+    members: overview.members.map((m) => {
+      const typed = typedRole?.userId === m.userId && MEMBERSHIP_ROLES.some((r) => r === typedRole.role) ? (typedRole.role as MembershipRole) : undefined;
+      return { ...m, isSelf: m.userId === viewerId, selectedRole: typed ?? m.role, savedRole: typed ? m.role : undefined };
+    }),
     invitations: overview.invitations,
     roles: MEMBERSHIP_ROLES,
+  };
+}
+
+/**
+ * The organisation's edit form: what the user typed when a save was refused, else what is saved.
+ * After a refusal because someone else saved first, `saved` holds the values now stored.
+ */
+export function organisationEditForm(organisation: OrganisationRow, typed?: Record<string, unknown>) {
+  const text = (value: unknown, fallback: string | null) => (typeof value === 'string' ? value : (fallback ?? ''));
+  return {
+    name: text(typed?.name, organisation.name),
+    orgNumber: text(typed?.orgNumber, organisation.orgNumber),
+    version: organisation.version,
   };
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Express, Request } from 'express';
 import { create } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
-import { activeMembership } from '../auth/actor';
+import { activeMembership, type Actor } from '../auth/actor';
 import type { Translator } from './i18n';
 import { TEMPLATES_DIR } from './paths';
 import type { Locale } from './http/route';
@@ -102,6 +102,21 @@ export const NAV_SECTIONS: { key: string; href: string; label: string; help: str
   { key: 'vendors', href: '/vendors', label: 'nav.vendors', help: 'home.vendorsHelp' },
 ];
 
+/**
+ * What a vendor's people work with: their answers and their own products. The buyers' library,
+ * tenders and joint sets are not theirs to work in, so their navigation leaves them out.
+ */
+export const VENDOR_NAV_SECTIONS: typeof NAV_SECTIONS = [
+  { key: 'assessments', href: '/assessments', label: 'nav.vendorAnswers', help: 'home.vendorAnswersHelp' },
+  { key: 'vendors', href: '/vendors', label: 'nav.vendorProducts', help: 'home.vendorProductsHelp' },
+];
+
+/** The sections a user's navigation shows: a user whose only organisations are vendors sees the vendor's own. */
+export function navSectionsFor(actor: Pick<Actor, 'isAdmin' | 'memberships'> | null): typeof NAV_SECTIONS {
+  const vendorOnly = Boolean(actor) && !actor?.isAdmin && (actor?.memberships.length ?? 0) > 0 && actor?.memberships.every((m) => m.kind === 'vendor');
+  return vendorOnly ? VENDOR_NAV_SECTIONS : NAV_SECTIONS;
+}
+
 /** The data every page's layout needs: language, user, organisation switcher, CSRF token, flash. */
 export function basePageData(req: Request): Record<string, unknown> {
   const actor = req.actor;
@@ -117,6 +132,6 @@ export function basePageData(req: Request): Record<string, unknown> {
     csrfToken: actor?.csrfToken ?? req.anonymousCsrfToken,
     flash: req.flash,
     requestId: req.requestId,
-    navSections: NAV_SECTIONS,
+    navSections: navSectionsFor(actor),
   };
 }

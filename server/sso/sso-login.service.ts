@@ -142,7 +142,8 @@ export function createSsoLoginService(deps: SsoLoginDeps) {
       await orgs.insertMembership(tx, { organisationId, userId: user.id, role: desired });
       await audit.record(tx, context, { ...entry, action: 'membership.created', after: { role: desired, ...source } });
     } else if (desired && current) {
-      await orgs.updateMembershipRole(tx, organisationId, user.id, desired);
+      // A concurrent change of the membership wins; the next login applies the claims again.
+      if (!(await orgs.updateMembershipRole(tx, organisationId, user.id, current.version, desired))) return;
       await audit.record(tx, context, { ...entry, action: 'membership.role_changed', before: { role: current.role }, after: { role: desired, ...source } });
     } else if (current) {
       await orgs.deleteMembership(tx, organisationId, user.id);

@@ -6,6 +6,7 @@ import { requireOrganisationRole } from '../organisations/organisation-access';
 import { organisationNotFound } from '../organisations/organisations.errors';
 import type { OrganisationsRepository } from '../organisations/organisations.repository';
 import type { OrganisationRow } from '../organisations/organisations.table';
+import { assertVersion, compareAndSet } from '../shared/versioning';
 import { addMonths, localDate, noticeDeadline } from './contract-dates';
 import { buyerIdsOf, canEditUsagesOf, defaultBuyerId, EDIT_ROLES, type VendorsAccess } from './vendors.access';
 import { buyerRequired, contractDatesReversed, notABuyer, organisationRequired, usageEditorRequired, usageNotFound } from './vendors.errors';
@@ -151,6 +152,8 @@ export function createUsagesService(deps: UsagesDeps) {
     async updateUsage(actor: Actor, usageId: string, input: UsageUpdateInput, context: AuditContext): Promise<ProductUsageRow> {
       const { usage } = await loadUsage(actor, usageId);
       if (!canEditUsagesOf(actor, usage.buyerOrganisationId)) throw usageEditorRequired();
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'product_usage', usageId);
+      await assertVersion({ entity: 'usage', expected: input.version, current: usage.version, lastChange });
       const values: Partial<Pick<ProductUsageRow, 'contractStart' | 'contractEnd' | 'noticeMonths' | 'exitPlanStatus' | 'note'>> = {};
       if (input.contractStart !== undefined) values.contractStart = input.contractStart;
       if (input.contractEnd !== undefined) values.contractEnd = input.contractEnd;
@@ -159,10 +162,15 @@ export function createUsagesService(deps: UsagesDeps) {
       if (input.note !== undefined) values.note = input.note;
       checkContractDates(values.contractStart === undefined ? usage.contractStart : values.contractStart, values.contractEnd === undefined ? usage.contractEnd : values.contractEnd);
       const diff = changedFields(usage, values);
-      if (Object.keys(diff.after).length === 0) return usage;
       return db.transaction(async (tx) => {
-        const updated = await repo.updateUsage(tx, usageId, values);
-        await audit.record(tx, context, { organisationId: usage.buyerOrganisationId, action: 'product_usage.updated', entityType: 'product_usage', entityId: usageId, ...diff });
+        const updated = await compareAndSet({
+          entity: 'usage',
+          update: () => repo.updateUsage(tx, usageId, input.version, values),
+          currentVersion: async () => (await repo.findUsage(tx, usageId))?.usage.version,
+          lastChange: () => lastChange(tx),
+          notFound: usageNotFound,
+        });
+        await audit.record(tx, context, { organisationId: usage.buyerOrganisationId, action: 'product_usage.updated', entityType: 'product_usage', entityId: usageId, before: diff.before, after: { ...diff.after, version: updated.version } });
         return updated;
       });
     },

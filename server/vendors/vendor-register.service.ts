@@ -5,8 +5,9 @@ import type { Database } from '../db/client';
 import { assertUniqueOrganisation } from '../organisations/organisation-identity';
 import type { OrganisationsRepository } from '../organisations/organisations.repository';
 import type { OrganisationRow } from '../organisations/organisations.table';
+import { assertVersion, compareAndSet } from '../shared/versioning';
 import { canEditVendor, canRegister, EDIT_ROLES, visibleVendorIds, type VendorsAccess } from './vendors.access';
-import { duplicateProduct, duplicateVersion, vendorRegisterRoleRequired, vendorRequired, versionNotFound } from './vendors.errors';
+import { duplicateProduct, duplicateVersion, productNotFound, vendorNotFound, vendorRegisterRoleRequired, vendorRequired, versionNotFound } from './vendors.errors';
 import type { ProductFilter, ProductListRow, VendorRow, VendorsRepository } from './vendors.repository';
 import type { ProductCreateInput, ProductUpdateInput, VendorCreateInput, VendorUpdateInput, VersionInput } from './vendors.schemas';
 import type { ProductRow, ProductVersionRow } from './vendors.table';
@@ -79,16 +80,23 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
 
     async updateVendor(actor: Actor, vendorId: string, input: VendorUpdateInput, context: AuditContext): Promise<OrganisationRow> {
       const existing = await loadVendorForEdit(actor, vendorId);
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'organisation', vendorId);
+      await assertVersion({ entity: 'vendor', expected: input.version, current: existing.version, lastChange });
       await assertUniqueOrganisation(db, orgs, input, vendorId);
       const values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber' | 'website'>> = {};
       if (input.name !== undefined) values.name = input.name;
       if (input.orgNumber !== undefined) values.orgNumber = input.orgNumber;
       if (input.website !== undefined) values.website = input.website;
       const diff = changedFields(existing, values);
-      if (Object.keys(diff.after).length === 0) return existing;
       return db.transaction(async (tx) => {
-        const updated = await repo.updateVendor(tx, vendorId, values);
-        await audit.record(tx, context, { organisationId: vendorId, action: 'vendor.updated', entityType: 'organisation', entityId: vendorId, ...diff });
+        const updated = await compareAndSet({
+          entity: 'vendor',
+          update: () => repo.updateVendor(tx, vendorId, input.version, values),
+          currentVersion: async () => (await repo.findVendor(tx, vendorId))?.version,
+          lastChange: () => lastChange(tx),
+          notFound: vendorNotFound,
+        });
+        await audit.record(tx, context, { organisationId: vendorId, action: 'vendor.updated', entityType: 'organisation', entityId: vendorId, before: diff.before, after: { ...diff.after, version: updated.version } });
         return updated;
       });
     },
@@ -130,6 +138,7 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
 
     async updateProduct(actor: Actor, productId: string, input: ProductUpdateInput, context: AuditContext): Promise<ProductRow> {
       const { product } = await loadProductForEdit(actor, productId);
+      await assertVersion({ entity: 'product', expected: input.version, current: product.version, lastChange: () => audit.lastChange(db, 'product', productId) });
       if (input.name && input.name.toLowerCase() !== product.name.toLowerCase() && (await repo.findProductByName(db, product.vendorOrganisationId, input.name))) throw duplicateProduct();
       const values: Partial<Pick<ProductRow, 'name' | 'description' | 'domains' | 'deployment'>> = {};
       if (input.name !== undefined) values.name = input.name;
@@ -137,12 +146,24 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
       if (input.domains !== undefined) values.domains = input.domains;
       if (input.deployment !== undefined) values.deployment = input.deployment;
       const diff = changedFields(product, values);
-      if (Object.keys(diff.after).length === 0) return product;
       return db.transaction(async (tx) => {
-        const updated = await repo.updateProduct(tx, productId, values);
-        await audit.record(tx, context, { organisationId: product.vendorOrganisationId, action: 'product.updated', entityType: 'product', entityId: productId, ...diff });
+        const updated = await compareAndSet({
+          entity: 'product',
+          update: () => repo.updateProduct(tx, productId, input.version, values),
+          currentVersion: () => repo.productVersionNumber(tx, productId),
+          lastChange: () => audit.lastChange(tx, 'product', productId),
+          notFound: productNotFound,
+        });
+        await audit.record(tx, context, { organisationId: product.vendorOrganisationId, action: 'product.updated', entityType: 'product', entityId: productId, before: diff.before, after: { ...diff.after, version: updated.version } });
         return updated;
       });
+    },
+
+    async getVersion(actor: Actor, productId: string, versionId: string): Promise<ProductVersionRow> {
+      await loadProduct(actor, productId);
+      const version = await repo.findVersion(db, productId, versionId);
+      if (!version) throw versionNotFound();
+      return version;
     },
 
     async versions(actor: Actor, productId: string): Promise<ProductVersionRow[]> {
@@ -170,15 +191,22 @@ export function createVendorRegisterService(deps: VendorRegisterDeps) {
       const { product } = await loadProductForEdit(actor, productId);
       const version = await repo.findVersion(db, productId, versionId);
       if (!version) throw versionNotFound();
+      const lastChange = (executor: Database = db) => audit.lastChange(executor, 'product_version', versionId);
+      await assertVersion({ entity: 'product version', expected: input.version, current: version.version, lastChange });
       if (input.label && input.label.toLowerCase() !== version.label.toLowerCase() && (await repo.findVersionByLabel(db, productId, input.label))) throw duplicateVersion();
       const values: Partial<Pick<ProductVersionRow, 'label' | 'releaseDate'>> = {};
       if (input.label !== undefined) values.label = input.label;
       if (input.releaseDate !== undefined) values.releaseDate = input.releaseDate;
       const diff = changedFields(version, values);
-      if (Object.keys(diff.after).length === 0) return version;
       return db.transaction(async (tx) => {
-        const updated = await repo.updateVersion(tx, versionId, values);
-        await audit.record(tx, context, { organisationId: product.vendorOrganisationId, action: 'product_version.updated', entityType: 'product_version', entityId: versionId, before: diff.before, after: { productId, ...diff.after } });
+        const updated = await compareAndSet({
+          entity: 'product version',
+          update: () => repo.updateVersion(tx, versionId, input.version, values),
+          currentVersion: async () => (await repo.findVersion(tx, productId, versionId))?.version,
+          lastChange: () => lastChange(tx),
+          notFound: versionNotFound,
+        });
+        await audit.record(tx, context, { organisationId: product.vendorOrganisationId, action: 'product_version.updated', entityType: 'product_version', entityId: versionId, before: diff.before, after: { productId, ...diff.after, version: updated.version } });
         return updated;
       });
     },

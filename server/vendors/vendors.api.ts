@@ -69,6 +69,7 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
     vendorApi({
       method: 'get',
       path: '/api/vendors/:vendorId',
+      etag: true,
       summary: 'Read a vendor',
       params: vendorParams,
       responses: [{ status: 200, description: 'The vendor', schema: vendorSchema }],
@@ -77,6 +78,7 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
     vendorApi({
       method: 'patch',
       path: '/api/vendors/:vendorId',
+      versioned: true,
       summary: 'Change a vendor\'s name, organisation number or website',
       description: 'Owners and editors of the vendor, and owners, editors and assessors of a buyer or council.',
       params: vendorParams,
@@ -149,6 +151,7 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
     productApi({
       method: 'get',
       path: '/api/products/:productId',
+      etag: true,
       summary: 'Read a product with its versions',
       params: productParams,
       responses: [{ status: 200, description: 'The product', schema: productSchema }],
@@ -157,6 +160,7 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
     productApi({
       method: 'patch',
       path: '/api/products/:productId',
+      versioned: true,
       summary: 'Change a product',
       params: productParams,
       body: productUpdateSchema,
@@ -185,8 +189,18 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
       handler: async ({ actor, params, body, audit }) => versionBody(await vendors.createVersion(actor, params.productId, body, audit)),
     }),
     productApi({
+      method: 'get',
+      path: '/api/products/:productId/versions/:versionId',
+      etag: true,
+      summary: 'Read one version of a product',
+      params: versionParams,
+      responses: [{ status: 200, description: 'The version', schema: productVersionSchema }],
+      handler: async ({ actor, params }) => versionBody(await vendors.getVersion(actor, params.productId, params.versionId)),
+    }),
+    productApi({
       method: 'patch',
       path: '/api/products/:productId/versions/:versionId',
+      versioned: true,
       summary: 'Change a product version\'s label or release date',
       params: versionParams,
       body: versionUpdateSchema,
@@ -230,6 +244,7 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
     usageApi({
       method: 'get',
       path: '/api/usages/:usageId',
+      etag: true,
       summary: 'Read a usage',
       params: usageParams,
       responses: [{ status: 200, description: 'The usage', schema: usageSchema }],
@@ -238,6 +253,7 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
     usageApi({
       method: 'patch',
       path: '/api/usages/:usageId',
+      versioned: true,
       summary: 'Change a usage\'s contract, notice period, exit plan status or note',
       params: usageParams,
       body: usageUpdateSchema,

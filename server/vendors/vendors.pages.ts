@@ -1,26 +1,30 @@
 import type { z } from 'zod';
 import { newInvitation, type PublicUrl } from '../organisations/organisations.views';
 import type { FieldError } from '../shared/errors';
-import { formRoute, type FormValues } from '../shared/http/forms';
+import { formRoute, type FormConflict, type FormValues } from '../shared/http/forms';
 import { routeFamily, type RouteContext, type RouteDefinition } from '../shared/http/route';
 import { pagination } from '../shared/pagination';
 import {
   exposureQuerySchema,
   pageWindow,
+  productEditFormSchema,
   productFormSchema,
   productListQuerySchema,
   productParams,
-  usageFormSchema,
+  usageEditFormSchema,
+  type usageFormSchema,
   usageListQuerySchema,
   usageNewFormSchema,
   usageNewQuerySchema,
   usageParams,
   vendorCreateSchema,
+  vendorEditFormSchema,
   vendorInvitationCreateSchema,
   vendorInvitationParams,
   vendorListQuerySchema,
   vendorParams,
   versionCreateSchema,
+  versionEditFormSchema,
   versionParams,
 } from './vendors.schemas';
 import type { VendorsService } from './vendors.service';
@@ -57,7 +61,8 @@ export function vendorsPages(deps: { vendors: VendorsService; publicUrl: PublicU
     ctx.render('vendors/show', { title: vendor.name, nav: 'vendors', ...view, ...extra }, status);
   }
 
-  async function showProduct(ctx: PageContext<z.output<typeof productParams>>, extra: Record<string, unknown> = {}, status = 200) {
+  /** The product page; `typedVersion` keeps what was typed in one version's row when its save was refused. */
+  async function showProduct(ctx: PageContext<z.output<typeof productParams>>, extra: Record<string, unknown> & { typedVersion?: { id: string; values: FormValues } } = {}, status = 200) {
     const product = await vendors.getProduct(ctx.actor, ctx.params.productId);
     const usages = await vendors.listUsages(ctx.actor, { productId: product.product.id }, { limit: 500, offset: 0 });
     const view = productPage({
@@ -66,14 +71,15 @@ export function vendorsPages(deps: { vendors: VendorsService; publicUrl: PublicU
       canEdit: vendors.canEditVendor(ctx.actor, product.product.vendorOrganisationId),
       recordableBuyers: await vendors.buyerChoices(ctx.actor, true),
       viewer: { isAdmin: ctx.actor.isAdmin, defaultBuyerId: vendors.defaultBuyerId(ctx.actor) },
+      typedVersion: extra.typedVersion,
     });
     ctx.render('vendors/product', { title: product.product.name, nav: 'vendors', ...view, ...extra }, status);
   }
 
-  async function showUsage(ctx: PageContext<z.output<typeof usageParams>>, values: FormValues, errors: FieldError[], status: number) {
+  async function showUsage(ctx: PageContext<z.output<typeof usageParams>>, values: FormValues, errors: FieldError[], status: number, conflict?: FormConflict) {
     const usage = await vendors.getUsage(ctx.actor, ctx.params.usageId);
     const view = usageEditPage(usage, vendors.canEditUsagesOf(ctx.actor, usage.usage.buyerOrganisationId), values, errors);
-    ctx.render('vendors/usage', { title: ctx.t('vendors.usages.editTitle', { product: usage.productName }), nav: 'vendors', ...view }, status);
+    ctx.render('vendors/usage', { title: ctx.t('vendors.usages.editTitle', { product: usage.productName }), nav: 'vendors', ...view, conflict }, status);
   }
 
   async function showNewUsage(ctx: PageContext, values: FormValues, errors: FieldError[], status: number) {
@@ -144,8 +150,8 @@ export function vendorsPages(deps: { vendors: VendorsService; publicUrl: PublicU
       summary: 'Change a vendor',
       access: 'user',
       params: vendorParams,
-      body: vendorCreateSchema,
-      rerender: (ctx, { formErrors, values }, status) => showVendor(ctx, { editErrors: formErrors, editValues: values }, status),
+      body: vendorEditFormSchema,
+      rerender: (ctx, { formErrors, values, conflict }, status) => showVendor(ctx, { editErrors: formErrors, editValues: values, editConflict: conflict }, status),
       run: async (ctx) => {
         await vendors.updateVendor(ctx.actor, ctx.params.vendorId, { ...ctx.body, website: ctx.body.website ?? null }, ctx.audit);
         return { to: `/vendors/${ctx.params.vendorId}`, flash: { kind: 'success', message: ctx.t('vendors.updated') } };
@@ -217,8 +223,8 @@ export function vendorsPages(deps: { vendors: VendorsService; publicUrl: PublicU
       summary: 'Change a product',
       access: 'user',
       params: productParams,
-      body: productFormSchema,
-      rerender: (ctx, { formErrors, values }, status) => showProduct(ctx, { productErrors: formErrors, productValues: values }, status),
+      body: productEditFormSchema,
+      rerender: (ctx, { formErrors, values, conflict }, status) => showProduct(ctx, { productErrors: formErrors, productValues: values, productConflict: conflict }, status),
       run: async (ctx) => {
         await vendors.updateProduct(ctx.actor, ctx.params.productId, ctx.body, ctx.audit);
         return { to: `/products/${ctx.params.productId}`, flash: { kind: 'success', message: ctx.t('vendors.products.updated') } };
@@ -241,10 +247,10 @@ export function vendorsPages(deps: { vendors: VendorsService; publicUrl: PublicU
       summary: 'Change a product version',
       access: 'user',
       params: versionParams,
-      body: versionCreateSchema,
-      rerender: (ctx, { formErrors }, status) => showProduct(ctx, { versionErrors: formErrors }, status),
+      body: versionEditFormSchema,
+      rerender: (ctx, { formErrors, values, conflict }, status) => showProduct(ctx, { versionErrors: formErrors, versionConflict: conflict, typedVersion: { id: ctx.params.versionId, values } }, status),
       run: async (ctx) => {
-        await vendors.updateVersion(ctx.actor, ctx.params.productId, ctx.params.versionId, { label: ctx.body.label, releaseDate: ctx.body.releaseDate ?? null }, ctx.audit);
+        await vendors.updateVersion(ctx.actor, ctx.params.productId, ctx.params.versionId, { label: ctx.body.label, releaseDate: ctx.body.releaseDate ?? null, version: ctx.body.version }, ctx.audit);
         return { to: `/products/${ctx.params.productId}#versions`, flash: { kind: 'success', message: ctx.t('vendors.versions.updated', { label: ctx.body.label }) } };
       },
     }),
@@ -295,10 +301,10 @@ export function vendorsPages(deps: { vendors: VendorsService; publicUrl: PublicU
       summary: 'Change a usage',
       access: 'user',
       params: usageParams,
-      body: usageFormSchema,
-      rerender: (ctx, { formErrors, values }, status) => showUsage(ctx, values, formErrors, status),
+      body: usageEditFormSchema,
+      rerender: (ctx, { formErrors, values, conflict }, status) => showUsage(ctx, values, formErrors, status, conflict),
       run: async (ctx) => {
-        const updated = await vendors.updateUsage(ctx.actor, ctx.params.usageId, usageChangeFromForm(ctx.body), ctx.audit);
+        const updated = await vendors.updateUsage(ctx.actor, ctx.params.usageId, { ...usageChangeFromForm(ctx.body), version: ctx.body.version }, ctx.audit);
         return { to: `/usages?organisationId=${updated.buyerOrganisationId}`, flash: { kind: 'success', message: ctx.t('vendors.usages.updated') } };
       },
     }),

@@ -73,13 +73,14 @@ export function createVendorsRepository() {
       return rows[0] as OrganisationRow;
     },
 
-    async updateVendor(db: Database, id: string, values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber' | 'website'>>): Promise<OrganisationRow> {
+    /** Changes the vendor and raises its version, if it still has the expected one; undefined when stale. */
+    async updateVendor(db: Database, id: string, expectedVersion: number, values: Partial<Pick<OrganisationRow, 'name' | 'orgNumber' | 'website'>>): Promise<OrganisationRow | undefined> {
       const rows = await db
         .update(organisations)
-        .set({ ...values, updatedAt: new Date() })
-        .where(and(eq(organisations.id, id), eq(organisations.kind, 'vendor')))
+        .set({ ...values, version: sql`${organisations.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(organisations.id, id), eq(organisations.kind, 'vendor'), eq(organisations.version, expectedVersion)))
         .returning();
-      return rows[0] as OrganisationRow;
+      return rows[0];
     },
 
     async listProducts(db: Database, filter: ProductFilter, page: Page): Promise<{ rows: ProductListRow[]; total: number }> {
@@ -129,9 +130,19 @@ export function createVendorsRepository() {
       return rows[0] as ProductRow;
     },
 
-    async updateProduct(db: Database, id: string, values: Partial<Pick<ProductRow, 'name' | 'description' | 'domains' | 'deployment'>>): Promise<ProductRow> {
-      const rows = await db.update(products).set({ ...values, updatedAt: new Date() }).where(eq(products.id, id)).returning();
-      return rows[0] as ProductRow;
+    /** Changes the product and raises its version, if it still has the expected one; undefined when stale. */
+    async updateProduct(db: Database, id: string, expectedVersion: number, values: Partial<Pick<ProductRow, 'name' | 'description' | 'domains' | 'deployment'>>): Promise<ProductRow | undefined> {
+      const rows = await db
+        .update(products)
+        .set({ ...values, version: sql`${products.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(products.id, id), eq(products.version, expectedVersion)))
+        .returning();
+      return rows[0];
+    },
+
+    async productVersionNumber(db: Database, id: string): Promise<number | undefined> {
+      const rows = await db.select({ version: products.version }).from(products).where(eq(products.id, id)).limit(1);
+      return rows[0]?.version;
     },
 
     /** Versions of the products, newest release first (undated last). */
@@ -167,9 +178,14 @@ export function createVendorsRepository() {
       return rows[0] as ProductVersionRow;
     },
 
-    async updateVersion(db: Database, id: string, values: Partial<Pick<ProductVersionRow, 'label' | 'releaseDate'>>): Promise<ProductVersionRow> {
-      const rows = await db.update(productVersions).set(values).where(eq(productVersions.id, id)).returning();
-      return rows[0] as ProductVersionRow;
+    /** Changes a product version and raises its `version`, if it still has the expected one; undefined when stale. */
+    async updateVersion(db: Database, id: string, expectedVersion: number, values: Partial<Pick<ProductVersionRow, 'label' | 'releaseDate'>>): Promise<ProductVersionRow | undefined> {
+      const rows = await db
+        .update(productVersions)
+        .set({ ...values, version: sql`${productVersions.version} + 1` })
+        .where(and(eq(productVersions.id, id), eq(productVersions.version, expectedVersion)))
+        .returning();
+      return rows[0];
     },
 
     async listUsages(db: Database, filter: UsageFilter, page: Page): Promise<{ rows: UsageListRow[]; total: number }> {
@@ -197,9 +213,14 @@ export function createVendorsRepository() {
       return rows[0] as ProductUsageRow;
     },
 
-    async updateUsage(db: Database, id: string, values: Partial<Pick<ProductUsageRow, 'contractStart' | 'contractEnd' | 'noticeMonths' | 'exitPlanStatus' | 'note'>>): Promise<ProductUsageRow> {
-      const rows = await db.update(productUsages).set({ ...values, updatedAt: new Date() }).where(eq(productUsages.id, id)).returning();
-      return rows[0] as ProductUsageRow;
+    /** Changes a usage and raises its version, if it still has the expected one; undefined when stale. */
+    async updateUsage(db: Database, id: string, expectedVersion: number, values: Partial<Pick<ProductUsageRow, 'contractStart' | 'contractEnd' | 'noticeMonths' | 'exitPlanStatus' | 'note'>>): Promise<ProductUsageRow | undefined> {
+      const rows = await db
+        .update(productUsages)
+        .set({ ...values, version: sql`${productUsages.version} + 1`, updatedAt: new Date() })
+        .where(and(eq(productUsages.id, id), eq(productUsages.version, expectedVersion)))
+        .returning();
+      return rows[0];
     },
 
     async deleteUsage(db: Database, id: string): Promise<void> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emailSchema } from '../auth/auth.schemas';
 import { DOMAINS } from '../library/library.codes';
 import { orgNumberSchema } from '../organisations/organisations.schemas';
+import { versionField, versionOut } from '../shared/version-field';
 import { DEPLOYMENTS, EXIT_PLAN_STATUSES } from './vendors.table';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -35,11 +36,14 @@ export const vendorCreateSchema = z.strictObject({
   website: z.preprocess(emptyToUndefined, website.nullable().optional()),
 });
 export type VendorCreateInput = z.infer<typeof vendorCreateSchema>;
+/** The vendor form when it changes a vendor: with the version it was opened at. */
+export const vendorEditFormSchema = vendorCreateSchema.extend({ version: versionField });
 
 export const vendorUpdateSchema = z.strictObject({
   name: vendorName.optional(),
   orgNumber: vendorOrgNumber.optional(),
   website: z.preprocess(emptyToUndefined, website.nullable().optional()),
+  version: versionField,
 });
 export type VendorUpdateInput = z.infer<typeof vendorUpdateSchema>;
 
@@ -78,6 +82,7 @@ export const productUpdateSchema = z.strictObject({
   description: productFields.description.optional(),
   domains: productFields.domains.optional(),
   deployment: productFields.deployment.optional(),
+  version: versionField,
 });
 export type ProductUpdateInput = z.infer<typeof productUpdateSchema>;
 
@@ -88,6 +93,8 @@ export const productFormSchema = z.strictObject({
   domains: z.preprocess(toList, productFields.domains),
   deployment: productFields.deployment,
 });
+/** The product form when it changes a product: with the version it was opened at. */
+export const productEditFormSchema = productFormSchema.extend({ version: versionField });
 
 export const productListQuerySchema = z.strictObject({
   q: z.preprocess(emptyToUndefined, z.string().trim().max(200).optional()),
@@ -103,8 +110,10 @@ export const versionParams = productParams.extend({ versionId: z.uuid('must be a
 
 const versionLabel = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 export const versionCreateSchema = z.strictObject({ label: versionLabel, releaseDate: optionalDate });
-export const versionUpdateSchema = z.strictObject({ label: versionLabel.optional(), releaseDate: optionalDate });
+export const versionUpdateSchema = z.strictObject({ label: versionLabel.optional(), releaseDate: optionalDate, version: versionField });
 export type VersionInput = z.infer<typeof versionUpdateSchema>;
+/** A version's row form on the product page: with the version of the row it was opened at. */
+export const versionEditFormSchema = versionCreateSchema.extend({ version: versionField });
 
 /** Forms send the notice period as text; only text is read as a number, so that `[]` is not 0 months. */
 const monthsFromText = (v: unknown) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v)) : v);
@@ -134,6 +143,7 @@ export const usageUpdateSchema = z.strictObject({
   noticeMonths: usageFields.noticeMonths,
   exitPlanStatus: usageFields.exitPlanStatus.optional(),
   note: usageFields.note.optional(),
+  version: versionField,
 });
 export type UsageUpdateInput = z.infer<typeof usageUpdateSchema>;
 
@@ -145,6 +155,8 @@ export const usageFormSchema = z.strictObject({
   exitPlanStatus: usageFields.exitPlanStatus,
   note: usageFields.note.default(''),
 });
+/** The usage form when it changes a usage: with the version it was opened at. */
+export const usageEditFormSchema = usageFormSchema.extend({ version: versionField });
 
 /** The form for a new usage: the buyer and product, then the same fields. */
 export const usageNewFormSchema = usageFormSchema.extend({
@@ -177,13 +189,14 @@ export const vendorSchema = z
     orgNumber: z.string().nullable(),
     website: z.string().nullable(),
     productCount: z.number().int(),
+    version: versionOut,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .meta({ id: 'Vendor' });
 
 export const productVersionSchema = z
-  .object({ id: z.uuid(), productId: z.uuid(), label: z.string(), releaseDate: z.string().nullable(), createdAt: z.string() })
+  .object({ id: z.uuid(), productId: z.uuid(), label: z.string(), releaseDate: z.string().nullable(), version: versionOut, createdAt: z.string() })
   .meta({ id: 'ProductVersion' });
 
 export const productSummarySchema = z
@@ -196,6 +209,7 @@ export const productSummarySchema = z
     domains: z.array(z.enum(DOMAINS)),
     deployment: z.enum(DEPLOYMENTS),
     latestVersion: z.string().nullable(),
+    version: versionOut,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -218,6 +232,7 @@ export const usageSchema = z
     noticeDeadline: z.string().nullable().describe('The last day to give notice: contract end minus the notice period'),
     exitPlanStatus: z.enum(EXIT_PLAN_STATUSES),
     note: z.string(),
+    version: versionOut,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -13,11 +13,11 @@ type ProductWithVersions = ProductListRow & { versions: ProductVersionRow[] };
 type FormValues = Record<string, unknown>;
 
 export function vendorBody(row: VendorRow) {
-  return { id: row.id, name: row.name, orgNumber: row.orgNumber, website: row.website, productCount: row.productCount, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  return { id: row.id, name: row.name, orgNumber: row.orgNumber, website: row.website, productCount: row.productCount, version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
 export function versionBody(row: ProductVersionRow) {
-  return { id: row.id, productId: row.productId, label: row.label, releaseDate: row.releaseDate, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, productId: row.productId, label: row.label, releaseDate: row.releaseDate, version: row.version, createdAt: row.createdAt.toISOString() };
 }
 
 export function productSummaryBody(row: ProductListRow) {
@@ -31,6 +31,7 @@ export function productSummaryBody(row: ProductListRow) {
     domains: p.domains,
     deployment: p.deployment,
     latestVersion: row.latestVersion,
+    version: p.version,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -56,6 +57,7 @@ export function usageBody(row: UsageView) {
     noticeDeadline: row.noticeDeadline,
     exitPlanStatus: u.exitPlanStatus,
     note: u.note,
+    version: u.version,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
   };
@@ -123,10 +125,16 @@ export function productPage(input: {
   canEdit: boolean;
   recordableBuyers: { id: string; name: string }[];
   viewer: { isAdmin: boolean; defaultBuyerId: string | null };
+  /** What was typed in one version's row when its save was refused: shown in the row, with what is saved now beside it. */
+  typedVersion?: { id: string; values: FormValues } | undefined;
 }) {
   const product = productBody(input.product);
+  const typed = input.typedVersion;
   return {
-    product,
+    product: {
+      ...product,
+      versions: product.versions.map((v) => (typed?.id === v.id ? { ...v, ...typed.values, saved: { label: v.label, releaseDate: v.releaseDate } } : v)),
+    },
     usages: input.usages.map(usageBody),
     canEdit: input.canEdit,
     canRecordUsage: input.recordableBuyers.length > 0,

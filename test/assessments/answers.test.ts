@@ -42,7 +42,13 @@ const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) =>
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
+/** Saves an answer; without a `version` in the body it sends the current answer's, read first as a client would (none for a first answer). */
 async function answer(who: LoggedIn, body: Record<string, unknown>) {
+  if (!('version' in body)) {
+    const list = await who.agent.get('/api/assessments/answers').query({ productVersionId: String(body.productVersionId) });
+    const current = list.status === 200 ? (list.body.items as { key: string; major: number; version: number }[]).find((a) => a.key === body.key && a.major === body.major) : undefined;
+    if (current) return who.agent.post('/api/assessments/answers').set('X-CSRF-Token', who.csrf).send({ ...body, version: current.version });
+  }
   return who.agent.post('/api/assessments/answers').set('X-CSRF-Token', who.csrf).send(body);
 }
 
@@ -59,17 +65,17 @@ function upload(who: LoggedIn, answerId: string, name: string, content: Buffer) 
 describe('answering requirements', () => {
   test('When the vendor answers and revises, then every revision is kept, an unchanged answer makes none, and a stale revision is refused', async () => {
     const v1 = versionsA[0] as ProductVersionRow;
-    const first = await answer(vendorOwner, { productVersionId: v1.id, key: 'API-003', major: 1, status: 'partly', explanation: 'REST-API for elevdata.', links: [{ url: 'https://alfa.example/api', title: 'API-dokumentasjon' }], revision: 0 });
+    const first = await answer(vendorOwner, { productVersionId: v1.id, key: 'API-003', major: 1, status: 'partly', explanation: 'REST-API for elevdata.', links: [{ url: 'https://alfa.example/api', title: 'API-dokumentasjon' }] });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ key: 'API-003', major: 1, status: 'partly', revision: 1, isCurrent: true, verification: 'unverified', productName: 'Alfa Skole', vendorName: 'Alfa Fagsystem AS' });
-    const second = await answer(vendorOwner, { productVersionId: v1.id, key: 'API-003', major: 1, status: 'meets', explanation: 'Fullt API.', validUntil: '2030-01-01', revision: 1 });
+    const second = await answer(vendorOwner, { productVersionId: v1.id, key: 'API-003', major: 1, status: 'meets', explanation: 'Fullt API.', validUntil: '2030-01-01', version: 1 });
     expect(second.body).toMatchObject({ revision: 2, status: 'meets', validUntil: '2030-01-01' });
     expect(second.body.history.map((h: { revision: number; status: string }) => [h.revision, h.status])).toEqual([[2, 'meets'], [1, 'partly']]);
     const same = await answer(vendorOwner, { productVersionId: v1.id, key: 'API-003', major: 1, status: 'meets', explanation: 'Fullt API.', validUntil: '2030-01-01' });
     expect(same.body.revision).toBe(2);
-    const stale = await answer(vendorOwner, { productVersionId: v1.id, key: 'API-003', major: 1, status: 'does_not_meet', revision: 1 });
+    const stale = await answer(vendorOwner, { productVersionId: v1.id, key: 'API-003', major: 1, status: 'does_not_meet', version: 1 });
     expect(stale.status).toBe(409);
-    expect(stale.body.code).toBe('answer.conflict');
+    expect(stale.body).toMatchObject({ code: 'conflict.stale_version', currentVersion: 2 });
     const old = await vendorOwner.agent.get(`/api/assessments/answers/${first.body.id}`);
     expect(old.body).toMatchObject({ isCurrent: false, revision: 1, status: 'partly' });
     const audit = await ctx.services.repositories.audit.list(ctx.services.database.db, { entityId: second.body.id }, { limit: 5, offset: 0 });
@@ -118,10 +124,10 @@ describe('answering requirements', () => {
     const form = await vendorOwner.agent.get(`/assessments/products/${v2.id}/answer`).query({ key: 'EXP-001', major: 1 });
     expect(form.status).toBe(200);
     expect(form.text).toContain('Full eksport av alle data når som helst');
-    const bad = await vendorOwner.agent.post(`/assessments/products/${v2.id}/answers`).type('form').send({ _csrf: vendorOwner.csrf, key: 'EXP-001', major: '1', revision: '0', status: 'maybe' });
+    const bad = await vendorOwner.agent.post(`/assessments/products/${v2.id}/answers`).type('form').send({ _csrf: vendorOwner.csrf, key: 'EXP-001', major: '1', version: '', status: 'maybe' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('status');
-    const saved = await vendorOwner.agent.post(`/assessments/products/${v2.id}/answers`).type('form').send({ _csrf: vendorOwner.csrf, key: 'EXP-001', major: '1', revision: '0', status: 'meets', explanation: 'Kunden starter eksporten selv.', links: 'https://alfa.example/eksport Eksportveiledning\nhttps://alfa.example/format', validUntil: '' });
+    const saved = await vendorOwner.agent.post(`/assessments/products/${v2.id}/answers`).type('form').send({ _csrf: vendorOwner.csrf, key: 'EXP-001', major: '1', version: '', status: 'meets', explanation: 'Kunden starter eksporten selv.', links: 'https://alfa.example/eksport Eksportveiledning\nhttps://alfa.example/format', validUntil: '' });
     expect(saved.status).toBe(303);
     const page = await vendorOwner.agent.get(saved.headers.location as string);
     expect(page.text).toContain('Kunden starter eksporten selv.');
@@ -222,7 +228,7 @@ describe('vendor isolation', () => {
       otherVendor.agent.get('/api/assessments/answers').query({ productVersionId: v1.id }),
       otherVendor.agent.get(`/api/assessments/answers/${own.body.id}/messages`),
       otherVendor.agent.post(`/api/assessments/answers/${own.body.id}/messages`).set('X-CSRF-Token', otherVendor.csrf).send({ body: 'Hei' }),
-      otherVendor.agent.post(`/api/assessments/answers/${own.body.id}/verifications`).set('X-CSRF-Token', otherVendor.csrf).send({ decision: 'accepted' }),
+      otherVendor.agent.post(`/api/assessments/answers/${own.body.id}/verifications`).set('X-CSRF-Token', otherVendor.csrf).send({ decision: 'accepted', version: 1 }),
       otherVendor.agent.get('/api/assessments/scores').query({ profileId: baseline.id, productVersionId: v1.id }),
       otherVendor.agent.get(`/assessments/answers/${own.body.id}`),
       otherVendor.agent.get(`/assessments/products/${v1.id}`),

@@ -45,7 +45,7 @@ describe('the shipped baseline profile', () => {
   });
 
   test('When anyone tries to change or delete the baseline, then it is refused and unchanged', async () => {
-    const put = await editor.agent.put(`/api/profiles/${baselineId}`).set('X-CSRF-Token', editor.csrf).send({ name: 'Min grunnprofil' });
+    const put = await editor.agent.put(`/api/profiles/${baselineId}`).set('X-CSRF-Token', editor.csrf).send({ name: 'Min grunnprofil', version: 1 });
     expect(put.status).toBe(403);
     expect(put.body.code).toBe('profile.read_only');
     expect((await editor.agent.delete(`/api/profiles/${baselineId}`).set('X-CSRF-Token', editor.csrf)).status).toBe(403);
@@ -75,22 +75,22 @@ describe('profiles of buyers and councils', () => {
     expect(list.body.total).toBe(0);
   });
 
-  test('When the items change, then a new version is made and the old one can still be read; details alone change no version', async () => {
+  test('When the details or the items change, then each change makes a new version and the old ones can still be read', async () => {
     const created = (await createProfile(assessor, { name: 'Rådets profil', visibility: 'shared', items: [{ key: 'EXP-003' }, { key: 'API-003' }] })).body;
     expect(created.ownerOrganisationId).toBe(council.id);
-    const renamed = await assessor.agent.put(`/api/profiles/${created.id}`).set('X-CSRF-Token', assessor.csrf).send({ name: 'Rådets profil for skole', currentVersion: 1 });
-    expect(renamed.body).toMatchObject({ name: 'Rådets profil for skole', currentVersion: 1 });
-    const changed = await assessor.agent.put(`/api/profiles/${created.id}`).set('X-CSRF-Token', assessor.csrf).send({ items: [{ key: 'EXP-003', weight: 70 }, { key: 'API-003', weight: 30 }], changeNote: 'Vektet eksport høyere', currentVersion: 1 });
-    expect(changed.body).toMatchObject({ currentVersion: 2, version: 2 });
-    expect(changed.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    const renamed = await assessor.agent.put(`/api/profiles/${created.id}`).set('X-CSRF-Token', assessor.csrf).send({ name: 'Rådets profil for skole', version: 1 });
+    expect(renamed.body).toMatchObject({ name: 'Rådets profil for skole', currentVersion: 2 });
+    const changed = await assessor.agent.put(`/api/profiles/${created.id}`).set('X-CSRF-Token', assessor.csrf).send({ items: [{ key: 'EXP-003', weight: 70 }, { key: 'API-003', weight: 30 }], changeNote: 'Vektet eksport høyere', version: 2 });
+    expect(changed.body).toMatchObject({ currentVersion: 3, version: 3 });
+    expect(changed.body.versions.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
     const old = await assessor.agent.get(`/api/profiles/${created.id}`).query({ version: 1 });
     expect(old.body.items.map((i: { weight: number }) => i.weight)).toEqual([10, 10]);
-    const stale = await assessor.agent.put(`/api/profiles/${created.id}`).set('X-CSRF-Token', assessor.csrf).send({ items: [{ key: 'EXP-003' }], currentVersion: 1 });
+    const stale = await assessor.agent.put(`/api/profiles/${created.id}`).set('X-CSRF-Token', assessor.csrf).send({ items: [{ key: 'EXP-003' }], version: 2 });
     expect(stale.status).toBe(409);
-    expect(stale.body.code).toBe('profile.conflict');
+    expect(stale.body).toMatchObject({ code: 'conflict.stale_version', currentVersion: 3, changedBy: assessor.user.email });
     const audit = await ctx.services.repositories.audit.list(ctx.services.database.db, { entityId: created.id }, { limit: 10, offset: 0 });
-    const versioned = audit.rows.find((r) => r.action === 'profile.updated' && (r.after as { version: number }).version === 2);
-    expect(versioned).toMatchObject({ before: expect.objectContaining({ version: 1, items: expect.any(Array) }), after: expect.objectContaining({ version: 2, changeNote: 'Vektet eksport høyere' }) });
+    const versioned = audit.rows.find((r) => r.action === 'profile.updated' && (r.after as { version: number }).version === 3);
+    expect(versioned).toMatchObject({ before: expect.objectContaining({ version: 2, items: expect.any(Array) }), after: expect.objectContaining({ version: 3, changeNote: 'Vektet eksport høyere' }) });
   });
 
   test('When a profile is private, then other organisations and vendors get 404; shared ones are read by every buyer but not by vendors', async () => {
@@ -115,8 +115,8 @@ describe('profiles of buyers and councils', () => {
 
   test('When a viewer or an outsider tries to change a profile, then the viewer gets 403 and the outsider 404', async () => {
     const profile = (await createProfile(editor, { name: 'Låst profil', visibility: 'shared', items: [{ key: 'EXP-001' }] })).body;
-    expect((await viewer.agent.put(`/api/profiles/${profile.id}`).set('X-CSRF-Token', viewer.csrf).send({ name: 'Endret' })).body.code).toBe('profile.editor_required');
-    expect((await outsider.agent.put(`/api/profiles/${profile.id}`).set('X-CSRF-Token', outsider.csrf).send({ name: 'Endret' })).status).toBe(403);
+    expect((await viewer.agent.put(`/api/profiles/${profile.id}`).set('X-CSRF-Token', viewer.csrf).send({ name: 'Endret', version: 1 })).body.code).toBe('profile.editor_required');
+    expect((await outsider.agent.put(`/api/profiles/${profile.id}`).set('X-CSRF-Token', outsider.csrf).send({ name: 'Endret', version: 1 })).status).toBe(403);
     const privateProfile = (await createProfile(editor, { name: 'Låst privat', items: [{ key: 'EXP-001' }] })).body;
     expect((await outsider.agent.delete(`/api/profiles/${privateProfile.id}`).set('X-CSRF-Token', outsider.csrf)).status).toBe(404);
     expect((await vendor.agent.post('/api/profiles').set('X-CSRF-Token', vendor.csrf).send({ name: 'Leverandørprofil' })).body.code).toBe('profile.owner_required');
@@ -156,7 +156,7 @@ describe('profiles of buyers and councils', () => {
       _csrf: editor.csrf,
       name: 'Sideprofil',
       visibility: 'shared',
-      currentVersion: '1',
+      version: '1',
       'items[0][key]': 'EXP-001',
       'items[0][version]': '1.1.0',
       'items[0][type]': 'A',
@@ -172,7 +172,7 @@ describe('profiles of buyers and councils', () => {
     const api = await editor.agent.get(`/api/profiles/${profileId}`);
     expect(api.body.items.map((i: { key: string }) => i.key)).toEqual(['EXP-001', 'SEC-001']);
     expect(api.body.currentVersion).toBe(2);
-    const bad = await editor.agent.post(`/assessments/profiles/${profileId}`).type('form').send({ _csrf: editor.csrf, name: 'Sideprofil', visibility: 'shared', currentVersion: '2', addKeys: 'ZZZ-999' });
+    const bad = await editor.agent.post(`/assessments/profiles/${profileId}`).type('form').send({ _csrf: editor.csrf, name: 'Sideprofil', visibility: 'shared', version: '2', addKeys: 'ZZZ-999' });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('ZZZ-999');
     const denied = await viewer.agent.post(`/assessments/profiles/${profileId}/delete`).type('form').send({ _csrf: viewer.csrf });

@@ -34,14 +34,24 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function answer(key: string, status: string, extra: Record<string, unknown> = {}) {
-  const res = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version.id, key, major: 1, status, ...extra });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; revision: number };
+/** The version of the current answer to a requirement, as a client reads it before revising; none before the first answer. */
+async function currentVersionOf(key: string): Promise<{ version: number } | undefined> {
+  const list = await vendor.agent.get('/api/assessments/answers').query({ productVersionId: version.id });
+  const current = (list.body.items as { key: string; version: number }[]).find((a) => a.key === key);
+  return current ? { version: current.version } : undefined;
 }
 
+async function answer(key: string, status: string, extra: Record<string, unknown> = {}) {
+  const current = (await currentVersionOf(key)) ?? {};
+  const res = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version.id, key, major: 1, status, ...current, ...extra });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; revision: number; version: number };
+}
+
+/** Reviews an answer; without a `version` in the body it sends the answer's, read first as a client would. */
 async function review(answerId: string, body: Record<string, unknown>, who = assessor) {
-  return who.agent.post(`/api/assessments/answers/${answerId}/verifications`).set('X-CSRF-Token', who.csrf).send(body);
+  const version = 'version' in body ? body.version : (await who.agent.get(`/api/assessments/answers/${answerId}`)).body.version;
+  return who.agent.post(`/api/assessments/answers/${answerId}/verifications`).set('X-CSRF-Token', who.csrf).send({ ...body, version });
 }
 
 async function queue(reason?: string) {
@@ -115,7 +125,7 @@ describe('verification', () => {
 
   test('When an assessor reviews on the answer page, then the review is saved and the page shows it with the internal note', async () => {
     const a = await answer('EXIT-002', 'meets');
-    const saved = await assessor.agent.post(`/assessments/answers/${a.id}/verifications`).type('form').send({ _csrf: assessor.csrf, decision: 'change_requested', noteForVendor: 'Legg ved exitplanen.', internalNote: 'Sidenotat fra rådsmøtet.' });
+    const saved = await assessor.agent.post(`/assessments/answers/${a.id}/verifications`).type('form').send({ _csrf: assessor.csrf, decision: 'change_requested', noteForVendor: 'Legg ved exitplanen.', internalNote: 'Sidenotat fra rådsmøtet.', version: String(a.version) });
     expect(saved.status).toBe(303);
     const page = await assessor.agent.get(`/assessments/answers/${a.id}`);
     expect(page.text).toContain('Legg ved exitplanen.');
@@ -137,7 +147,7 @@ describe('right of reply', () => {
     expect(reply.body).toMatchObject({ authorName: 'Gamma Systemer AS' });
     await assessor.agent.post(`/api/assessments/answers/${a.id}/messages`).set('X-CSRF-Token', assessor.csrf).send({ body: 'Takk, legg ved bilaget.' }).expect(201);
     expect((await cityViewer.agent.post(`/api/assessments/answers/${a.id}/messages`).set('X-CSRF-Token', cityViewer.csrf).send({ body: 'Hei' })).status).toBe(403);
-    const revised = await answer('EXIT-006', 'meets', { explanation: 'Bistand etter bilag 3.', revision: a.revision });
+    const revised = await answer('EXIT-006', 'meets', { explanation: 'Bistand etter bilag 3.' });
     const thread = await vendor.agent.get(`/api/assessments/answers/${revised.id}/messages`);
     expect(thread.body.items.map((m: { body: string; authorName: string }) => [m.authorName, m.body])).toEqual([
       ['Gamma Systemer AS', 'Bistanden står i avtalens bilag 3.'],
@@ -191,7 +201,7 @@ describe('internal notes', () => {
       expect({ path: route.path, leaked: (res.text ?? '').includes('INTERNT-NOTAT-7f3a') }).toEqual({ path: route.path, leaked: false });
     }
     // The answers a vendor gets back from its own changes hold none either.
-    const revised = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version.id, key: 'EXIT-007', major: 1, status: 'partly' });
+    const revised = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version.id, key: 'EXIT-007', major: 1, status: 'partly', ...(await currentVersionOf('EXIT-007')) });
     const message = await vendor.agent.post(`/api/assessments/answers/${revised.body.id}/messages`).set('X-CSRF-Token', vendor.csrf).send({ body: 'Logg kommer.' });
     for (const res of [revised, message]) expect(res.text).not.toContain('INTERNT-NOTAT-7f3a');
     expect(revised.body.verifications[0]).not.toHaveProperty('internalNote');

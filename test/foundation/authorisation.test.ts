@@ -637,7 +637,7 @@ async function registerFixtures(owner: UserRow, org: OrganisationRow): Promise<F
   const profile = await services.assessments.createProfile(actor, { name: `Profil ${unique()}`, visibility: 'private', items: [{ key: 'EXP-001' }, { key: 'API-003' }] }, SYSTEM_AUDIT);
   const { answer } = await services.assessments.saveAnswer(vendorActor, { productVersionId: version.id, key: 'EXP-001', major: 1, status: 'partly', explanation: 'Eksport av elevdata.' }, SYSTEM_AUDIT);
   const evidence = await services.assessments.addEvidence(vendorActor, answer.id, { originalname: EVIDENCE.name, buffer: EVIDENCE.content }, SYSTEM_AUDIT);
-  await services.assessments.verify(actor, answer.id, { decision: 'change_requested', noteForVendor: 'Legg ved et uttrekk.', internalNote: INTERNAL_NOTE }, SYSTEM_AUDIT);
+  await services.assessments.verify(actor, answer.id, { decision: 'change_requested', version: answer.version, noteForVendor: 'Legg ved et uttrekk.', internalNote: INTERNAL_NOTE }, SYSTEM_AUDIT);
   return {
     itemKey: SHIPPED_KEY,
     vendor,

@@ -947,7 +947,7 @@ async function addVendorAndAssessmentFixtures(base: Fixtures, uses: string): Pro
     const { answer } = await services.assessments.saveAnswer(vendorActor, { productVersionId: f.versionId, key: 'EXP-001', major: 1, status: 'partly', explanation: 'Eksport av elevdata.' }, SYSTEM_AUDIT);
     f.answerId = answer.id;
     f.evidenceId = (await services.assessments.addEvidence(vendorActor, answer.id, { originalname: 'bevis.txt', buffer: SAMPLE_FILES.txt }, SYSTEM_AUDIT)).id;
-    await services.assessments.verify(actor, answer.id, { decision: 'change_requested', noteForVendor: 'Legg ved et uttrekk.', internalNote: 'Bare skjermbilder så langt.' }, SYSTEM_AUDIT);
+    await services.assessments.verify(actor, answer.id, { decision: 'change_requested', version: answer.version, noteForVendor: 'Legg ved et uttrekk.', internalNote: 'Bare skjermbilder så langt.' }, SYSTEM_AUDIT);
   }
   return f;
 }

@@ -61,7 +61,7 @@ describe('members and roles', () => {
     const owner = await buildUser(ctx.services, { memberships: [[org, 'owner']] });
     const member = await buildUser(ctx.services, { memberships: [[org, 'viewer']] });
     const { agent, csrf } = await loginAs(ctx, owner);
-    expect((await agent.put(`/api/organisations/${org.id}/members/${member.id}`).set('X-CSRF-Token', csrf).send({ role: 'assessor' })).status).toBe(204);
+    expect((await agent.put(`/api/organisations/${org.id}/members/${member.id}`).set('X-CSRF-Token', csrf).send({ version: 1, role: 'assessor' })).status).toBe(204);
     const members = await agent.get(`/api/organisations/${org.id}/members`);
     expect(members.body.items.find((m: { userId: string }) => m.userId === member.id).role).toBe('assessor');
     const audit = await agent.get('/api/audit').query({ organisationId: org.id, action: 'membership.role_changed' });
@@ -73,7 +73,7 @@ describe('members and roles', () => {
     const org = await buildOrganisation(ctx.services);
     const owner = await buildUser(ctx.services, { memberships: [[org, 'owner']] });
     const { agent, csrf } = await loginAs(ctx, owner);
-    const demote = await agent.put(`/api/organisations/${org.id}/members/${owner.id}`).set('X-CSRF-Token', csrf).send({ role: 'viewer' });
+    const demote = await agent.put(`/api/organisations/${org.id}/members/${owner.id}`).set('X-CSRF-Token', csrf).send({ version: 1, role: 'viewer' });
     expect(demote.status).toBe(409);
     expect(demote.body.code).toBe('organisation.last_owner');
     const leave = await agent.delete(`/api/organisations/${org.id}/members/${owner.id}`).set('X-CSRF-Token', csrf);
@@ -85,7 +85,7 @@ describe('members and roles', () => {
     const editor = await buildUser(ctx.services, { memberships: [[org, 'editor']] });
     const viewer = await buildUser(ctx.services, { memberships: [[org, 'viewer']] });
     const { agent, csrf } = await loginAs(ctx, editor);
-    const res = await agent.put(`/api/organisations/${org.id}/members/${viewer.id}`).set('X-CSRF-Token', csrf).send({ role: 'owner' });
+    const res = await agent.put(`/api/organisations/${org.id}/members/${viewer.id}`).set('X-CSRF-Token', csrf).send({ version: 1, role: 'owner' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('organisation.role_required');
     const members = await agent.get(`/api/organisations/${org.id}/members`);

@@ -3,7 +3,7 @@ import type { InvitationRow, OrganisationRow } from '../../server/organisations/
 import { invitationPage, invitationUrl, newInvitation, organisationListRows, organisationPage } from '../../server/organisations/organisations.views';
 
 const at = new Date('2026-03-01T08:00:00Z');
-const city: OrganisationRow = { id: '00000000-0000-4000-8000-0000000000a1', kind: 'buyer', name: 'Eksempelby kommune', orgNumber: '974760673', website: null, parentId: null, createdAt: at, updatedAt: at };
+const city: OrganisationRow = { id: '00000000-0000-4000-8000-0000000000a1', kind: 'buyer', name: 'Eksempelby kommune', orgNumber: '974760673', website: null, parentId: null, version: 1, createdAt: at, updatedAt: at };
 const council: OrganisationRow = { ...city, id: '00000000-0000-4000-8000-0000000000a2', kind: 'council', name: 'Arkitekturrådet', orgNumber: null, parentId: city.id };
 const invitation: InvitationRow = {
   id: '00000000-0000-4000-8000-0000000000a3',
@@ -18,7 +18,7 @@ const invitation: InvitationRow = {
   acceptedBy: null,
   revokedAt: null,
 };
-const member = (userId: string, name: string): MemberView => ({ userId, email: `${name.toLowerCase()}@eksempelby.kommune.no`, name, role: 'owner', since: at });
+const member = (userId: string, name: string): MemberView => ({ userId, email: `${name.toLowerCase()}@eksempelby.kommune.no`, name, role: 'owner', version: 1, since: at });
 const membership = (organisationId: string, role: 'owner' | 'viewer') => ({ organisationId, organisationName: '', kind: 'buyer' as const, role, parentId: null });
 
 describe('the organisation pages', () => {

@@ -13,12 +13,13 @@ const vendor: VendorRow = {
   orgNumber: '974760673',
   website: 'https://fagsystem.example',
   parentId: null,
+  version: 1,
   createdAt: at,
   updatedAt: at,
   productCount: 1,
 };
 
-const buyer: OrganisationRow = { id: '00000000-0000-4000-8000-000000000002', kind: 'buyer', name: 'Eksempelby kommune', orgNumber: null, website: null, parentId: null, createdAt: at, updatedAt: at };
+const buyer: OrganisationRow = { id: '00000000-0000-4000-8000-000000000002', kind: 'buyer', name: 'Eksempelby kommune', orgNumber: null, website: null, parentId: null, version: 1, createdAt: at, updatedAt: at };
 
 const product: ProductListRow = {
   product: {
@@ -28,6 +29,7 @@ const product: ProductListRow = {
     description: 'Sak og arkiv',
     domains: ['all'],
     deployment: 'saas',
+    version: 1,
     createdBy: null,
     createdAt: at,
     updatedAt: at,
@@ -37,14 +39,15 @@ const product: ProductListRow = {
 };
 
 const versions: ProductVersionRow[] = [
-  { id: '00000000-0000-4000-8000-000000000004', productId: product.product.id, label: '2.0', releaseDate: '2026-01-15', createdAt: at },
-  { id: '00000000-0000-4000-8000-000000000005', productId: product.product.id, label: '1.0', releaseDate: null, createdAt: at },
+  { id: '00000000-0000-4000-8000-000000000004', productId: product.product.id, label: '2.0', releaseDate: '2026-01-15', version: 1, createdAt: at },
+  { id: '00000000-0000-4000-8000-000000000005', productId: product.product.id, label: '1.0', releaseDate: null, version: 1, createdAt: at },
 ];
 
 function usage(overrides: Partial<UsageView['usage']> = {}, noticeDeadline: string | null = '2026-09-30'): UsageView {
   return {
     usage: {
       id: '00000000-0000-4000-8000-000000000006',
+      version: 1,
       buyerOrganisationId: buyer.id,
       productId: product.product.id,
       contractStart: '2022-01-01',

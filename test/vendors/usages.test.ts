@@ -53,7 +53,7 @@ describe('recording usages', () => {
 
   test('When an editor changes the exit plan, then the change is audited with before and after', async () => {
     const usage = await recordUsage(editor, { productId: products.Lønnssystem, exitPlanStatus: 'none' });
-    const res = await editor.agent.patch(`/api/usages/${usage.id}`).set('X-CSRF-Token', editor.csrf).send({ exitPlanStatus: 'approved', note: 'Testet uttrekk' });
+    const res = await editor.agent.patch(`/api/usages/${usage.id}`).set('X-CSRF-Token', editor.csrf).send({ version: 1, exitPlanStatus: 'approved', note: 'Testet uttrekk' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ exitPlanStatus: 'approved', note: 'Testet uttrekk' });
     const log = await ctx.services.repositories.audit.list(ctx.services.database.db, { entityId: usage.id, action: 'product_usage.updated' }, { limit: 5, offset: 0 });
@@ -65,7 +65,7 @@ describe('recording usages', () => {
     for (const member of [viewer, assessor]) {
       const create = await member.agent.post('/api/usages').set('X-CSRF-Token', member.csrf).send({ organisationId: city.id, productId: products.Kartløsning });
       expect(create.status).toBe(403);
-      const change = await member.agent.patch(`/api/usages/${usage.id}`).set('X-CSRF-Token', member.csrf).send({ exitPlanStatus: 'approved' });
+      const change = await member.agent.patch(`/api/usages/${usage.id}`).set('X-CSRF-Token', member.csrf).send({ version: 1, exitPlanStatus: 'approved' });
       expect(change.status).toBe(403);
       expect(change.body.code).toBe('usage.editor_required');
       const remove = await member.agent.delete(`/api/usages/${usage.id}`).set('X-CSRF-Token', member.csrf);
@@ -78,7 +78,7 @@ describe('recording usages', () => {
     const usage = await recordUsage(editor, { productId: products.Helsejournal, contractEnd: inMonths(10), exitPlanStatus: 'none' });
     for (const stranger of [otherEditor, vendorUser]) {
       expect((await stranger.agent.get(`/api/usages/${usage.id}`)).status).toBe(404);
-      const change = await stranger.agent.patch(`/api/usages/${usage.id}`).set('X-CSRF-Token', stranger.csrf).send({ note: 'kapret' });
+      const change = await stranger.agent.patch(`/api/usages/${usage.id}`).set('X-CSRF-Token', stranger.csrf).send({ version: 1, note: 'kapret' });
       expect(change.status).toBe(404);
       expect(change.body.code).toBe('usage.not_found');
       expect((await stranger.agent.delete(`/api/usages/${usage.id}`).set('X-CSRF-Token', stranger.csrf)).status).toBe(404);
@@ -135,7 +135,7 @@ describe('recording usages', () => {
     const readOnly = await viewer.agent.get(`/usages/${id}`);
     expect(readOnly.text).toContain('Noark 5-uttrekk avtalt');
     expect(readOnly.text).not.toContain(`action="/usages/${id}"`);
-    const refused = await viewer.agent.post(`/usages/${id}`).type('form').send({ _csrf: csrfOf(readOnly.text), contractStart: '', contractEnd: '', noticeMonths: '', exitPlanStatus: 'approved', note: '' });
+    const refused = await viewer.agent.post(`/usages/${id}`).type('form').send({ _csrf: csrfOf(readOnly.text), contractStart: '', contractEnd: '', noticeMonths: '', exitPlanStatus: 'approved', note: '', version: '1' });
     expect(refused.status).toBe(403);
   });
 });

@@ -93,14 +93,14 @@ describe('registering vendors', () => {
   });
 
   test('When a vendor\'s owner changes its website, then the change is audited with before and after; the vendor\'s viewer and a buyer\'s viewer get 403', async () => {
-    const res = await vendorOwner.agent.patch(`/api/vendors/${ownVendor.id}`).set('X-CSRF-Token', vendorOwner.csrf).send({ website: 'https://egen.example' });
+    const res = await vendorOwner.agent.patch(`/api/vendors/${ownVendor.id}`).set('X-CSRF-Token', vendorOwner.csrf).send({ version: 1, website: 'https://egen.example' });
     expect(res.status).toBe(200);
     expect(res.body.website).toBe('https://egen.example');
     const [entry] = await auditOf(ownVendor.id, 'vendor.updated');
     expect(entry).toMatchObject({ before: { website: null }, after: { website: 'https://egen.example' } });
 
     for (const who of [vendorViewer, viewer]) {
-      const refused = await who.agent.patch(`/api/vendors/${ownVendor.id}`).set('X-CSRF-Token', who.csrf).send({ website: 'https://kapret.example' });
+      const refused = await who.agent.patch(`/api/vendors/${ownVendor.id}`).set('X-CSRF-Token', who.csrf).send({ version: 1, website: 'https://kapret.example' });
       expect(refused.status).toBe(403);
       expect(refused.body.code).toBe('vendor.editor_required');
     }
@@ -131,13 +131,13 @@ describe('products and versions', () => {
     const vendor = await registerVendor(editor);
     const product = await createProduct(editor, vendor.id, { name: 'Økonomisystem', domains: ['finance'] });
     const version = await createVersion(editor, product.id, '5.1', '2025-05-01');
-    const changed = await editor.agent.patch(`/api/products/${product.id}`).set('X-CSRF-Token', editor.csrf).send({ deployment: 'on-premises', domains: ['finance', 'hr'] });
+    const changed = await editor.agent.patch(`/api/products/${product.id}`).set('X-CSRF-Token', editor.csrf).send({ version: 1, deployment: 'on-premises', domains: ['finance', 'hr'] });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ deployment: 'on-premises', domains: ['finance', 'hr'] });
     const [entry] = await auditOf(vendor.id, 'product.updated');
     expect(entry).toMatchObject({ entityId: product.id, before: { deployment: 'saas', domains: ['finance'] }, after: { deployment: 'on-premises', domains: ['finance', 'hr'] } });
 
-    const relabelled = await editor.agent.patch(`/api/products/${product.id}/versions/${version.id}`).set('X-CSRF-Token', editor.csrf).send({ label: '5.1.1', releaseDate: null });
+    const relabelled = await editor.agent.patch(`/api/products/${product.id}/versions/${version.id}`).set('X-CSRF-Token', editor.csrf).send({ version: 1, label: '5.1.1', releaseDate: null });
     expect(relabelled.body).toMatchObject({ label: '5.1.1', releaseDate: null });
     const [versionEntry] = await auditOf(vendor.id, 'product_version.updated');
     expect(versionEntry).toMatchObject({ before: { label: '5.1', releaseDate: '2025-05-01' }, after: { label: '5.1.1', releaseDate: null } });
@@ -159,7 +159,7 @@ describe('products and versions', () => {
   test('When the vendor\'s owner creates a product without naming the vendor, then it belongs to their vendor; their viewer cannot change it', async () => {
     const product = await createProduct(vendorOwner, undefined, { name: 'Egen portal', domains: ['culture'] });
     expect(product.vendorId).toBe(ownVendor.id);
-    const refused = await vendorViewer.agent.patch(`/api/products/${product.id}`).set('X-CSRF-Token', vendorViewer.csrf).send({ name: 'Kapret' });
+    const refused = await vendorViewer.agent.patch(`/api/products/${product.id}`).set('X-CSRF-Token', vendorViewer.csrf).send({ version: 1, name: 'Kapret' });
     expect(refused.status).toBe(403);
     const versionRefused = await vendorViewer.agent.post(`/api/products/${product.id}/versions`).set('X-CSRF-Token', vendorViewer.csrf).send({ label: '9.9' });
     expect(versionRefused.status).toBe(403);
@@ -168,7 +168,7 @@ describe('products and versions', () => {
 
   test('When a buyer\'s viewer tries to change a product, then the answer is 403 and nothing changes', async () => {
     const product = await createProduct(editor, (await registerVendor(editor)).id, { name: 'Uendret' });
-    const res = await viewer.agent.patch(`/api/products/${product.id}`).set('X-CSRF-Token', viewer.csrf).send({ name: 'Endret' });
+    const res = await viewer.agent.patch(`/api/products/${product.id}`).set('X-CSRF-Token', viewer.csrf).send({ version: 1, name: 'Endret' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('vendor.editor_required');
     const create = await viewer.agent.post('/api/products').set('X-CSRF-Token', viewer.csrf).send({ vendorId: product.vendorId, name: 'Nytt', domains: ['school'], deployment: 'saas' });
