@@ -278,7 +278,7 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
     api({
       method: 'get',
       path: '/api/assessments/ranking',
-      summary: 'Products ranked by claimed or verified score: qualified first, then by score',
+      summary: 'Products ranked by claimed or verified score: qualified first, then not yet verified (open), then disqualified; within each by score',
       query: rankingQuerySchema,
       responses: [{ status: 200, description: 'The ranking page', schema: rankingSchema }],
       handler: async ({ actor, query, t }) => {
