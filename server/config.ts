@@ -36,6 +36,8 @@ export const configSchema = z.object({
   LIBRARY_SYNC_ON_START: booleanFlag.default(true),
   PUBLIC_REGISTER: booleanFlag.default(false),
   VERIFICATION_VALID_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+  ACCESSIBILITY_CONTACT: z.email('must be an email address').optional(),
+  ACCESSIBILITY_STATEMENT_URL: z.url('must be a URL such as https://uustatus.no/nb/erklaringer/publisert/…').optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { cookieSecure: boolean };
