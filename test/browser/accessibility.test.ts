@@ -206,6 +206,8 @@ async function focusProblems(page: Page, where: string): Promise<string[]> {
       return { name, key: el.dataset.a11yStop ?? name, visible: before === undefined || before !== focused, outlined: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, shadow: s.boxShadow !== 'none' };
     });
     if (!info) break;
+    // Date and time fields take several Tab presses, one per part, on the same element.
+    if (seen[seen.length - 1] === info.key) continue;
     if (seen.includes(info.key)) {
       if (seen[0] !== info.key) problems.push(`${where}: keyboard focus cycles back to ${info.name} without reaching the end of the page`);
       break;
@@ -226,7 +228,8 @@ async function reflowProblems(page: Page, width: number, where: string): Promise
     if (doc.scrollWidth > doc.clientWidth + 1) {
       const wide = Array.from(document.body.querySelectorAll('*')).filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1 && !el.closest('.dk-table-scroll') && getComputedStyle(el).visibility !== 'hidden');
       const outermost = wide.filter((el) => !wide.includes(el.parentElement as Element)).slice(0, 4);
-      out.push(`scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth}) because of ${outermost.map(describe).join(', ')}`);
+      const overflowing = Array.from(document.body.querySelectorAll('*')).filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible' && !el.closest('.dk-table-scroll')).slice(-3);
+      out.push(`scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth}) because of ${[...outermost, ...overflowing].map(describe).join(', ')}`);
     }
     for (const region of document.querySelectorAll('.dk-table-scroll')) {
       if (region.getAttribute('role') !== 'region' || !(region.getAttribute('aria-label') ?? '').trim() || region.getAttribute('tabindex') !== '0') out.push(`${describe(region)} lacks role=region, aria-label or tabindex=0`);
