@@ -226,9 +226,9 @@ async function reflowProblems(page: Page, width: number, where: string): Promise
     const doc = document.documentElement;
     const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${Array.from(el.classList).join('.')}` : ''}`;
     if (doc.scrollWidth > doc.clientWidth + 1) {
-      const wide = Array.from(document.body.querySelectorAll('*')).filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1 && !el.closest('.dk-table-scroll') && getComputedStyle(el).visibility !== 'hidden');
+      const wide = Array.from(document.body.querySelectorAll('*')).filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1 && !el.parentElement?.closest('.dk-table-scroll') && getComputedStyle(el).visibility !== 'hidden');
       const outermost = wide.filter((el) => !wide.includes(el.parentElement as Element)).slice(0, 4);
-      const overflowing = Array.from(document.body.querySelectorAll('*')).filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible' && !el.closest('.dk-table-scroll')).slice(-3);
+      const overflowing = Array.from(document.body.querySelectorAll('*')).filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible' && !el.parentElement?.closest('.dk-table-scroll')).slice(-3);
       out.push(`scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth}) because of ${[...outermost, ...overflowing].map(describe).join(', ')}`);
     }
     for (const region of document.querySelectorAll('.dk-table-scroll')) {
