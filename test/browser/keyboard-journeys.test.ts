@@ -147,7 +147,9 @@ test('When a vendor opens a product to answer with the keyboard alone, then ever
   const page = await browser.newPage({ locale: 'nb-NO' });
   await logInByKeyboard(page, 'leverandor@fiktiv.example');
   await follow(page, { href: /^\/assessments$/ });
-  await follow(page, { href: /^\/assessments\/products\/[0-9a-f-]{36}\/answer$/ });
+  await follow(page, { href: /^\/assessments\/products\/[0-9a-f-]{36}$/ });
+  await follow(page, { href: /^\/assessments\/products\/[0-9a-f-]{36}\/answer\?/ });
+  await expect(page.locator('form textarea, form input:not([type=hidden])').count()).resolves.toBeGreaterThan(0);
   expect(await tabThroughAll(page)).toBeGreaterThan(5);
   await page.close();
 }, 600_000);
