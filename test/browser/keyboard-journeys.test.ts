@@ -118,7 +118,7 @@ test('When the procurement officer builds a tender with the keyboard alone, then
 
   // Blanks pass the browser's own check of required fields, so the server answers with its error summary.
   await tabTo(page, { name: /^Tittel/ });
-  await page.keyboard.type(' ');
+  await page.keyboard.type('   ');
   await tabTo(page, { name: /^Saksnummer/ });
   await page.keyboard.type(' ');
   await tabTo(page, { name: /^Opprett$/ });
