@@ -138,14 +138,14 @@ test('When the procurement officer builds a tender with the keyboard alone, then
   await expect(page.locator('[role=status]').first().textContent()).resolves.toBeTruthy();
 
   await follow(page, { href: /\/picker$/ });
-  await tabTo(page, { name: /^EXP-001$/ });
+  const picked = await tabTo(page, { name: /^[A-Z]+-\d+$/ });
   await page.keyboard.press('Space');
   expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(true);
   await tabTo(page, { name: /^Legg til valgte/ });
   await pressAndLoad(page, 'Enter');
   expect(new URL(page.url()).pathname).toMatch(/^\/tenders\/[0-9a-f-]{36}$/);
   await expect(page.locator('[role=status]').first().textContent()).resolves.toBeTruthy();
-  await expect(page.getByText('EXP-001').first().isVisible()).resolves.toBe(true);
+  await expect(page.locator(`a[href^="/library/items/${picked.name}?"]`).count()).resolves.toBeGreaterThan(0);
   expect(await tabThroughAll(page)).toBeGreaterThan(5);
   await page.close();
 }, 600_000);
