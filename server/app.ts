@@ -6,6 +6,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
+import { accessibilityPages } from './accessibility/accessibility.pages';
 import { auditRoutes } from './audit/audit.routes';
 import { exitRoutes } from './exit/exit.routes';
 import { createAuthenticate } from './auth/auth.middleware';
@@ -35,6 +36,7 @@ import { configureViews } from './shared/views';
 export type AppConfig = Pick<
   Config,
   'NODE_ENV' | 'BODY_LIMIT' | 'UPLOAD_LIMIT' | 'SESSION_HOURS' | 'LOGIN_REQUESTS_PER_IP_15_MIN' | 'TRUST_PROXY' | 'PUBLIC_URL' | 'PUBLIC_REGISTER' | 'cookieSecure'
+  | 'ACCESSIBILITY_CONTACT' | 'ACCESSIBILITY_STATEMENT_URL'
 >;
 
 export type AppDeps = { config: AppConfig; services: Services; logger: Logger; version?: string };
@@ -129,6 +131,7 @@ export function createApp(deps: AppDeps): Express {
   routes.push(
     ...systemApi(services, () => routes, deps.version ?? '0.0.0'),
     ...homePages(services),
+    ...accessibilityPages({ contact: config.ACCESSIBILITY_CONTACT, statementUrl: config.ACCESSIBILITY_STATEMENT_URL }),
     ...authRoutes({
       auth: services.auth,
       cookies,

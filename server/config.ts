@@ -64,6 +64,8 @@ export const configSchema = z
   OIDC_ROLE_CLAIM: z.string().min(1).max(200).default('groups'),
   OIDC_JIT: booleanFlag.default(true),
   OIDC_USERINFO: booleanFlag.default(false),
+  ACCESSIBILITY_CONTACT: z.email('must be an email address').optional(),
+  ACCESSIBILITY_STATEMENT_URL: z.url('must be a URL such as https://uustatus.no/nb/erklaringer/publisert/…').optional(),
   })
   .superRefine((config, ctx) => {
     const given = OIDC_REQUIRED_TOGETHER.filter((name) => config[name] !== undefined);

@@ -24,6 +24,8 @@ export const METADATA_SHEET = 'Datakrav';
 const FORMAT = 'datakrav-response-sheet/1';
 
 const HEADER_ROW = 4;
+/** Name of the table of requirements and answers on the response sheet. */
+export const RESPONSE_TABLE = 'Svarskjema';
 export const FIRST_ROW = HEADER_ROW + 1;
 
 const LOCKED_COLUMNS = ['key', 'requirement', 'type', 'weight', 'guidance'] as const;
@@ -290,6 +292,17 @@ export async function buildResponseSheet(model: TenderDocumentModel): Promise<Bu
   sheet.columns = COLUMNS.map((column) => ({ width: column.width }));
   addTitleBlock(sheet, model, labels);
 
+  // A named table tells screen readers and Excel where the header row and the answers are; it
+  // also carries the filter buttons. The cells are styled below, over the table's own values.
+  sheet.addTable({
+    name: RESPONSE_TABLE,
+    ref: `A${HEADER_ROW}`,
+    headerRow: true,
+    totalsRow: false,
+    style: { theme: 'TableStyleLight1', showRowStripes: false },
+    columns: COLUMNS.map((column) => ({ name: labels.columns[column.id], filterButton: true })),
+    rows: items.map(() => COLUMNS.map(() => '')),
+  });
   const header = sheet.getRow(HEADER_ROW);
   header.height = 20;
   COLUMNS.forEach((column, index) => setCell(header.getCell(index + 1), labels.columns[column.id], STYLES.header));
@@ -308,7 +321,6 @@ export async function buildResponseSheet(model: TenderDocumentModel): Promise<Bu
   };
   // Set per cell with one shared object; exceljs writes them as a single range.
   for (let row = FIRST_ROW; row <= lastRow; row++) sheet.getCell(row, COLUMN_NUMBER.answer).dataValidation = validation;
-  sheet.autoFilter = `A${HEADER_ROW}:${LAST_LETTER}${lastRow}`;
   await sheet.protect('', PROTECTION);
 
   await addMetadataSheet(workbook, model, labels, items);

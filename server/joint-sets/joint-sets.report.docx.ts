@@ -77,6 +77,8 @@ export async function buildConsultationReportDocx(view: RevisionView, lang: Lang
   const document = new Document({
     creator: 'Datakrav',
     title: `${labels.title}: ${view.set.title}`,
+    // The document language lets screen readers and spelling checkers read the text as it is written.
+    styles: { default: { document: { run: { language: { value: lang === 'nb' ? 'nb-NO' : 'en-GB' } } } } },
     sections: [{ properties: { page: { size: { orientation: PageOrientation.PORTRAIT } } }, children: body }],
   });
   return Packer.toBuffer(document);

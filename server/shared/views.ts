@@ -72,6 +72,12 @@ export const viewHelpers = {
     }
     return value === undefined || value === null ? '' : String(value);
   },
+  /** The language `localised` shows: the page's, or bokmål when the text has no translation, for a `lang` attribute. */
+  localisedLang(value: unknown, options: HelperOptions): string {
+    const lang = rootOf(options).lang ?? 'nb';
+    if (value && typeof value === 'object' && (value as Record<string, unknown>)[lang] === undefined) return 'nb';
+    return String(lang);
+  },
   add: (a: unknown, b: unknown) => Number(a) + Number(b),
   array: (...args: unknown[]) => args.slice(0, -1),
   replace: (value: unknown, from: unknown, to: unknown) => String(value ?? '').split(String(from)).join(String(to)),

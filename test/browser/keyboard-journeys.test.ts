@@ -1,0 +1,186 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
+import { createTestApp, type TestContext } from '../helpers/app';
+import { syncLibraryFrom } from '../helpers/library';
+
+/*
+ * The demo journeys with the keyboard alone: after the first page.goto every step is Tab,
+ * Shift+Tab, Enter, Space, arrow keys or typing. Targets are found by their link address or
+ * their label, never by layout, so the journeys survive changes to the pages around them. On
+ * every tab stop the focus must be visible, and reaching a target must never take a lap of the
+ * page (a lap back to where it started means the target is unreachable or focus is trapped).
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const MAX_STOPS = 400;
+
+let ctx: TestContext;
+let server: Server;
+let browser: Browser;
+let baseUrl: string;
+
+beforeAll(async () => {
+  ctx = await createTestApp();
+  await syncLibraryFrom(ctx.services);
+  await seedDemo(ctx.services);
+  server = ctx.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server.close(resolve));
+  await ctx.close();
+});
+
+type Stop = { key: string; name: string; href: string | null; visible: boolean };
+
+/** Where the focus is: its accessible name (label, text or aria-label), its address, and whether it shows. */
+function focusedStop(page: Page): Promise<Stop | null> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return null;
+    const s = getComputedStyle(el);
+    const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+    const labels = (el as HTMLInputElement).labels;
+    const name = (el.getAttribute('aria-label') ?? (labels && labels.length ? labels[0]?.textContent : null) ?? el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    if (!el.dataset.kbStop) el.dataset.kbStop = String(Math.random());
+    return { key: el.dataset.kbStop, name, href: el.getAttribute('href'), visible };
+  });
+}
+
+/** Tabs (or Shift+Tabs) until the focused element matches; fails on invisible focus or a full lap. */
+async function tabTo(page: Page, target: { name?: RegExp; href?: RegExp }, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<Stop> {
+  const seen: string[] = [];
+  for (let i = 0; i < MAX_STOPS; i++) {
+    await page.keyboard.press(key);
+    const stop = await focusedStop(page);
+    if (!stop) continue;
+    if (!stop.visible) throw new Error(`No visible focus on "${stop.name}" (${page.url()})`);
+    if ((!target.name || target.name.test(stop.name)) && (!target.href || (stop.href !== null && target.href.test(stop.href)))) return stop;
+    if (seen.length > 1 && seen[seen.length - 1] !== stop.key && seen.includes(stop.key) && stop.key === seen[0]) {
+      throw new Error(`Went round the page without reaching ${String(target.name ?? target.href)} (${page.url()})`);
+    }
+    seen.push(stop.key);
+  }
+  throw new Error(`Did not reach ${String(target.name ?? target.href)} within ${MAX_STOPS} tab stops (${page.url()})`);
+}
+
+/** Tabs through the whole page: every stop shows focus and Tab reaches the end, so nothing traps it. */
+async function tabThroughAll(page: Page): Promise<number> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const seen: string[] = [];
+  for (let i = 0; i < MAX_STOPS; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await focusedStop(page);
+    if (!stop) return seen.length;
+    if (!stop.visible) throw new Error(`No visible focus on "${stop.name}" (${page.url()})`);
+    if (seen[seen.length - 1] === stop.key) continue;
+    if (seen.includes(stop.key)) return seen.length;
+    seen.push(stop.key);
+  }
+  throw new Error(`Tab never left the page after ${MAX_STOPS} stops: focus is trapped (${page.url()})`);
+}
+
+/** Presses a key that follows a link or submits a form, and waits for the next page. */
+async function pressAndLoad(page: Page, key: 'Enter' | 'Space'): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.keyboard.press(key)]);
+}
+
+async function logInByKeyboard(page: Page, email: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  // The e-mail field has autofocus.
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(DEMO_PASSWORD);
+  await pressAndLoad(page, 'Enter');
+  expect(new URL(page.url()).pathname).toBe('/');
+}
+
+async function follow(page: Page, target: { name?: RegExp; href?: RegExp }): Promise<void> {
+  await tabTo(page, target);
+  await pressAndLoad(page, 'Enter');
+}
+
+test('When the procurement officer builds a tender with the keyboard alone, then a failed submit focuses the error summary and every change is announced', async () => {
+  const page = await browser.newPage({ locale: 'nb-NO' });
+  await logInByKeyboard(page, 'innkjoper@eksempelby.example');
+  await follow(page, { href: /^\/tenders$/ });
+  await follow(page, { href: /^\/tenders\/new$/ });
+
+  // Blanks pass the browser's own check of required fields, so the server answers with its error summary.
+  await tabTo(page, { name: /^Tittel/ });
+  await page.keyboard.type('   ');
+  await tabTo(page, { name: /^Saksnummer/ });
+  await page.keyboard.type(' ');
+  await tabTo(page, { name: /^Opprett$/ });
+  await pressAndLoad(page, 'Enter');
+  expect(await page.evaluate(() => !!document.activeElement?.closest('.ds-error-summary'))).toBe(true);
+  await expect(page.locator('.ds-error-summary').getAttribute('role')).resolves.toBe('alert');
+
+  await tabTo(page, { name: /^Tittel/ });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Tastaturanskaffelse');
+  await tabTo(page, { name: /^Saksnummer/ });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('KB-2026/1');
+  await tabTo(page, { name: /^Opprett$/ });
+  await pressAndLoad(page, 'Enter');
+  expect(new URL(page.url()).pathname).toMatch(/^\/tenders\/[0-9a-f-]{36}$/);
+  await expect(page.locator('[role=status]').first().textContent()).resolves.toBeTruthy();
+
+  await follow(page, { href: /\/picker$/ });
+  const picked = await tabTo(page, { name: /^[A-Z]+-\d+$/ });
+  await page.keyboard.press('Space');
+  expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(true);
+  await tabTo(page, { name: /^Legg til valgte/ });
+  await pressAndLoad(page, 'Enter');
+  await expect(page.locator('[role=status]').first().textContent()).resolves.toBeTruthy();
+  if (!/^\/tenders\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname)) await follow(page, { href: /^\/tenders\/[0-9a-f-]{36}$/ });
+  await expect(page.locator(`a[href^="/library/items/${picked.name}?"]`).count()).resolves.toBeGreaterThan(0);
+  expect(await tabThroughAll(page)).toBeGreaterThan(5);
+  await page.close();
+}, 600_000);
+
+test('When a vendor opens a product to answer with the keyboard alone, then every stop on the answer page shows focus and nothing traps it', async () => {
+  const page = await browser.newPage({ locale: 'nb-NO' });
+  await logInByKeyboard(page, 'leverandor@fiktiv.example');
+  await follow(page, { href: /^\/assessments$/ });
+  await follow(page, { href: /^\/assessments\/products\/[0-9a-f-]{36}(\?|$)/ });
+  await follow(page, { href: /^\/assessments\/products\/[0-9a-f-]{36}\/answer\?/ });
+  await expect(page.locator('form textarea, form input:not([type=hidden])').count()).resolves.toBeGreaterThan(0);
+  expect(await tabThroughAll(page)).toBeGreaterThan(5);
+  await page.close();
+}, 600_000);
+
+test('When the assessor reviews and compares with the keyboard alone, then the queue and the comparison can be reached and tabbed through', async () => {
+  const page = await browser.newPage({ locale: 'nb-NO' });
+  await logInByKeyboard(page, 'radsmedlem@eksempelby.example');
+  await follow(page, { href: /^\/assessments$/ });
+  await follow(page, { href: /^\/assessments\/queue/ });
+  expect(await tabThroughAll(page)).toBeGreaterThan(3);
+  await follow(page, { href: /^\/assessments$/ });
+  await follow(page, { href: /^\/assessments\/compare/ });
+  expect(await tabThroughAll(page)).toBeGreaterThan(5);
+  await page.close();
+}, 600_000);
+
+test('When the coordinator follows a consultation with the keyboard alone, then the joint set, its revision and the consultation report can be reached and tabbed through', async () => {
+  const page = await browser.newPage({ locale: 'nb-NO' });
+  await logInByKeyboard(page, 'koordinator@provestad.example');
+  await follow(page, { href: /^\/joint-sets$/ });
+  await follow(page, { href: /^\/joint-sets\/[0-9a-f-]{36}$/ });
+  await follow(page, { href: /^\/joint-sets\/[0-9a-f-]{36}\/revisions\/\d+$/ });
+  expect(await tabThroughAll(page)).toBeGreaterThan(5);
+  await follow(page, { href: /\/revisions\/\d+\/coordination$/ });
+  expect(await tabThroughAll(page)).toBeGreaterThan(3);
+  await page.close();
+}, 600_000);
