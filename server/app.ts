@@ -14,6 +14,7 @@ import { libraryRoutes } from './library/library.routes';
 import { tenderRoutes } from './tenders/tenders.routes';
 import { jointSetRoutes } from './joint-sets/joint-sets.routes';
 import { assessmentRoutes } from './assessments/assessments.routes';
+import { checkRunRoutes } from './check-runs/check-runs.routes';
 import { vendorRoutes } from './vendors/vendors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import type { Services } from './services';
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps): Express {
     ...tenderRoutes({ tenders: services.tenders, library: services.library, jointSets: services.jointSets, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
     ...jointSetRoutes(services, byteSize(config.UPLOAD_LIMIT)),
     ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
+    ...checkRunRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
     ...vendorRoutes({ vendors: services.vendors, publicUrl }),
     ...auditRoutes(services),
   );

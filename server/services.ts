@@ -19,6 +19,12 @@ import { createJointSetsService } from './joint-sets/joint-sets.service';
 import { createI18n } from './shared/i18n';
 import { createOrganisationsRepository } from './organisations/organisations.repository';
 import { createOrganisationsService } from './organisations/organisations.service';
+import { createJobsRepository } from './jobs/jobs.repository';
+import { createJobQueue } from './jobs/jobs.service';
+import { createJobRunner } from './jobs/job-runner';
+import { createCheckPool, type CheckPool } from './checks/checks.pool';
+import { createCheckRunsRepository } from './check-runs/check-runs.repository';
+import { CHECK_JOB_KIND, createCheckRunsService } from './check-runs/check-runs.service';
 
 export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS'>;
 
@@ -36,7 +42,21 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   const jointSetsRepository = createJointSetsRepository();
   const coordination = createCoordinationLookup({ db, jointSetsRepository, libraryRepository });
   const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock });
-  const assessments = createAssessmentsService({ db, assessmentsRepository, libraryRepository, auditRepository, tenderItems: tenderLibraryItems(tenders), verificationValidMonths: settings.VERIFICATION_VALID_MONTHS, now: clock });
+  const jobsRepository = createJobsRepository();
+  const jobQueue = createJobQueue({ db, repository: jobsRepository });
+  let checkPool: CheckPool | null = null;
+  const checkRuns = createCheckRunsService({ db, repository: createCheckRunsRepository(), assessmentsRepository, libraryRepository, auditRepository, queue: jobQueue, tenders, pool: () => (checkPool ??= createCheckPool()) });
+  const jobRunner = createJobRunner({ db, repository: jobsRepository, handlers: { [CHECK_JOB_KIND]: checkRuns.handleJob } });
+  const assessments = createAssessmentsService({
+    db,
+    assessmentsRepository,
+    libraryRepository,
+    auditRepository,
+    tenderItems: tenderLibraryItems(tenders),
+    verificationValidMonths: settings.VERIFICATION_VALID_MONTHS,
+    evidenceAdded: (tx, input, context) => checkRuns.requestForEvidence(tx, input, context),
+    now: clock,
+  });
   const jointSets = createJointSetsService({
     db,
     jointSetsRepository,
@@ -57,6 +77,17 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     tenders,
     vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
     assessments,
+    checkRuns,
+    jobs: {
+      queue: jobQueue,
+      runner: jobRunner,
+      /** Stops the runner (running jobs finish or are queued again) and the check threads. */
+      async stop(timeoutMs?: number): Promise<void> {
+        await jobRunner.stop(timeoutMs);
+        await checkPool?.close();
+        checkPool = null;
+      },
+    },
     jointSets,
     jointSetPackages: createJointSetPackages({ db, jointSets, jointSetsRepository, libraryRepository, auditRepository, now: clock }),
     repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository, jointSets: jointSetsRepository },

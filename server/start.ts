@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
   phase('listen', null);
+  services.jobs.runner.start();
   const startupMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
 
   const lines = [
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     force.unref();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await services.jobs.stop(5_000);
     await database.close();
     logger.info('stopped');
     logger.flush();

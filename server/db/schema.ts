@@ -8,3 +8,4 @@ export * from '../tenders/tenders.table';
 export * from '../vendors/vendors.table';
 export * from '../assessments/assessments.table';
 export * from '../jobs/jobs.table';
+export * from '../check-runs/check-runs.table';
