@@ -5,7 +5,7 @@ import { jobs, type JobError, type JobRow } from '../jobs/jobs.table';
 import type { CheckReport } from '../checks/checks.schemas';
 import { checkRuns, checkUploads, type CheckRunRow, type CheckRunState, type CheckUploadRow } from './check-runs.table';
 
-export type CheckRunFilter = { answerId?: string | undefined; productVersionId?: string | undefined; tenderId?: string | undefined; organisationIds?: string[] | undefined; productIds?: string[] | undefined };
+export type CheckRunFilter = { answerId?: string | undefined; productVersionId?: string | undefined; requirementKey?: string | undefined; tenderId?: string | undefined; organisationIds?: string[] | undefined };
 export type CheckRunWithJob = CheckRunRow & { job: Pick<JobRow, 'state' | 'progress' | 'error' | 'attempts'> | null };
 export type UploadMeta = Omit<CheckUploadRow, 'content'>;
 
@@ -26,6 +26,7 @@ function where(filter: CheckRunFilter): SQL | undefined {
   const parts: SQL[] = [];
   if (filter.answerId) parts.push(eq(checkRuns.answerId, filter.answerId));
   if (filter.productVersionId) parts.push(eq(checkRuns.productVersionId, filter.productVersionId));
+  if (filter.requirementKey) parts.push(sql`${filter.requirementKey} = any(${checkRuns.requirementKeys})`);
   if (filter.tenderId) parts.push(eq(checkRuns.tenderId, filter.tenderId));
   if (filter.organisationIds) parts.push(filter.organisationIds.length > 0 ? inArray(checkRuns.organisationId, filter.organisationIds) : sql`false`);
   return parts.length > 0 ? and(...parts) : undefined;

@@ -268,6 +268,13 @@ export function createCheckRunsService(deps: CheckRunsServiceDeps) {
       return repo.listRuns(db, filter, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
     },
 
+    /** The runs of one requirement of a product version (every revision of the answer), newest first, for the answer page. */
+    async forRequirement(actor: Actor, productVersionId: string, key: string): Promise<CheckRunWithJob[]> {
+      const pv = await assessments.findProductVersion(db, productVersionId);
+      if (!pv || !canSeeProduct(actor, pv.product)) return [];
+      return (await repo.listRuns(db, { productVersionId, requirementKey: key }, { limit: 20, offset: 0 })).rows;
+    },
+
     /** For each (product version, requirement): whether its newest finished check passed; the matrix marks those cells. */
     async passingChecks(productVersionIds: string[]): Promise<Map<string, string>> {
       const rows = await repo.newestFinishedByRequirement(db, productVersionIds);

@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import type { Finding, Location, Outcome } from '../checks/checks.schemas';
 import { isRuleId, RULES, RULE_SET_VERSION } from '../checks/rules.catalogue';
 import type { Language } from '../library/library.codes';
@@ -96,4 +97,27 @@ export function checkRunPage(run: CheckRunWithJob, lang: Language, options: { ca
 export function checkRunListItem(run: CheckRunWithJob) {
   const status = runStatus(run);
   return { id: run.id, ...status, files: run.files.map((f) => f.name).join(', '), createdAt: run.createdAt, bidder: run.bidder, ruleSetVersion: run.ruleSetVersion };
+}
+
+/** The answer page's section: the runs of the requirement, and the newest one's rules beside the answer. */
+export function answerChecksView(runs: CheckRunWithJob[], declared: { rule: string }[], lang: Language) {
+  const newest = runs[0];
+  return {
+    declared: [...new Set(declared.map((d) => d.rule))].map((rule) => ({ rule, title: isRuleId(rule) ? RULES[rule].title[lang] : rule })),
+    runs: runs.map(checkRunListItem),
+    newest: newest ? { id: newest.id, ...runStatus(newest), rules: (newest.report?.rules ?? []).map((r) => ({ rule: r.rule, title: isRuleId(r.rule) ? RULES[r.rule].title[lang] : r.rule, outcome: r.outcome, fails: r.counts.fail })) } : null,
+  };
+}
+
+/**
+ * Adds the "machine-checked" marker to the matrix cells a passing check backs. The matrix row
+ * arrives as pre-built cells (assessments.views.ts), each closed by one `</td>`; the marker goes
+ * before the close of each marked cell, so the cells' own markup stays the assessments' concern.
+ */
+export function markMachineChecked(cellsHtml: { toHTML: () => string }, marked: boolean[], label: { text: string; title: string }): { toHTML: () => string } {
+  if (!marked.some(Boolean)) return cellsHtml;
+  const marker = `<small class="dk-machine-checked" title="${Handlebars.escapeExpression(label.title)}">${Handlebars.escapeExpression(label.text)}</small>`;
+  const parts = cellsHtml.toHTML().split('</td>');
+  const html = parts.map((part, i) => (i < parts.length - 1 ? `${part}${marked[i] ? marker : ''}</td>` : part)).join('');
+  return { toHTML: () => html };
 }
