@@ -17,6 +17,7 @@ import { tenderRoutes } from './tenders/tenders.routes';
 import { kravbankRoutes } from './kravbank/kravbank.routes';
 import { jointSetRoutes } from './joint-sets/joint-sets.routes';
 import { assessmentRoutes } from './assessments/assessments.routes';
+import { checkRunRoutes } from './check-runs/check-runs.routes';
 import { vendorRoutes } from './vendors/vendors.routes';
 import { organisationRoutes } from './organisations/organisations.routes';
 import { providerLogout } from './sso/sso.pages';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
     ...kravbankRoutes({ kravbank: services.kravbank, tenders: services.tenders, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
     ...jointSetRoutes(services, byteSize(config.UPLOAD_LIMIT)),
     ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
+    ...checkRunRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
     ...vendorRoutes({ vendors: services.vendors, publicUrl }),
     ...auditRoutes(services),
     ...exitRoutes(services),

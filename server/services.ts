@@ -27,6 +27,10 @@ import { createExitRepository } from './exit/exit.repository';
 import { createExitService } from './exit/exit.service';
 import { createJobsRepository } from './jobs/jobs.repository';
 import { createJobQueue } from './jobs/jobs.service';
+import { createJobRunner } from './jobs/job-runner';
+import { createCheckPool, type CheckPool } from './checks/checks.pool';
+import { createCheckRunsRepository } from './check-runs/check-runs.repository';
+import { CHECK_JOB_KIND, createCheckRunsService } from './check-runs/check-runs.service';
 
 export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR'> & SsoSettings;
 
@@ -55,7 +59,20 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   const jointSetsRepository = createJointSetsRepository();
   const coordination = createCoordinationLookup({ db, jointSetsRepository, libraryRepository });
   const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock });
-  const assessments = createAssessmentsService({ db, assessmentsRepository, libraryRepository, auditRepository, tenderItems: tenderLibraryItems(tenders), verificationValidMonths: settings.VERIFICATION_VALID_MONTHS, now: clock });
+  const jobsRepository = createJobsRepository();
+  const jobQueue = createJobQueue({ db, repository: jobsRepository });
+  let checkPool: CheckPool | null = null;
+  const checkRuns = createCheckRunsService({ db, repository: createCheckRunsRepository(), assessmentsRepository, libraryRepository, auditRepository, queue: jobQueue, tenders, pool: () => (checkPool ??= createCheckPool()) });
+  const assessments = createAssessmentsService({
+    db,
+    assessmentsRepository,
+    libraryRepository,
+    auditRepository,
+    tenderItems: tenderLibraryItems(tenders),
+    verificationValidMonths: settings.VERIFICATION_VALID_MONTHS,
+    evidenceAdded: (tx, input, context) => checkRuns.requestForEvidence(tx, input, context),
+    now: clock,
+  });
   const jointSets = createJointSetsService({
     db,
     jointSetsRepository,
@@ -68,8 +85,8 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     now: clock,
   });
   const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
-  const jobsRepository = createJobsRepository();
-  const jobQueue = createJobQueue({ db, repository: jobsRepository });
+  const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, now: clock });
+  const jobRunner = createJobRunner({ db, repository: jobsRepository, handlers: { [CHECK_JOB_KIND]: checkRuns.handleJob, ...exit.jobHandlers } });
   return {
     database,
     auth,
@@ -78,11 +95,22 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     organisations: createOrganisationsService({ db, organisationsRepository, authRepository, auditRepository, now: clock }),
     audit: createAuditService({ db, auditRepository }),
     library,
-    jobs: { queue: jobQueue, repository: jobsRepository },
-    exit: createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, now: clock }),
+    exit,
     tenders,
     vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
     assessments,
+    checkRuns,
+    jobs: {
+      queue: jobQueue,
+      repository: jobsRepository,
+      runner: jobRunner,
+      /** Stops the runner (running jobs finish or are queued again) and the check threads. */
+      async stop(timeoutMs?: number): Promise<void> {
+        await jobRunner.stop(timeoutMs);
+        await checkPool?.close();
+        checkPool = null;
+      },
+    },
     jointSets,
     kravbank: createKravbankService({ db, libraryRepository, organisationsRepository, auditRepository, tenders, translator }),
     jointSetPackages: createJointSetPackages({ db, jointSets, jointSetsRepository, libraryRepository, auditRepository, now: clock }),

@@ -11,7 +11,6 @@ import { createServices } from './services';
 import { loadLibraryFiles } from './library/library.files';
 import { SYSTEM_AUDIT } from './auth/actor';
 import { createLogger } from './shared/logger';
-import { createJobRunner } from './jobs/job-runner';
 import { DATABASE_TEMPLATE_DIR, PROJECT_ROOT } from './shared/paths';
 import { readTemplate } from './db/template';
 
@@ -58,6 +57,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
   phase('listen', null);
+  services.jobs.runner.start();
   const startupMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
 
   const lines = [
@@ -79,9 +79,6 @@ async function main(): Promise<void> {
   logger.info({ port, database: database.kind, startupMs: Math.round(startupMs) }, 'listening');
   logger.debug({ phases }, 'start-up phases (ms)');
 
-  const jobRunner = createJobRunner({ db: database.db, repository: services.jobs.repository, handlers: services.exit.jobHandlers, logger });
-  jobRunner.start();
-
   const cleanup = setInterval(() => {
     services.auth.deleteExpiredSessions().catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
   }, SESSION_CLEANUP_INTERVAL_MS);
@@ -100,7 +97,7 @@ async function main(): Promise<void> {
     force.unref();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await jobRunner.stop(5_000);
+    await services.jobs.stop(5_000);
     await database.close();
     logger.info('stopped');
     logger.flush();

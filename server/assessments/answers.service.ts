@@ -47,7 +47,26 @@ const claimOf = (a: Pick<AnswerRow, 'status' | 'explanation' | 'links' | 'validU
 
 /** A vendor's answers for its product versions: reading and revising them, and their evidence files. */
 export function createAnswersService(ctx: AssessmentsContext) {
-  const { db, repo, library, audit, access, cells, now, today } = ctx;
+  const { db, repo, library, audit, access, cells, now, today, evidenceAdded } = ctx;
+
+  /** Checks every file before any is stored, so one refused file stores none. */
+  function checkedFiles(files: { originalname: string; buffer: Buffer }[]) {
+    return files.map((file) => ({ file, ...checkEvidenceFile(file), sha256: createHash('sha256').update(file.buffer).digest('hex') }));
+  }
+
+  /** Stores files on the current answer with their audit entries, and lets the hook queue what they ask for. */
+  async function storeEvidence(actor: Actor, answer: AnswerRow, vendorOrganisationId: string, files: ReturnType<typeof checkedFiles>, context: AuditContext): Promise<{ evidence: EvidenceMeta[]; checkRunId: string | null }> {
+    return db.transaction(async (tx) => {
+      const evidence: EvidenceMeta[] = [];
+      for (const { file, filename, contentType, sha256 } of files) {
+        const row = await repo.insertEvidence(tx, { answerId: answer.id, filename, contentType, size: file.buffer.length, sha256, content: file.buffer, uploadedBy: actor.userId, createdAt: now() });
+        await audit.record(tx, context, { organisationId: vendorOrganisationId, action: 'answer.evidence_added', entityType: 'evidence_file', entityId: row.id, after: { answerId: answer.id, key: answer.libraryKey, filename, contentType, size: row.size, sha256 } });
+        evidence.push(row);
+      }
+      const queued = await evidenceAdded(tx, { actor, answer, organisationId: vendorOrganisationId, evidence }, context);
+      return { evidence, checkRunId: queued?.id ?? null };
+    });
+  }
 
   return {
     /** Products the caller's vendor organisations make, with versions and the profiles they were asked to answer. */
@@ -179,18 +198,32 @@ export function createAnswersService(ctx: AssessmentsContext) {
     },
 
     /** Attaches an evidence file to the current answer; the file is checked only once the vendor may add it. */
-    async addEvidence(actor: Actor, answerId: string, file: { originalname: string; buffer: Buffer } | undefined, context: AuditContext): Promise<EvidenceMeta> {
+    async addEvidence(actor: Actor, answerId: string, file: { originalname: string; buffer: Buffer } | undefined, context: AuditContext): Promise<EvidenceMeta & { checkRunId: string | null }> {
+      if (!file) {
+        await this.addEvidenceFiles(actor, answerId, [], context);
+        throw evidenceMissing();
+      }
+      const { evidence, checkRunId } = await this.addEvidenceFiles(actor, answerId, [file], context);
+      return { ...(evidence[0] as EvidenceMeta), checkRunId };
+    },
+
+    /** Attaches files to the current answer; a file the requirement's machine checks read queues a check run. */
+    async addEvidenceFiles(actor: Actor, answerId: string, files: { originalname: string; buffer: Buffer }[], context: AuditContext): Promise<{ evidence: EvidenceMeta[]; checkRunId: string | null }> {
       const { answer, context: pv } = await access.loadAnswer(actor, answerId);
       if (!canAnswerFor(actor, pv.product)) throw answerVendorRequired();
       if (!answer.isCurrent) throw answerNotCurrent();
-      if (!file) throw evidenceMissing();
-      const { filename, contentType } = checkEvidenceFile(file);
-      const sha256 = createHash('sha256').update(file.buffer).digest('hex');
-      return db.transaction(async (tx) => {
-        const row = await repo.insertEvidence(tx, { answerId, filename, contentType, size: file.buffer.length, sha256, content: file.buffer, uploadedBy: actor.userId, createdAt: now() });
-        await audit.record(tx, context, { organisationId: pv.product.vendorOrganisationId, action: 'answer.evidence_added', entityType: 'evidence_file', entityId: row.id, after: { answerId, key: answer.libraryKey, filename, contentType, size: row.size, sha256 } });
-        return row;
-      });
+      if (files.length === 0) return { evidence: [], checkRunId: null };
+      return storeEvidence(actor, answer, pv.product.vendorOrganisationId, checkedFiles(files), context);
+    },
+
+    /** Saves the answer and attaches the files sent with it; the files are checked before anything is saved. */
+    async saveAnswerWithEvidence(actor: Actor, input: AnswerInput, files: { originalname: string; buffer: Buffer }[], context: AuditContext): Promise<{ answer: AnswerRow; created: boolean; evidence: EvidenceMeta[]; checkRunId: string | null }> {
+      const { product } = await access.loadProductVersion(actor, input.productVersionId);
+      if (!canAnswerFor(actor, product)) throw answerVendorRequired();
+      const checked = checkedFiles(files);
+      const saved = await this.saveAnswer(actor, input, context);
+      if (checked.length === 0) return { ...saved, evidence: [], checkRunId: null };
+      return { ...saved, ...(await storeEvidence(actor, saved.answer, product.vendorOrganisationId, checked, context)) };
     },
 
     /** An evidence file for download, for exactly those who may see its answer. */

@@ -194,7 +194,7 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       method: 'post',
       path: '/api/assessments/answers/:answerId/evidence',
       summary: 'Attach an evidence file to the current answer (multipart: file)',
-      description: 'PDF, PNG, JPEG, TXT, CSV, JSON, XML, DOCX, XLSX or ZIP, up to the upload limit; the content must match the file name\'s type.',
+      description: 'PDF, PNG, JPEG, TXT, CSV, JSON, YAML, XML, XSD, DOCX, XLSX or ZIP, up to the upload limit; the content must match the file name\'s type.',
       params: answerParams,
       bodyType: 'multipart',
       body: evidenceUploadSchema,

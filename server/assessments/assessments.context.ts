@@ -5,9 +5,16 @@ import type { RequirementType } from '../library/library.codes';
 import type { LibraryRepository } from '../library/library.repository';
 import { createAssessmentsAccess } from './assessments.access';
 import { createCellReader } from './assessments.cells';
-import type { AssessmentsRepository } from './assessments.repository';
+import type { AssessmentsRepository, EvidenceMeta } from './assessments.repository';
+import type { AnswerRow } from './assessments.table';
 
 export type TenderItemsSource = (actor: Actor, tenderId: string) => Promise<{ key: string; libraryVersion: string; type: RequirementType; weight: number }[]>;
+
+/**
+ * Called in the transaction that stores evidence on an answer, so that work the files ask for
+ * (a machine check) is queued exactly when they are stored. Answers the id of that work, if any.
+ */
+export type EvidenceAddedHook = (tx: Database, input: { actor: Actor; answer: AnswerRow; organisationId: string; evidence: EvidenceMeta[] }, context: AuditContext) => Promise<{ id: string } | null>;
 
 export type AssessmentsServiceDeps = {
   db: Database;
@@ -17,6 +24,7 @@ export type AssessmentsServiceDeps = {
   /** The library items of a tender the actor may see, for profiles made from a tender's set. */
   tenderItems: TenderItemsSource;
   verificationValidMonths: number;
+  evidenceAdded?: EvidenceAddedHook;
   now?: () => Date;
 };
 
@@ -34,6 +42,7 @@ export function createAssessmentsContext(deps: AssessmentsServiceDeps) {
     library,
     audit,
     tenderItems: deps.tenderItems,
+    evidenceAdded: deps.evidenceAdded ?? (async () => null),
     verificationValidMonths: deps.verificationValidMonths,
     now,
     today,

@@ -4,7 +4,9 @@ import { DOMAINS, REQUIREMENT_TYPES } from '../library/library.codes';
 import { AppError, type FieldError } from '../shared/errors';
 import { formRoute, type FormConflict, type FormValues } from '../shared/http/forms';
 import { routeFamily, type RouteContext, type RouteDefinition } from '../shared/http/route';
-import { singleFileUpload } from '../shared/http/upload';
+import { multiFileUpload, singleFileUpload, uploadedFiles } from '../shared/http/upload';
+import type { CheckRunsService } from '../check-runs/check-runs.service';
+import { answerChecksView, markMachineChecked } from '../check-runs/check-runs.views';
 import { pagination } from '../shared/pagination';
 import type { TendersService } from '../tenders/tenders.service';
 import {
@@ -54,9 +56,12 @@ import {
   vendorProductsView,
 } from './assessments.views';
 
-export type AssessmentPageDeps = { assessments: AssessmentsService; tenders: TendersService; jointSets: JointSetsService };
+export type AssessmentPageDeps = { assessments: AssessmentsService; tenders: TendersService; jointSets: JointSetsService; checkRuns: CheckRunsService };
 
 /** What the page builders below use of a handler's context. */
+/** How many files the answer form takes at once: an API description, or an export with its schemas and data model. */
+const MAX_ANSWER_FILES = 10;
+
 type PageContext = Pick<RouteContext<unknown, unknown, unknown, 'user'>, 'actor' | 't' | 'locale' | 'render'>;
 
 const page = routeFamily({ surface: 'page', access: 'user' });
@@ -68,6 +73,7 @@ const MATRIX_PRODUCTS = 8;
 export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimitBytes: number }): RouteDefinition[] {
   const { assessments } = deps;
   const upload = singleFileUpload(options.uploadLimitBytes, 10);
+  const answerUpload = multiFileUpload(options.uploadLimitBytes, MAX_ANSWER_FILES, 20);
 
   async function renderNewProfile(ctx: PageContext, values: FormValues, errors: FieldError[], status: number) {
     const organisations = assessments.assessingMemberships(ctx.actor);
@@ -101,14 +107,26 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
     const found = await assessments.currentAnswer(ctx.actor, productVersionId, requirement.key, requirement.major);
     ctx.render(
       'assessments/answer-form',
-      { ...answerFormPage(found, requirement.key, ctx.locale), nav: 'assessments', values: values ?? answerFormDefaults(requirement.key, requirement.major, found.answer, profileId), errors, conflict },
+      {
+        ...answerFormPage(found, requirement.key, ctx.locale),
+        evidenceAsked: found.library.evidence.map((e) => e[ctx.locale]),
+        machineChecks: answerChecksView([], found.library.checks, ctx.locale).declared,
+        uploadLimit: Math.floor(options.uploadLimitBytes / (1024 * 1024)),
+        maxFiles: MAX_ANSWER_FILES,
+        nav: 'assessments',
+        values: values ?? answerFormDefaults(requirement.key, requirement.major, found.answer, profileId),
+        errors,
+        conflict,
+      },
       status,
     );
   }
 
   async function renderAnswer(ctx: PageContext, answerId: string, extra: Record<string, unknown> = {}, status = 200) {
     const detail = await assessments.answerDetail(ctx.actor, answerId);
-    ctx.render('assessments/answer', { ...answerPage(detail, ctx.locale, options.uploadLimitBytes, assessments.assessingMemberships(ctx.actor)), nav: 'assessments', ...extra }, status);
+    const runs = await deps.checkRuns.forRequirement(ctx.actor, detail.answer.productVersionId, detail.answer.libraryKey);
+    const checks = answerChecksView(runs, detail.library?.checks ?? [], ctx.locale);
+    ctx.render('assessments/answer', { ...answerPage(detail, ctx.locale, options.uploadLimitBytes, assessments.assessingMemberships(ctx.actor)), checks, nav: 'assessments', ...extra }, status);
   }
 
   return [
@@ -226,12 +244,17 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
         }
         const result = await assessments.comparison(actor, { ...filter, page: query.page, pageSize: MATRIX_PRODUCTS });
         const cellsHtml = matrixCellsHtml(t);
+        const passing = await deps.checkRuns.passingChecks(result.rows.flatMap((r) => (r.versionId ? [r.versionId] : [])));
+        const checkedLabel = { text: t('checkRuns.machineChecked'), title: t('checkRuns.machineCheckedTitle') };
         return ctx.render('assessments/compare', {
           ...base,
           profile: profileRef(result.profile, result.version.version, t),
           matrix: {
             products: result.rows.map((r) => ({ ...productRef(r), score: scoreView(r.score, t) })),
-            rows: matrixRows(result.items.map((i) => requirementBody(i, locale)), result.rows, cellsHtml),
+            rows: matrixRows(result.items.map((i) => requirementBody(i, locale)), result.rows, cellsHtml).map((row, n) => ({
+              ...row,
+              cellsHtml: markMachineChecked(row.cellsHtml, result.rows.filter((r) => r.cells[n] !== undefined).map((r) => passing.has(`${r.versionId}:${result.items[n]?.key}`)), checkedLabel),
+            })),
           },
           linkQuery,
           chartSrc: `/api/assessments/chart?${linkQuery}&limit=25`,
@@ -273,8 +296,11 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
         }
         const sheet = await assessments.productSheet(actor, params.productVersionId, profileId);
         const { rows: profiles } = await assessments.listProfiles(actor, {}, CHOICES);
+        const passing = await deps.checkRuns.passingChecks([params.productVersionId]);
+        const sheetView = sheetPage(sheet, t, locale);
         ctx.render('assessments/sheet', {
-          ...sheetPage(sheet, t, locale),
+          ...sheetView,
+          items: sheetView.items.map((item) => ({ ...item, machineChecked: passing.has(`${params.productVersionId}:${item.key}`) })),
           nav: 'assessments',
           context: sheet.context,
           siblings: sheet.siblings,
@@ -297,17 +323,22 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
       summary: 'Save an answer for a product version',
       access: 'user',
       params: productVersionParams,
+      bodyType: 'multipart',
       body: answerFormSchema,
+      middleware: [answerUpload],
+      problemPath: 'files',
       rerender: (ctx, { formErrors, values, conflict }, status) => {
         const requirement = answerFormQuerySchema.safeParse({ key: values.key, major: values.major });
         if (!requirement.success) throw new AppError('validation.failed', 400, `The answer form is incomplete: ${formErrors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, { errors: formErrors });
         return renderAnswerForm(ctx, ctx.params.productVersionId, requirement.data, answerFormValues(values), formErrors, status, undefined, conflict);
       },
-      run: async ({ actor, params, body, audit, t }) => {
+      run: async ({ actor, params, body, req, audit, t }) => {
         const { profileId, ...input } = body;
-        const { answer, created } = await assessments.saveAnswer(actor, { ...input, productVersionId: params.productVersionId, validUntil: input.validUntil ?? null }, audit);
-        const back = profileId ? `/assessments/products/${params.productVersionId}?profileId=${profileId}` : `/assessments/answers/${answer.id}`;
-        return { to: back, flash: { kind: 'success', message: t(created ? 'assessments.answers.saved' : 'assessments.answers.unchanged', { key: answer.libraryKey }) } };
+        const files = uploadedFiles(req);
+        const { answer, created, checkRunId } = await assessments.saveAnswerWithEvidence(actor, { ...input, productVersionId: params.productVersionId, validUntil: input.validUntil ?? null }, files, audit);
+        const back = checkRunId ? `/assessments/check-runs/${checkRunId}` : profileId ? `/assessments/products/${params.productVersionId}?profileId=${profileId}` : `/assessments/answers/${answer.id}`;
+        const saved = t(created || files.length > 0 ? 'assessments.answers.saved' : 'assessments.answers.unchanged', { key: answer.libraryKey });
+        return { to: back, flash: { kind: 'success', message: checkRunId ? `${saved} ${t('checkRuns.queued')}` : saved } };
       },
     }),
     page({
@@ -328,7 +359,9 @@ export function assessmentsPages(deps: AssessmentPageDeps, options: { uploadLimi
       rerender: (ctx, { formErrors }, status) => renderAnswer(ctx, ctx.params.answerId, { formErrors }, status),
       run: async ({ actor, params, req, audit, t }) => {
         const file = await assessments.addEvidence(actor, params.answerId, req.file, audit);
-        return { to: `/assessments/answers/${params.answerId}#evidence`, flash: { kind: 'success', message: t('assessments.evidence.added', { filename: file.filename }) } };
+        const added = t('assessments.evidence.added', { filename: file.filename });
+        if (file.checkRunId) return { to: `/assessments/check-runs/${file.checkRunId}`, flash: { kind: 'success', message: `${added} ${t('checkRuns.queued')}` } };
+        return { to: `/assessments/answers/${params.answerId}#evidence`, flash: { kind: 'success', message: added } };
       },
     }),
     formRoute({

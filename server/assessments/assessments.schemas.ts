@@ -273,7 +273,7 @@ export const verificationSchema = z
   .meta({ id: 'Verification' });
 
 export const evidenceSchema = z
-  .object({ id: z.uuid(), answerId: z.uuid(), answerRevision: z.number().optional(), filename: z.string(), contentType: z.string(), size: z.number(), sha256: z.string(), uploadedAt: dateTime })
+  .object({ id: z.uuid(), answerId: z.uuid(), answerRevision: z.number().optional(), filename: z.string(), contentType: z.string(), size: z.number(), sha256: z.string(), uploadedAt: dateTime, checkRunId: z.uuid().nullable().optional().describe('The machine check this upload queued, when the requirement declares checks') })
   .meta({ id: 'Evidence' });
 
 export const messageSchema = z.object({ id: z.uuid(), body: z.string(), authorName: z.string().nullable(), createdAt: dateTime }).meta({ id: 'AnswerMessage' });

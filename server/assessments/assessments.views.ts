@@ -131,7 +131,17 @@ export function answerBody(answer: AnswerRow, context: ProductVersionContext, ve
   };
 }
 
-export const evidenceBody = (e: EvidenceMeta & { answerRevision?: number }) => ({ id: e.id, answerId: e.answerId, ...(e.answerRevision !== undefined ? { answerRevision: e.answerRevision } : {}), filename: e.filename, contentType: e.contentType, size: e.size, sha256: e.sha256, uploadedAt: e.createdAt.toISOString() });
+export const evidenceBody = (e: EvidenceMeta & { answerRevision?: number; checkRunId?: string | null }) => ({
+  id: e.id,
+  answerId: e.answerId,
+  ...(e.answerRevision !== undefined ? { answerRevision: e.answerRevision } : {}),
+  filename: e.filename,
+  contentType: e.contentType,
+  size: e.size,
+  sha256: e.sha256,
+  uploadedAt: e.createdAt.toISOString(),
+  ...(e.checkRunId !== undefined ? { checkRunId: e.checkRunId } : {}),
+});
 export const messageBody = (m: { id: string; body: string; authorName: string | null; createdAt: Date }) => ({ id: m.id, body: m.body, authorName: m.authorName, createdAt: m.createdAt.toISOString() });
 export const verificationBody = (v: VerificationView) => ({ ...v, decidedAt: v.decidedAt.toISOString(), expiresAt: v.expiresAt.toISOString() });
 

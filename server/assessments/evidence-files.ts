@@ -1,6 +1,9 @@
 import { evidenceTypeRefused } from './assessments.errors';
 
-/** The evidence files accepted: by file name extension, each with the bytes its content must start with. */
+/**
+ * The evidence files accepted: by file name extension, each with the bytes its content must start
+ * with. YAML and XSD are here for the machine checks (API descriptions, export schemas).
+ */
 const EVIDENCE_TYPES: Record<string, { contentType: string; matches: (bytes: Buffer) => boolean }> = (() => {
   const startsWith = (...signatures: number[][]) => (bytes: Buffer) => signatures.some((s) => s.every((b, i) => bytes[i] === b));
   const zip = startsWith([0x50, 0x4b, 0x03, 0x04], [0x50, 0x4b, 0x05, 0x06]);
@@ -21,6 +24,9 @@ const EVIDENCE_TYPES: Record<string, { contentType: string; matches: (bytes: Buf
     csv: { contentType: 'text/csv; charset=utf-8', matches: text },
     json: { contentType: 'application/json; charset=utf-8', matches: text },
     xml: { contentType: 'application/xml; charset=utf-8', matches: text },
+    xsd: { contentType: 'application/xml; charset=utf-8', matches: text },
+    yaml: { contentType: 'application/yaml; charset=utf-8', matches: text },
+    yml: { contentType: 'application/yaml; charset=utf-8', matches: text },
     docx: { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', matches: zip },
     xlsx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', matches: zip },
     zip: { contentType: 'application/zip', matches: zip },

@@ -9,3 +9,4 @@ export * from '../vendors/vendors.table';
 export * from '../assessments/assessments.table';
 export * from '../jobs/jobs.table';
 export * from '../sso/sso.table';
+export * from '../check-runs/check-runs.table';

@@ -15,6 +15,7 @@ import {
   VERIFICATION_METHODS,
   VERIFICATION_PHASES,
 } from './library.codes';
+import { checksDeclarationSchema } from '../checks/rules.catalogue';
 
 const trimmed = z.string().trim().min(1, 'must not be empty');
 
@@ -133,6 +134,8 @@ const itemShape = {
   references: z.array(referenceSchema).min(1, 'every item cites at least one source'),
   verification: verificationSchema,
   evidence: z.array(localisedTextSchema).min(1, 'name at least one piece of evidence'),
+  /** The machine checks that verify the item from the vendor's files (server/checks/). */
+  checks: checksDeclarationSchema.optional(),
   ssa: ssaAlignmentSchema.nullish(),
   domains: z.array(z.enum(DOMAINS)).min(1),
   tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'tags are lower-case words joined by hyphens')).default([]),
@@ -327,6 +330,7 @@ export const libraryVersionSchema = z
     references: z.array(z.object({ source: z.string(), section: z.string(), note: localisedTextSchema })),
     verification: z.object({ method: z.enum(VERIFICATION_METHODS), phases: z.array(z.enum(VERIFICATION_PHASES)).optional(), text: localisedTextSchema }),
     evidence: z.array(localisedTextSchema),
+    checks: z.array(z.object({ rule: z.string(), params: z.record(z.string(), z.unknown()) })).optional(),
     ssa: z.object({ agreements: z.array(z.enum(SSA_AGREEMENTS)), annex: z.enum(SSA_ANNEXES), precedence: z.enum(SSA_PRECEDENCE), note: localisedTextSchema }).optional(),
     domains: z.array(z.string()),
     tags: z.array(z.string()),

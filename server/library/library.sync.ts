@@ -42,6 +42,7 @@ export function contentOf(item: ItemContent): ItemContent {
     references: item.references,
     verification: item.verification,
     evidence: item.evidence,
+    checks: item.checks ?? [],
     ...(item.ssa ? { ssa: item.ssa } : {}),
     domains: item.domains,
     tags: item.tags,
@@ -50,8 +51,10 @@ export function contentOf(item: ItemContent): ItemContent {
   };
 }
 
+/** Items without checks hash as they did before the field existed, so their released versions stay unchanged. */
 export function contentHash(item: ItemContent): string {
-  return createHash('sha256').update(JSON.stringify(canonical(contentOf(item)))).digest('hex');
+  const { checks, ...rest } = contentOf(item);
+  return createHash('sha256').update(JSON.stringify(canonical(checks && checks.length > 0 ? { ...rest, checks } : rest))).digest('hex');
 }
 
 export function parseSemver(version: string): { major: number; minor: number; patch: number } {
@@ -65,6 +68,7 @@ export function versionColumns(content: ItemContent): Omit<LibraryVersionInsert,
   const sourceIds = [...new Set(c.references.map((r) => r.source))].sort();
   return {
     ...c,
+    checks: c.checks ?? [],
     ssa: c.ssa ?? null,
     sourceIds,
     keywords: [...c.tags, ...sourceIds].join(' '),
@@ -91,6 +95,7 @@ export function rowToItemFile(row: LibraryVersionRow): ItemFile {
     references: row.references,
     verification: row.verification,
     evidence: row.evidence,
+    checks: row.checks,
     ...(row.ssa ? { ssa: row.ssa } : {}),
     domains: row.domains,
     tags: row.tags,

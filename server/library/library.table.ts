@@ -3,6 +3,7 @@ import { check, customType, index, integer, jsonb, pgTable, text, timestamp, uni
 import { users } from '../auth/users.table';
 import { organisations } from '../organisations/organisations.table';
 import type { Category, Domain, ItemKind, ItemStatus, RequirementType, SourceKind } from './library.codes';
+import type { CheckDeclaration } from '../checks/rules.catalogue';
 import type { LocalisedText, Parameter, Reference, SsaAlignment, Verification } from './library.schemas';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -54,6 +55,8 @@ export const libraryVersions = pgTable(
     references: jsonb('references').$type<Reference[]>().notNull(),
     verification: jsonb('verification').$type<Verification>().notNull(),
     evidence: jsonb('evidence').$type<LocalisedText[]>().notNull(),
+    /** The machine checks the item declares (`checks:` in its file); empty for most items. */
+    checks: jsonb('checks').$type<CheckDeclaration[]>().notNull().default([]),
     /** Where a clause goes in the SSA agreements; null for requirements and for clauses published before the field. */
     ssa: jsonb('ssa').$type<SsaAlignment | null>(),
     domains: text('domains').array().$type<Domain[]>().notNull(),

@@ -52,5 +52,5 @@ export function toYaml(value: unknown): string {
 
 /** One YAML document per version, oldest first: the library's own file format. */
 export function itemFileText(rows: LibraryVersionRow[]): string {
-  return rows.map((row) => toYaml(rowToItemFile(row))).join('---\n');
+  return rows.map((row) => toYaml(Object.fromEntries(Object.entries(rowToItemFile(row)).filter(([field, value]) => !(field === 'checks' && Array.isArray(value) && value.length === 0))))).join('---\n');
 }

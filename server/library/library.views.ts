@@ -3,6 +3,7 @@ import type { FieldError } from '../shared/errors';
 import type { ConflictField, FormConflict } from '../shared/http/forms';
 import type { Translator } from '../shared/i18n';
 import { pagination } from '../shared/pagination';
+import { RULES } from '../checks/rules.catalogue';
 import { defaultValue, renderTitle, renderTitles } from './clause-template';
 import { CATEGORIES, DOMAINS, ITEM_KINDS, ITEM_STATUSES, REQUIREMENT_TYPES, THEME_COUNT, VERIFICATION_METHODS, type Language } from './library.codes';
 import type { LibraryListEntry } from './library.repository';
@@ -131,6 +132,7 @@ export function itemPage(input: {
     rendered: input.preview.rendered,
     previewErrors: input.preview.problems,
     parameters: current.parameters.map((p) => parameterField(p, input.values[p.name], input.lang)),
+    machineChecks: current.checks.map((c) => ({ rule: c.rule, title: RULES[c.rule].title[input.lang], params: Object.keys(c.params).length > 0 ? JSON.stringify(c.params) : null })),
     references: current.references.map((r) => ({ ...r, sourceTitle: sources.get(r.source)?.title ?? r.source, url: sources.get(r.source)?.url ?? null })),
     versions: historyRows(versions, current),
     previousVersion: previousVersion(versions, current),

@@ -41,7 +41,7 @@ describe('the shipped baseline profile', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ slug: 'baseline', ownerOrganisationId: null, visibility: 'public', version: 1, canEdit: false });
     expect(res.body.items.map((i: { key: string }) => i.key)).toEqual(BASELINE_KEYS);
-    expect(res.body.items.find((i: { key: string }) => i.key === 'EXP-003')).toMatchObject({ libraryVersion: '1.1.0', major: 1, type: 'AV', weight: 10 });
+    expect(res.body.items.find((i: { key: string }) => i.key === 'EXP-003')).toMatchObject({ libraryVersion: '1.2.0', major: 1, type: 'AV', weight: 10 });
   });
 
   test('When anyone tries to change or delete the baseline, then it is refused and unchanged', async () => {
@@ -59,7 +59,7 @@ describe('profiles of buyers and councils', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'Skolesystemer', visibility: 'private', ownerOrganisationId: city.id, version: 1, canEdit: true });
     expect(res.body.items).toEqual([
-      expect.objectContaining({ key: 'EXP-001', libraryVersion: '1.1.0', type: 'A', weight: 10, title: 'Full eksport av alle data når som helst' }),
+      expect.objectContaining({ key: 'EXP-001', libraryVersion: '1.2.0', type: 'A', weight: 10, title: 'Full eksport av alle data når som helst' }),
       expect.objectContaining({ key: 'API-003', type: 'V', weight: 40 }),
       expect.objectContaining({ key: 'SEC-001', type: 'AV', weight: 8 }),
     ]);
@@ -158,7 +158,7 @@ describe('profiles of buyers and councils', () => {
       visibility: 'shared',
       version: '1',
       'items[0][key]': 'EXP-001',
-      'items[0][version]': '1.1.0',
+      'items[0][version]': '1.2.0',
       'items[0][type]': 'A',
       'items[0][weight]': '0',
       'items[1][key]': 'API-003',

@@ -54,7 +54,7 @@ test('When the whole library is exported, wiped and synced from the export, then
     expect(names).toContain('sources.yaml');
     expect(names).toContain('export/EXP-001.yaml');
     const before = (await editor.agent.get('/api/library/export').query({ format: 'json' })).body;
-    expect(before.items.find((i: { key: string }) => i.key === 'EXP-001').versions.map((v: { version: string }) => v.version)).toEqual(['1.1.0', '1.2.0']);
+    expect(before.items.find((i: { key: string }) => i.key === 'EXP-001').versions.map((v: { version: string }) => v.version)).toEqual(['1.2.0', '1.3.0']);
     const clause = before.items.find((i: { key: string }) => i.key === 'EXIT-001').versions[0];
     expect(clause).toMatchObject({ verification: { phases: ['tender'] }, ssa: { agreements: ['ssa-l', 'ssa-s', 'ssa-d', 'ssa-v'], annex: 'general-terms-changes', precedence: 'prevails' } });
 
@@ -77,7 +77,7 @@ test('When one item is exported, then its YAML file holds every released version
   expect(res.status).toBe(200);
   expect(res.headers['content-disposition']).toContain('EXP-001.yaml');
   const docs = loadAll(res.text, undefined, { schema: CORE_SCHEMA }) as { version: string; title: { nb: string } }[];
-  expect(docs.map((d) => d.version)).toEqual(['1.1.0', '1.2.0']);
+  expect(docs.map((d) => d.version)).toEqual(['1.2.0', '1.3.0']);
   expect(docs[1]?.title.nb).toContain('«æøå»');
 });
 

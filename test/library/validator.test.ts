@@ -110,7 +110,7 @@ describe('the validator of the current format', () => {
     const older = text.replace(/^version: .*$/m, 'version: 1.0.0').replace(/\n {2}phases: \[[^\]]*\]/, '').replace('section: Prinsipp 4.5', 'section: "4.5"');
     await writeFile(file(EXP_001), `${older}---\n${text}`);
     const library = await loadLibraryFiles(copy.dir);
-    expect(library.items.filter((i) => i.item.key === 'EXP-001').map((i) => i.item.version)).toEqual(['1.0.0', '1.1.0']);
+    expect(library.items.filter((i) => i.item.key === 'EXP-001').map((i) => i.item.version)).toEqual(['1.0.0', '1.2.0']);
   });
 });
 

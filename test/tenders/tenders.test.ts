@@ -68,7 +68,7 @@ describe('assembling a tender', () => {
     expect(again.body).toEqual({ added: [], skipped: ['EXP-001'] });
     const view = await editor.agent.get(`/api/tenders/${tender.id}`);
     expect(view.body.sections.map((s: { title: string }) => s.title)).toEqual(['Eksport', 'Avslutning og overgang']);
-    expect(view.body.sections[0].items[0]).toMatchObject({ key: 'EXP-001', libraryVersion: '1.1.0', fromLibrary: true, type: 'A' });
+    expect(view.body.sections[0].items[0]).toMatchObject({ key: 'EXP-001', libraryVersion: '1.2.0', fromLibrary: true, type: 'A' });
   });
 
   test('When a parameter value is out of range, then the item is not changed and the value is named', async () => {

@@ -36,7 +36,7 @@ function libraryVersion(key: string, parameters: Parameter[]): LibraryVersionRow
   return {
     id: `lib-${key}`, key, version: '1.0.0', major: 1, minor: 0, patch: 0, status: 'published', ownerOrganisationId: null, origin: 'file', baseVersion: null,
     kind: 'requirement', category: 'export', type: 'V', weight: 10, themes: [], title: text, text, rationale: text, responseGuidance: text, parameters, references: [],
-    verification: { method: 'document-review', text }, evidence: [], domains: ['all'], tags: [], sourceIds: [], keywords: '', supersedes: null, replacedBy: null, changeNote: null,
+    verification: { method: 'document-review', text }, evidence: [], checks: [], domains: ['all'], tags: [], sourceIds: [], keywords: '', supersedes: null, replacedBy: null, changeNote: null,
     ssa: null, contentHash: 'hash', revision: 1, createdBy: null, createdAt: AT, updatedAt: AT, publishedAt: AT,
   };
 }

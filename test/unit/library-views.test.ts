@@ -33,6 +33,7 @@ function version(overrides: Partial<LibraryVersionRow> = {}): LibraryVersionRow 
     references: [{ source: 'eu-data-act', section: 'Art. 30', note: { nb: 'Eksport', en: 'Export' } }],
     verification: { method: 'sample-export', text: { nb: 'Be om et uttrekk.', en: 'Ask for an extract.' } },
     evidence: [{ nb: 'Eksempel', en: 'Sample' }],
+    checks: [],
     domains: ['all'],
     tags: [],
     sourceIds: ['eu-data-act'],

@@ -64,6 +64,7 @@ function libraryVersion(key: string, title: string, text: string, parameters: Pa
     references: [],
     verification: { method: 'document-review', text: both('') },
     evidence: [],
+    checks: [],
     domains: [],
     tags: [],
     sourceIds: [],

@@ -18,6 +18,21 @@ export function singleFileUpload(limitBytes: number, fields = 20): RequestHandle
     });
 }
 
+/** Reads up to `maxFiles` uploaded files, field `files`, into memory, each at most `limitBytes`. */
+export function multiFileUpload(limitBytes: number, maxFiles: number, fields = 20): RequestHandler {
+  const read = multer({ storage: multer.memoryStorage(), limits: { fileSize: limitBytes, files: maxFiles, fields } }).array('files', maxFiles);
+  return (req, res, next) =>
+    read(req, res, (error?: unknown) => {
+      if (!error || error instanceof multer.MulterError || isAppError(error)) return next(error);
+      next(new AppError('upload.malformed', 400, 'The upload is not a well-formed multipart/form-data body.', { cause: error }));
+    });
+}
+
+/** The files a `multiFileUpload` read; empty when none was sent (a file input left empty sends none). */
+export function uploadedFiles(req: Request): UploadedFile[] {
+  return Array.isArray(req.files) ? req.files.filter((f) => f.size > 0 || f.originalname !== '') : [];
+}
+
 /** The file a `singleFileUpload` read; without one, the feature's own error (a 400 naming the field). */
 export function uploadedFile(req: Request, missing: () => AppError): UploadedFile {
   if (!req.file) throw missing();
