@@ -115,7 +115,7 @@ export async function publishNewVersion(services: Services, user: UserRow, org: 
   const actor = actorOf(user, org);
   const draft = await services.library.createDraftVersion(actor, key, {}, SYSTEM_AUDIT);
   const text = { nb: `${draft.text.nb} ${added.nb}`, en: `${draft.text.en} ${added.en}` };
-  const updated = await services.library.updateDraft(actor, draft.id, { ...(pickContent(draft as unknown as Record<string, unknown>) as object), text, revision: draft.revision } as never, SYSTEM_AUDIT);
+  const updated = await services.library.updateDraft(actor, draft.id, { ...(pickContent(draft as unknown as Record<string, unknown>) as object), text, version: draft.revision } as never, SYSTEM_AUDIT);
   const published = await services.library.publish(actor, draft.id, { level: 'minor', changeNote: { nb: 'Ny formulering.', en: 'New wording.' }, version: updated.revision }, SYSTEM_AUDIT);
   return published.version as string;
 }

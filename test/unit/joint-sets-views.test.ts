@@ -171,7 +171,7 @@ describe('the sign-off and deviations pages', () => {
 describe('the API body of a revision', () => {
   test('When a participant reads it, then comments name the item\'s key and dates are ISO text; for other readers comments and deviations are null', () => {
     const body = revisionBody(revisionView('consultation'), 'en');
-    expect(body.sections[0]?.items[0]).toEqual({ id: 'item-1', key: 'EXP-001', version: '1.0.0', title: 'EXP-001 in English', kind: 'requirement', type: 'V', weight: 10, parameterValues: { exportHours: 36 } });
+    expect(body.sections[0]?.items[0]).toEqual({ id: 'item-1', key: 'EXP-001', libraryVersion: '1.0.0', version: 1, title: 'EXP-001 in English', kind: 'requirement', type: 'V', weight: 10, parameterValues: { exportHours: 36 } });
     expect(body.comments?.map((c) => [c.key, c.resolvedAt])).toEqual([['EXP-001', null], ['EXP-001', AT.toISOString()], ['DEL-001', null]]);
     expect(revisionBody(revisionView('adopted', { comments: null, deviations: null }), 'en')).toMatchObject({ comments: null, deviations: null, adoptedAt: AT.toISOString() });
   });

@@ -33,7 +33,8 @@ export type ConflictField = { label: string; stored: string; typed: string };
 const shown = (value: unknown): string => {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(shown).join(', ');
-  if (typeof value === 'object') return Object.values(value).map(shown).filter(Boolean).join(' / ');
+  // Texts in both languages: bokmål first, whatever order the object's keys were stored in.
+  if (typeof value === 'object') return Object.entries(value).sort(([a], [b]) => Number(b === 'nb') - Number(a === 'nb') || a.localeCompare(b)).map(([, v]) => shown(v)).filter(Boolean).join(' / ');
   return String(value);
 };
 
@@ -43,7 +44,7 @@ const shown = (value: unknown): string => {
  */
 export function conflictFields(stored: Record<string, unknown>, typed: FormValues, labels: Record<string, string>): ConflictField[] {
   return Object.entries(labels)
-    .filter(([name]) => name in typed && shown(stored[name]).trim() !== shown(typed[name]).trim())
+    .filter(([name]) => typed[name] !== undefined && shown(stored[name]).trim() !== shown(typed[name]).trim())
     .map(([name, label]) => ({ label, stored: shown(stored[name]), typed: shown(typed[name]) }));
 }
 
