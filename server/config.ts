@@ -36,6 +36,9 @@ export const configSchema = z.object({
   LIBRARY_SYNC_ON_START: booleanFlag.default(true),
   PUBLIC_REGISTER: booleanFlag.default(false),
   VERIFICATION_VALID_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_EVERY_HOURS: z.coerce.number().min(0.01).max(24 * 31).default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
 });
 
 export type Config = z.infer<typeof configSchema> & { cookieSecure: boolean };

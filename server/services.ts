@@ -62,7 +62,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     audit: createAuditService({ db, auditRepository }),
     library,
     jobs: { queue: jobQueue, repository: jobsRepository },
-    exit: createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, now: clock }),
+    exit: createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(), now: clock }),
     tenders,
     vendors: createVendorsService({ db, vendorsRepository, organisationsRepository, authRepository, auditRepository, failingAbsolute: assessments.failingAbsolute, now: clock }),
     assessments,
