@@ -18,8 +18,7 @@ function exitPage(actor: Actor) {
 export function exitPages(deps: { exit: ExitService }): RouteDefinition[] {
   const { exit } = deps;
   const show = (ctx: BaseContext & { actor: Actor }, errors: unknown[] = [], status = 200) => {
-    ctx.res.status(status);
-    ctx.render('exit/index', { title: ctx.t('exit.title'), nav: 'exit', errors, ...exitPage(ctx.actor) });
+    ctx.render('exit/index', { title: ctx.t('exit.title'), nav: 'exit', errors, ...exitPage(ctx.actor) }, status);
   };
   return [
     page({
