@@ -66,6 +66,9 @@ export const configSchema = z
   OIDC_USERINFO: booleanFlag.default(false),
   ACCESSIBILITY_CONTACT: z.email('must be an email address').optional(),
   ACCESSIBILITY_STATEMENT_URL: z.url('must be a URL such as https://uustatus.no/nb/erklaringer/publisert/…').optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_EVERY_HOURS: z.coerce.number().min(0.01).max(24 * 31).default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   })
   .superRefine((config, ctx) => {
     const given = OIDC_REQUIRED_TOGETHER.filter((name) => config[name] !== undefined);

@@ -85,7 +85,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     now: clock,
   });
   const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
-  const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, now: clock });
+  const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(), now: clock });
   const jobRunner = createJobRunner({ db, repository: jobsRepository, handlers: { [CHECK_JOB_KIND]: checkRuns.handleJob, ...exit.jobHandlers } });
   return {
     database,

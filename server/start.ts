@@ -11,6 +11,7 @@ import { createServices } from './services';
 import { loadLibraryFiles } from './library/library.files';
 import { SYSTEM_AUDIT } from './auth/actor';
 import { createLogger } from './shared/logger';
+import { backupName, pruneBackups, writeBackupFile } from './db/backup';
 import { DATABASE_TEMPLATE_DIR, PROJECT_ROOT } from './shared/paths';
 import { readTemplate } from './db/template';
 
@@ -79,6 +80,20 @@ async function main(): Promise<void> {
   logger.info({ port, database: database.kind, startupMs: Math.round(startupMs) }, 'listening');
   logger.debug({ phases }, 'start-up phases (ms)');
 
+  const backupDir = config.BACKUP_DIR && database.kind === 'pglite' ? path.resolve(config.BACKUP_DIR) : null;
+  const scheduledBackup = backupDir
+    ? setInterval(() => {
+        void (async () => {
+          const dump = await database.dumpDataDir();
+          if (!dump) return;
+          const written = await writeBackupFile(path.join(backupDir, backupName(new Date())), Buffer.from(await dump.arrayBuffer()));
+          const removed = await pruneBackups(backupDir, config.BACKUP_KEEP);
+          logger.info({ file: written.file, bytes: written.bytes, sha256: written.sha256, removed }, 'scheduled backup written');
+        })().catch((error: unknown) => logger.error({ err: error }, 'scheduled backup failed'));
+      }, config.BACKUP_EVERY_HOURS * 3_600_000)
+    : null;
+  scheduledBackup?.unref();
+
   const cleanup = setInterval(() => {
     services.auth.deleteExpiredSessions().catch((error: unknown) => logger.warn({ err: error }, 'session cleanup failed'));
   }, SESSION_CLEANUP_INTERVAL_MS);
@@ -90,6 +105,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(cleanup);
+    if (scheduledBackup) clearInterval(scheduledBackup);
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);

@@ -22,6 +22,12 @@ export type DatabaseHandle = {
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The embedded database's data folder as a gzipped tar, taken between two statements of the
+   * one connection, so it is a consistent snapshot while the app runs; `null` on PostgreSQL,
+   * where pg_dump does this.
+   */
+  dumpDataDir(): Promise<Blob | null>;
 };
 
 /** Arbitrary constant key for the advisory lock that serialises migrations across instances. */
@@ -52,6 +58,7 @@ async function createPglite(dataDir: string | undefined, template: Blob | undefi
       await client.query('select 1');
     },
     close: () => client.close(),
+    dumpDataDir: () => client.dumpDataDir('gzip'),
   };
 }
 
@@ -81,5 +88,6 @@ async function createPostgres(url: string, poolSize: number): Promise<DatabaseHa
       await db.execute(sql`select 1`);
     },
     close: () => pool.end(),
+    dumpDataDir: async () => null,
   };
 }

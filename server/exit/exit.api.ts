@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import { sendDownload } from '../shared/http/download';
 import { routeFamily, type RouteDefinition } from '../shared/http/route';
 import { exportIdParams, exportRequestSchema, exportStatusSchema } from './exit.schemas';
 import type { ExitService } from './exit.service';
@@ -40,6 +41,14 @@ export function exitApi(deps: { exit: ExitService }): RouteDefinition[] {
         res.set({ 'X-Content-SHA256': file.sha256, 'Content-Length': String(file.bytes) }).type('application/zip').attachment(file.filename);
         await pipeline(file.stream, res);
       },
+    }),
+    api({
+      method: 'post',
+      path: '/api/exit/backup',
+      summary: 'Take a backup of the embedded database while it runs (administrators)',
+      description: 'A consistent snapshot of the PGlite data folder as a gzipped tar, for `npm run backup` and `npm run restore`. On PostgreSQL answers 409: use pg_dump. Audited with the file\'s SHA-256, also sent as X-Content-SHA256.',
+      responses: [{ status: 200, description: 'The backup (tar.gz)', contentType: 'application/gzip', schema: z.string() }],
+      handler: async ({ actor, audit, res }) => sendDownload(res, await exit.backup(actor, audit)),
     }),
   ];
 }

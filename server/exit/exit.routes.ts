@@ -1,8 +1,9 @@
 import type { RouteDefinition } from '../shared/http/route';
 import { exitApi } from './exit.api';
+import { exitPages } from './exit.pages';
 import type { ExitService } from './exit.service';
 
-/** Leaving Datakrav: the export's API. */
+/** Leaving Datakrav: the export's API and pages. */
 export function exitRoutes(deps: { exit: ExitService }): RouteDefinition[] {
-  return [...exitApi(deps)];
+  return [...exitApi(deps), ...exitPages(deps)];
 }

@@ -10,7 +10,8 @@ import type { JobRow } from '../jobs/jobs.table';
 import { canManageOrganisation, requireOrganisationRole } from '../organisations/organisation-access';
 import { PROJECT_ROOT } from '../shared/paths';
 import { writeExport, type Manifest } from './exit-export';
-import { exportNotFound, exportNotReady, installationExportAdminOnly, organisationRequired } from './exit.errors';
+import { backupAdminOnly, backupOnPostgres, exportNotFound, exportNotReady, installationExportAdminOnly, organisationRequired } from './exit.errors';
+import { createHash } from 'node:crypto';
 import type { ExitRepository } from './exit.repository';
 import type { ExportRequest } from './exit.schemas';
 
@@ -26,6 +27,7 @@ export type ExitServiceDeps = {
   jobQueue: JobQueue;
   libraryFiles: () => Promise<{ path: string; text: string }[]>;
   dataDir: string;
+  dumpDataDir: () => Promise<Blob | null>;
   now?: () => Date;
 };
 
@@ -104,6 +106,17 @@ export function createExitService(deps: ExitServiceDeps) {
     },
 
     find: (actor: Actor, id: string) => visibleExport(actor, id),
+
+    /** A consistent snapshot of the embedded database while it runs (administrators), audited with its SHA-256. */
+    async backup(actor: Actor, context: AuditContext): Promise<{ bytes: Buffer; filename: string; contentType: string; sha256: string }> {
+      if (!actor.isAdmin) throw backupAdminOnly();
+      const dump = await deps.dumpDataDir();
+      if (!dump) throw backupOnPostgres();
+      const bytes = Buffer.from(await dump.arrayBuffer());
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      await audit.record(db, context, { organisationId: null, action: 'exit.backup_taken', entityType: 'installation', entityId: null, after: { sha256, bytes: bytes.length } });
+      return { bytes, filename: `datakrav-backup-${now().toISOString().slice(0, 10)}.tar.gz`, contentType: 'application/gzip', sha256 };
+    },
 
     /** The finished export as a stream, its download audited with the file's SHA-256. */
     async download(actor: Actor, id: string, context: AuditContext): Promise<{ stream: Readable; filename: string; sha256: string; bytes: number }> {

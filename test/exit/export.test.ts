@@ -170,6 +170,26 @@ test('When a vendor exports its organisation, then its evidence files are in it 
   expect((await rows('products')).map((p) => p.name)).toEqual(['Bevissystem']);
 });
 
+test('When an owner exports from the export page, then the page follows the job to a download link', async () => {
+  const page = await owner.agent.get('/exit');
+  expect(page.status).toBe(200);
+  expect(page.text).toContain('Eksporter Utgangsby kommune');
+  expect(page.text).not.toContain('Eksporter hele installasjonen');
+  const posted = await owner.agent.post('/exit/exports').type('form').send({ _csrf: owner.csrf, scope: 'organisation', organisationId: city.id });
+  expect(posted.status).toBe(303);
+  const statusPath = posted.headers.location as string;
+  expect(statusPath).toMatch(/^\/exit\/exports\/[0-9a-f-]{36}$/);
+  const queued = await owner.agent.get(statusPath);
+  expect(queued.text).toContain('I kø');
+  expect(queued.headers.refresh).toBe('3');
+  await createJobRunner({ db: ctx.services.database.db, repository: ctx.services.jobs.repository, handlers: ctx.services.exit.jobHandlers }).runOnce();
+  const done = await owner.agent.get(statusPath);
+  expect(done.text).toContain('Ferdig');
+  expect(done.text).toContain(`href="/api/exit/exports/${statusPath.split('/').pop()}/download"`);
+  expect(done.headers.refresh).toBeUndefined();
+  expect((await admin.agent.get('/exit')).text).toContain('Eksporter hele installasjonen');
+});
+
 test('When someone may not export, or asks wrongly, then they are refused with the reason', async () => {
   const requestAs = (who: LoggedIn, body: Record<string, unknown>) => who.agent.post('/api/exit/exports').set('X-CSRF-Token', who.csrf).send(body);
   expect((await requestAs(owner, { scope: 'installation' })).body.code).toBe('exit.admin_required');

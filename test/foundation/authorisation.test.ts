@@ -106,6 +106,17 @@ const EXPECTED: Record<string, Record<Role, number>> = {
   // The target organisation's audit log: owners.
   'GET /api/audit': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 200, vendor: 404, admin: 200 },
   'GET /audit': { anonymous: 303, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/audit/verify': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 200, vendor: 404, admin: 200 },
+
+  // Exit: owners export their organisation; :exportId is a queued export of the target
+  // organisation, so its download is not ready (409). Backups are for administrators.
+  'GET /exit': { anonymous: 303, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
+  'POST /exit/exports': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 303, vendor: 404, admin: 303 },
+  'GET /exit/exports/:exportId': { anonymous: 303, outsider: 404, viewer: 404, editor: 404, assessor: 404, owner: 200, vendor: 404, admin: 200 },
+  'POST /api/exit/exports': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 202, vendor: 404, admin: 202 },
+  'GET /api/exit/exports/:exportId': { anonymous: 401, outsider: 404, viewer: 404, editor: 404, assessor: 404, owner: 200, vendor: 404, admin: 200 },
+  'GET /api/exit/exports/:exportId/download': { anonymous: 401, outsider: 404, viewer: 404, editor: 404, assessor: 404, owner: 409, vendor: 404, admin: 409 },
+  'POST /api/exit/backup': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: process.env.DATABASE_URL ? 409 : 200 },
 
   // The shared library: every logged-in user reads published items, vendors included.
   'GET /api/library/items': { anonymous: 401, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
@@ -523,6 +534,8 @@ type Fixtures = {
   sheet?: Buffer;
   /** :selectionId — a saved selection of the target organisation. */
   selectionId?: string;
+  /** :exportId — a queued export of the target organisation. */
+  exportId?: string;
   /** :vendorId — a vendor organisation (with an organisation number), and its owner. */
   vendor?: OrganisationRow;
   vendorOwner?: UserRow;
@@ -664,6 +677,9 @@ async function buildFixtures(key: string, owner: UserRow, org: OrganisationRow):
   }
   if (key.includes(':draftId')) {
     fixtures.draftId = (await services.library.createItem(actor, { ...itemContent(), key: freshKey() }, SYSTEM_AUDIT)).id;
+  }
+  if (key.includes(':exportId')) {
+    fixtures.exportId = (await services.exit.requestExport(actor, { scope: 'organisation', organisationId: org.id }, SYSTEM_AUDIT)).id;
   }
   if (key.includes(':selectionId')) {
     fixtures.selectionId = (await services.tenders.createSelection(actor, { name: `Utvalg ${unique()}`, keys: ['EXP-001', 'API-003'] }, SYSTEM_AUDIT)).id;
@@ -833,6 +849,9 @@ const CALLS: Record<string, Call> = {
   'POST /api/invitations/:token/accept': { body: () => ({ name: 'Ny Bruker', password: 'a long enough password' }) },
   'GET /api/audit': { query: (w) => ({ organisationId: w.org.id }) },
   'GET /audit': { query: (w) => ({ organisationId: w.org.id }) },
+  'GET /api/audit/verify': { query: (w) => ({ organisationId: w.org.id }) },
+  'POST /exit/exports': { body: (w) => ({ scope: 'organisation', organisationId: w.org.id }) },
+  'POST /api/exit/exports': { body: (w) => ({ scope: 'organisation', organisationId: w.org.id }) },
 
   'GET /api/library/items/:key/diff': { query: diffQuery },
   'GET /library/items/:key/diff': { query: diffQuery },
@@ -993,6 +1012,7 @@ function paramValue(name: string, w: World, key = ''): string | undefined {
     key: w.itemKey,
     draftId: w.draftId,
     selectionId: w.selectionId,
+    exportId: w.exportId,
     tenderId: w.tenderId,
     itemId: w.itemId,
     sectionId: w.sectionId,

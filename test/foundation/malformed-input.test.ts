@@ -13,6 +13,9 @@ import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD } from '../helpers/factories';
 import { freshOrgNumber } from '../vendors/fixtures';
 
+/** An export id that names no export: a well-formed request the service answers 404 to. */
+const EXPORT_ID = '00000000-0000-4000-8000-0000000e0a17';
+
 /**
  * Malformed requests to every API route that takes params, query or body, sent as an
  * administrator and as the owner of the organisation the route is about. Every answer must be
@@ -163,6 +166,10 @@ const API: Record<string, ValidRequest> = {
   'GET /api/audit': {
     query: (f) => ({ organisationId: f.org.id, action: 'organisation.updated', entityType: 'organisation', entityId: f.org.id, actor: 'someone@example.no', from: '2026-01-01', to: '2026-12-31', page: '1', pageSize: '10' }),
   },
+  'GET /api/audit/verify': { query: (f) => ({ organisationId: f.org.id }) },
+  'POST /api/exit/exports': { body: (f) => ({ scope: 'organisation', organisationId: f.org.id }) },
+  'GET /api/exit/exports/:exportId': { params: () => ({ exportId: EXPORT_ID }) },
+  'GET /api/exit/exports/:exportId/download': { params: () => ({ exportId: EXPORT_ID }) },
 
   // The library. A case let through by mistake acts on the target organisation's own item and draft.
   'GET /api/library/items': { query: () => ({ ...LIBRARY_FILTERS, sort: 'key', page: '1', pageSize: '10' }), badQuery: LIBRARY_BAD_QUERY },
@@ -1184,6 +1191,7 @@ const GARBAGE: Garbage[] = [
 ];
 
 const PAGE_POSTS = [
+  'POST /exit/exports',
   'POST /login',
   'POST /logout',
   'POST /language',
