@@ -9,7 +9,6 @@ import type { FieldError } from '../shared/errors';
 import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderView, type TenderViewOf } from './tenders.access';
 import { checksFailed, nothingToIssue, revisionNotFound, tenderNotFound } from './tenders.errors';
 import { compareAndSet, staleVersion } from '../shared/versioning';
-import type { TenderRow } from './tenders.table';
 
 export type CheckResult = {
   ok: boolean;

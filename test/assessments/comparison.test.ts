@@ -49,7 +49,7 @@ beforeAll(async () => {
       const res = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version.id, key, major: 1, status });
       expect(res.status).toBe(201);
       if (name === 'Alfa Elevsystem' && key === 'API-003') {
-        await assessor.agent.post(`/api/assessments/answers/${res.body.id}/verifications`).set('X-CSRF-Token', assessor.csrf).send({ decision: 'accepted', internalNote: 'HEMMELIG-RÅDSNOTAT' }).expect(201);
+        await assessor.agent.post(`/api/assessments/answers/${res.body.id}/verifications`).set('X-CSRF-Token', assessor.csrf).send({ decision: 'accepted', internalNote: 'HEMMELIG-RÅDSNOTAT', version: res.body.version }).expect(201);
       }
     }
   }

@@ -55,7 +55,10 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
     if (route.access === 'admin' || route.access === 'user') responses['403'] = problemResponse('Not allowed');
     if (route.params) responses['404'] = problemResponse('Not found, or not visible to the caller');
     if (route.versioned) {
-      responses['409'] = { description: 'Changed by someone else since the version sent; nothing was changed', content: { 'application/problem+json': { schema: staleVersionSchema } } };
+      responses['409'] = {
+        description: 'Nothing was changed: someone else changed it since the version sent (StaleVersionProblem, with the current version), or its state does not allow the change (Problem)',
+        content: { 'application/problem+json': { schema: z.union([staleVersionSchema, problemSchema]) } },
+      };
       responses['428'] = problemResponse('No version sent: send `version` in the body or the header If-Match');
     }
     registry.registerPath({
