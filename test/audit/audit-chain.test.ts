@@ -141,7 +141,7 @@ test('When entries exist from before the chain, then its migration chains them i
   });
   expect((await verify(agent, org.id)).firstBreak?.reason).toBe('not_chained');
 
-  const migration = readFileSync(path.join(MIGRATIONS_DIR, '0010_audit_chain_trigger.sql'), 'utf8').split('--> statement-breakpoint');
+  const migration = readFileSync(path.join(MIGRATIONS_DIR, '0012_audit_chain_trigger.sql'), 'utf8').split('--> statement-breakpoint');
   const backfill = migration.filter((statement) => /DISABLE TRIGGER audit_log_append_only|DO \$\$|ENABLE TRIGGER audit_log_append_only/.test(statement));
   expect(backfill).toHaveLength(3);
   await db.transaction(async (tx) => {
