@@ -57,8 +57,15 @@ const TABLE: [Claim, Setup, Outcome, Outcome, number | null, number | null][] = 
 const versionByRow = new Map<number, ProductVersionRow>();
 const profiles: Record<'A' | 'V' | 'AV', string> = { A: '', V: '', AV: '' };
 
+/** The answer's current version, as the assessor reads it before reviewing. */
+async function answerVersion(answerId: string) {
+  const res = await assessor.agent.get(`/api/assessments/answers/${answerId}`);
+  expect(res.status).toBe(200);
+  return res.body.version as number;
+}
+
 async function review(answerId: string, decision: 'accepted' | 'rejected' | 'change_requested', note: string) {
-  const res = await post(assessor, `/api/assessments/answers/${answerId}/verifications`, { decision, noteForVendor: note });
+  const res = await post(assessor, `/api/assessments/answers/${answerId}/verifications`, { decision, noteForVendor: note, version: await answerVersion(answerId) });
   expect(res.status).toBe(201);
   return res.body as { id: string };
 }
@@ -82,7 +89,7 @@ async function arrange(n: number, claim: Claim, setup: Setup) {
   }
   if (setup === 'changed') {
     await review(answerId, 'accepted', 'Manifestet er kontrollert mot en prøveeksport.');
-    const revised = await post(vendor, '/api/assessments/answers', { productVersionId: version.id, key: KEY, major: 1, status: claim, explanation: 'Manifestet har nå også antall poster.', revision: 1 });
+    const revised = await post(vendor, '/api/assessments/answers', { productVersionId: version.id, key: KEY, major: 1, status: claim, explanation: 'Manifestet har nå også antall poster.', version: await answerVersion(answerId) });
     expect(revised.status).toBe(201);
   }
 }

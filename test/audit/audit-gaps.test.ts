@@ -43,7 +43,7 @@ async function tenderWith(keys: string[]) {
   expect(created.status).toBe(201);
   await editor.agent.post(`/api/tenders/${created.body.id}/items`).set('X-CSRF-Token', editor.csrf).send({ keys }).expect(201);
   const view = await editor.agent.get(`/api/tenders/${created.body.id}`);
-  const sections = view.body.sections as { id: string; items: { id: string; key: string }[] }[];
+  const sections = view.body.sections as { id: string; version: number; items: { id: string; key: string; version: number }[] }[];
   return { id: created.body.id as string, sections };
 }
 
@@ -54,7 +54,7 @@ test('When a tender item is moved, then its entry records the position before an
   const section = tender.sections[0];
   const first = section?.items[0];
   expect(section?.items.map((i) => i.key)).toEqual(['EXP-001', 'EXP-002', 'EXP-003']);
-  await editor.agent.post(`/api/tenders/${tender.id}/items/${first?.id}/move`).set('X-CSRF-Token', editor.csrf).send({ direction: 'down' }).expect(204);
+  await editor.agent.post(`/api/tenders/${tender.id}/items/${first?.id}/move`).set('X-CSRF-Token', editor.csrf).send({ direction: 'down', version: first?.version }).expect(204);
   const [entry] = await entries(owner, { action: 'tender.item_moved', entityId: first?.id ?? '' });
   expect(entry).toMatchObject({ organisationId: city.id, before: { sectionId: section?.id, position: 0 }, after: { tenderId: tender.id, direction: 'down', sectionId: section?.id, position: 1 } });
 });
@@ -63,14 +63,17 @@ test('When a tender section is moved, then its entry records the position before
   const tender = await tenderWith(['EXP-001', 'API-003']);
   expect(tender.sections).toHaveLength(2);
   const second = tender.sections[1];
-  await editor.agent.post(`/api/tenders/${tender.id}/sections/${second?.id}/move`).set('X-CSRF-Token', editor.csrf).send({ direction: 'up' }).expect(204);
+  await editor.agent.post(`/api/tenders/${tender.id}/sections/${second?.id}/move`).set('X-CSRF-Token', editor.csrf).send({ direction: 'up', version: second?.version }).expect(204);
   const [entry] = await entries(owner, { action: 'tender.section_moved', entityId: second?.id ?? '' });
   expect(entry).toMatchObject({ before: { position: 1 }, after: { direction: 'up', position: 0 } });
 });
 
 test('When a co-buyer\'s access changes, then the entry records the access before the change', async () => {
   const tender = await tenderWith(['EXP-001']);
-  const coBuyer = (canEdit: boolean) => editor.agent.put(`/api/tenders/${tender.id}/co-buyers/${partner.id}`).set('X-CSRF-Token', editor.csrf).send({ canEdit }).expect(204);
+  const coBuyer = async (canEdit: boolean) => {
+    const { version } = (await editor.agent.get(`/api/tenders/${tender.id}`).expect(200)).body as { version: number };
+    await editor.agent.put(`/api/tenders/${tender.id}/co-buyers/${partner.id}`).set('X-CSRF-Token', editor.csrf).send({ canEdit, version }).expect(204);
+  };
   await coBuyer(false);
   await coBuyer(true);
   await editor.agent.delete(`/api/tenders/${tender.id}/co-buyers/${partner.id}`).set('X-CSRF-Token', editor.csrf).expect(204);

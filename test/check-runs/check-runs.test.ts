@@ -123,7 +123,8 @@ describe('machine checks of a vendor\'s evidence', () => {
     expect((await otherVendor.agent.post(`/api/check-runs/${runId}/rerun`).set('X-CSRF-Token', otherVendor.csrf).send({})).status).toBe(404);
     expect((await otherVendor.agent.get('/api/check-runs').query({ answerId })).body).toMatchObject({ items: [], total: 0 });
 
-    const review = await assessor.agent.post(`/api/assessments/answers/${answerId}/verifications`).set('X-CSRF-Token', assessor.csrf).send({ decision: 'accepted', noteForVendor: 'Eksporten er lest.', internalNote: 'Intern: sjekk manifestet neste år.' });
+    const read = await assessor.agent.get(`/api/assessments/answers/${answerId}`);
+    const review = await assessor.agent.post(`/api/assessments/answers/${answerId}/verifications`).set('X-CSRF-Token', assessor.csrf).send({ decision: 'accepted', noteForVendor: 'Eksporten er lest.', internalNote: 'Intern: sjekk manifestet neste år.', version: read.body.version });
     expect(review.status).toBe(201);
     const assessorPage = await assessor.agent.get(`/assessments/answers/${answerId}`);
     expect(assessorPage.text).toContain('Maskinelle kontroller');
@@ -144,12 +145,14 @@ describe('machine checks of a vendor\'s evidence', () => {
     expect(form.text).toContain('enctype="multipart/form-data"');
     expect(form.text).toContain('Dokumentasjon kravet ber om');
     expect(form.text).toContain('Dette kravet har maskinelle kontroller');
+    // A first answer: the form presents no version, and the save sends the empty field back as the browser would.
+    expect(form.text).toContain('<input type="hidden" name="version" value="">');
     const saved = await vendorOwner.agent
       .post(`/assessments/products/${version.id}/answers`)
       .field('_csrf', vendorOwner.csrf)
       .field('key', 'EXP-002')
       .field('major', '1')
-      .field('revision', '0')
+      .field('version', '')
       .field('status', 'meets')
       .field('explanation', 'Eksporten har historikk og metadata.')
       .attach('files', fixture('elever.csv'), 'elever.csv')

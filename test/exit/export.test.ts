@@ -55,7 +55,8 @@ beforeAll(async () => {
   admin = await loginAs(ctx, await buildUser(ctx.services, { isAdmin: true }));
   tenders.own = await createTender(cityEditor, 'Eget anbud');
   tenders.shared = await createTender(partnerEditor, 'Felles anbud');
-  await partnerEditor.agent.put(`/api/tenders/${tenders.shared}/co-buyers/${city.id}`).set('X-CSRF-Token', partnerEditor.csrf).send({ canEdit: false }).expect(204);
+  const shared = await partnerEditor.agent.get(`/api/tenders/${tenders.shared}`).expect(200);
+  await partnerEditor.agent.put(`/api/tenders/${tenders.shared}/co-buyers/${city.id}`).set('X-CSRF-Token', partnerEditor.csrf).send({ canEdit: false, version: shared.body.version }).expect(204);
   tenders.other = await createTender(elsewhereEditor, 'Fremmed anbud');
 });
 afterAll(async () => {

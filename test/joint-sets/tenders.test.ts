@@ -54,7 +54,7 @@ describe('tenders from a joint set', () => {
     expect(tender.body).toMatchObject({ buyerOrganisationId: c.bergen.id, domain: 'school', status: 'draft' });
     const items = (tender.body.sections as { title: string; items: { key: string; type: string; weight: number; parameterValues: object; libraryVersion: string }[] }[]).flatMap((s) => s.items.map((i) => ({ section: s.title, ...i })));
     expect(items.map((i) => i.key)).toEqual(['EXP-001', 'DOC-002', 'EXIT-009']);
-    expect(items.find((i) => i.key === 'EXP-001')).toMatchObject({ section: 'Eksport', type: 'A', parameterValues: { exportHours: 72 }, libraryVersion: '1.1.0' });
+    expect(items.find((i) => i.key === 'EXP-001')).toMatchObject({ section: 'Eksport', type: 'A', parameterValues: { exportHours: 72 }, libraryVersion: '1.2.0' });
     expect(items.find((i) => i.key === 'DOC-002')).toMatchObject({ type: 'AV', weight: 20 });
 
     const rows = await ctx.services.repositories.tenders.items(ctx.services.database.db, res.body.id);

@@ -95,7 +95,7 @@ describe('search', () => {
     expect(page.text).toContain('lang="nb"');
     expect(page.text).toContain('lang="en"');
     expect(page.text).toContain('https://eur-lex.europa.eu/eli/reg/2023/2854/oj');
-    expect(page.text).toContain('1.1.0');
+    expect(page.text).toContain('1.2.0');
     expect(page.text).not.toContain('{{');
     const preview = await viewer.agent.get('/library/items/EXP-001').query({ 'values[exportHours]': '48' });
     expect(preview.text).toMatch(/48 timer/);
@@ -209,10 +209,10 @@ describe('editing with versions', () => {
     const second = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[adminCity, 'editor']] }));
     const a = await editor.agent.post('/api/library/items/EXP-002/drafts').set('X-CSRF-Token', editor.csrf).send({});
     const b = await second.agent.post('/api/library/items/EXP-002/drafts').set('X-CSRF-Token', second.csrf).send({});
-    expect((await editor.agent.post(`/api/library/drafts/${a.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'patch', version: 1, changeNote: { nb: 'Retting', en: 'Fix' } })).body.version).toBe('1.1.1');
+    expect((await editor.agent.post(`/api/library/drafts/${a.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'patch', version: 1, changeNote: { nb: 'Retting', en: 'Fix' } })).body.version).toBe('1.2.1');
     const late = await second.agent.post(`/api/library/drafts/${b.body.draft.id}/publish`).set('X-CSRF-Token', second.csrf).send({ level: 'patch', version: 1, changeNote: { nb: 'Retting', en: 'Fix' } });
     expect(late.status).toBe(409);
-    expect(late.body).toMatchObject({ code: 'library.base_outdated', latestVersion: '1.1.1' });
+    expect(late.body).toMatchObject({ code: 'library.base_outdated', latestVersion: '1.2.1' });
   });
 
   test('When an editor deprecates an item pointing to its replacement, then the item shows as deprecated and the log has it', async () => {

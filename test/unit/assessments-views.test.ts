@@ -166,14 +166,14 @@ describe('profiles as pages show them', () => {
 });
 
 describe('the answer form and the answer page', () => {
-  const current = { status: 'partly', explanation: 'Eksport via API', links: [{ url: 'https://example.org/api', title: 'API-dokumentasjon' }, { url: 'https://example.org/x', title: '' }], validUntil: '2027-03-31', revision: 3 } as AnswerRow;
+  const current = { status: 'partly', explanation: 'Eksport via API', links: [{ url: 'https://example.org/api', title: 'API-dokumentasjon' }, { url: 'https://example.org/x', title: '' }], validUntil: '2027-03-31', revision: 3, version: 4 } as AnswerRow;
 
   test('When a requirement has a current answer, then the form starts from it with its links one per line', () => {
-    expect(answerFormDefaults('EXP-001', 1, current, 'profile-id')).toEqual({ key: 'EXP-001', major: 1, status: 'partly', explanation: 'Eksport via API', links: 'https://example.org/api API-dokumentasjon\nhttps://example.org/x', validUntil: '2027-03-31', revision: 3, profileId: 'profile-id' });
+    expect(answerFormDefaults('EXP-001', 1, current, 'profile-id')).toEqual({ key: 'EXP-001', major: 1, status: 'partly', explanation: 'Eksport via API', links: 'https://example.org/api API-dokumentasjon\nhttps://example.org/x', validUntil: '2027-03-31', version: 4, profileId: 'profile-id' });
   });
 
-  test('When a requirement is unanswered, then the form is empty at revision 0', () => {
-    expect(answerFormDefaults('EXP-001', 1, undefined, undefined)).toEqual({ key: 'EXP-001', major: 1, status: undefined, explanation: '', links: '', validUntil: '', revision: 0, profileId: undefined });
+  test('When a requirement is unanswered, then the form is empty, with no version to present', () => {
+    expect(answerFormDefaults('EXP-001', 1, undefined, undefined)).toEqual({ key: 'EXP-001', major: 1, status: undefined, explanation: '', links: '', validUntil: '', version: '', profileId: undefined });
   });
 
   test('When the service refuses a saved answer, then the form shows the links again as lines; raw form text is kept as typed', () => {

@@ -100,7 +100,7 @@ describe('the vendor pages', () => {
 
   test('When a product page is shown, then the edit form is filled in with the product, and usages are offered only where the viewer can see and record them', () => {
     const forBuyer = productPage({ product: { ...product, versions }, usages: [usage()], canEdit: false, recordableBuyers: [{ id: buyer.id, name: buyer.name }], viewer: { isAdmin: false, defaultBuyerId: buyer.id } });
-    expect(forBuyer.productValues).toBe(forBuyer.product);
+    expect(forBuyer.productValues).toStrictEqual(forBuyer.product);
     expect(forBuyer.product.versions).toHaveLength(2);
     expect(forBuyer).toMatchObject({ canRecordUsage: true, showUsages: true });
     expect(forBuyer.usages[0]).toMatchObject({ organisationName: 'Eksempelby kommune', noticeDeadline: '2026-09-30' });

@@ -39,23 +39,23 @@ type Call = [method: 'get' | 'post' | 'patch' | 'delete', path: () => string, bo
 
 const rivalObjects: [string, Call][] = [
   ['the rival vendor', ['get', () => `/api/vendors/${rival.id}`]],
-  ['changing the rival vendor', ['patch', () => `/api/vendors/${rival.id}`, () => ({ website: 'https://kapret.example' })]],
+  ['changing the rival vendor', ['patch', () => `/api/vendors/${rival.id}`, () => ({ website: 'https://kapret.example', version: 1 })]],
   ['the rival vendor\'s invitations', ['get', () => `/api/vendors/${rival.id}/invitations`]],
   ['inviting into the rival vendor', ['post', () => `/api/vendors/${rival.id}/invitations`, () => ({ email: 'spion@example.no' })]],
   ['withdrawing a rival invitation', ['delete', () => `/api/vendors/${rival.id}/invitations/${randomUUID()}`]],
   ['the rival product', ['get', () => `/api/products/${theirs.productId}`]],
-  ['changing the rival product', ['patch', () => `/api/products/${theirs.productId}`, () => ({ name: 'Kapret' })]],
+  ['changing the rival product', ['patch', () => `/api/products/${theirs.productId}`, () => ({ name: 'Kapret', version: 1 })]],
   ['a product for the rival vendor', ['post', () => '/api/products', () => ({ vendorId: rival.id, name: 'Innsmett', domains: ['school'], deployment: 'saas' })]],
   ['the rival product\'s versions', ['get', () => `/api/products/${theirs.productId}/versions`]],
   ['a version of the rival product', ['post', () => `/api/products/${theirs.productId}/versions`, () => ({ label: '9.1' })]],
-  ['changing the rival version', ['patch', () => `/api/products/${theirs.productId}/versions/${theirs.versionId}`, () => ({ label: '9.0-kapret' })]],
-  ['the rival version under one\'s own product', ['patch', () => `/api/products/${own.productId}/versions/${theirs.versionId}`, () => ({ label: 'blandet' })]],
+  ['changing the rival version', ['patch', () => `/api/products/${theirs.productId}/versions/${theirs.versionId}`, () => ({ label: '9.0-kapret', version: 1 })]],
+  ['the rival version under one\'s own product', ['patch', () => `/api/products/${own.productId}/versions/${theirs.versionId}`, () => ({ label: 'blandet', version: 1 })]],
   ['the municipality\'s usage', ['get', () => `/api/usages/${theirs.usageId}`]],
-  ['changing the municipality\'s usage', ['patch', () => `/api/usages/${theirs.usageId}`, () => ({ note: 'endret' })]],
+  ['changing the municipality\'s usage', ['patch', () => `/api/usages/${theirs.usageId}`, () => ({ note: 'endret', version: 1 })]],
   ['removing the municipality\'s usage', ['delete', () => `/api/usages/${theirs.usageId}`]],
   ['a guessed vendor id', ['get', () => `/api/vendors/${randomUUID()}`]],
   ['a guessed product id', ['get', () => `/api/products/${randomUUID()}`]],
-  ['a guessed version id', ['patch', () => `/api/products/${own.productId}/versions/${randomUUID()}`, () => ({ label: 'x' })]],
+  ['a guessed version id', ['patch', () => `/api/products/${own.productId}/versions/${randomUUID()}`, () => ({ label: 'x', version: 1 })]],
   ['a guessed usage id', ['get', () => `/api/usages/${randomUUID()}`]],
   ['the rival vendor page', ['get', () => `/vendors/${rival.id}`]],
   ['the rival product page', ['get', () => `/products/${theirs.productId}`]],
@@ -127,8 +127,10 @@ describe('a vendor user and everything that is not theirs', () => {
 
   test('When a vendor\'s viewer tries to change their own vendor\'s product, then the answer is 403, not 404', async () => {
     const colleague = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[ownVendor, 'viewer']] }));
-    expect((await colleague.agent.get(`/api/products/${own.productId}`)).status).toBe(200);
-    const res = await colleague.agent.patch(`/api/products/${own.productId}/versions/${own.versionId}`).set('X-CSRF-Token', colleague.csrf).send({ label: '1.0.1' });
+    const read = await colleague.agent.get(`/api/products/${own.productId}`);
+    expect(read.status).toBe(200);
+    const version = (read.body.versions as { id: string; version: number }[]).find((v) => v.id === own.versionId)?.version;
+    const res = await colleague.agent.patch(`/api/products/${own.productId}/versions/${own.versionId}`).set('X-CSRF-Token', colleague.csrf).send({ label: '1.0.1', version });
     expect(res.status).toBe(403);
   });
 });
