@@ -68,6 +68,40 @@ export function versionOfEtag(res: Response): number {
 type Versioned = { version: number };
 type Reader = { agent: { get: (url: string) => PromiseLike<Response> } };
 
+/** The version of the entity the caller reads at `url` (its ETag, else the body's `version`), or undefined when the caller may not read it. */
+async function readVersion(who: Reader, url: string): Promise<number | undefined> {
+  const res = await who.agent.get(url);
+  if (res.status !== 200) return undefined;
+  const etag = res.headers.etag as string | undefined;
+  if (etag && /^"\d+"$/.test(etag)) return Number(etag.replace(/"/g, ''));
+  const version = (res.body as { version?: unknown } | undefined)?.version;
+  return typeof version === 'number' ? version : undefined;
+}
+
+/**
+ * The API path that reads the entity a change of organisations, members, vendors, products,
+ * product versions, usages, profiles or answers' reviews is based on (for the API route and for
+ * the page's form alike), or undefined for other changes.
+ */
+function entityOfRegisterChange(path: string): string | undefined {
+  const rules: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/^\/(?:api\/)?organisations\/([^/]+)$/, (m) => `/api/organisations/${m[1]}`],
+    [/^\/(?:api\/)?organisations\/([^/]+)\/members\/([^/]+)(?:\/role)?$/, (m) => `/api/organisations/${m[1]}/members/${m[2]}`],
+    [/^\/(?:api\/)?vendors\/([^/]+)$/, (m) => `/api/vendors/${m[1]}`],
+    [/^\/(?:api\/)?products\/([^/]+)$/, (m) => `/api/products/${m[1]}`],
+    [/^\/(?:api\/)?products\/([^/]+)\/versions\/([^/]+)$/, (m) => `/api/products/${m[1]}/versions/${m[2]}`],
+    [/^\/(?:api\/)?usages\/([^/]+)$/, (m) => `/api/usages/${m[1]}`],
+    [/^\/(?:api\/profiles|assessments\/profiles)\/([^/]+)$/, (m) => `/api/profiles/${m[1]}`],
+    [/^\/(?:api\/)?assessments\/answers\/([^/]+)\/verifications$/, (m) => `/api/assessments/answers/${m[1]}`],
+  ];
+  const exclude = new Set(['new', 'exposure', 'import']);
+  for (const [pattern, target] of rules) {
+    const m = pattern.exec(path);
+    if (m && !m.slice(1).some((part) => exclude.has(part as string))) return target(m);
+  }
+  return undefined;
+}
+
 /** Reads a JSON answer, or undefined when the caller may not read it. */
 async function readJson<T>(who: Reader, url: string): Promise<T | undefined> {
   const res = await who.agent.get(url);
@@ -82,6 +116,8 @@ async function readJson<T>(who: Reader, url: string): Promise<T | undefined> {
  */
 export async function versionToPresent(who: Reader, method: string, url: string): Promise<number | undefined> {
   if (method === 'get' || method === 'delete') return undefined;
+  const registerEntity = entityOfRegisterChange(url.replace(/\?.*$/, ''));
+  if (registerEntity) return (await readVersion(who, registerEntity)) ?? 1;
   const path = url.replace(/\?.*$/, '').replace(/^\/(tenders|joint-sets|library)\//, '/api/$1/');
 
   const tender = /^\/api\/tenders\/([^/]+)(?:\/(parameters|co-buyers(?:\/[^/]+)?))?$/.exec(path);
