@@ -78,7 +78,9 @@ export function createLibraryRepository() {
       let written = 0;
       for (const pack of packs) {
         const current = existing.get(pack.key);
-        if (current && JSON.stringify([current.title, current.description, current.domain, current.items]) === JSON.stringify([pack.title, pack.description, pack.domain, pack.items])) continue;
+        // jsonb keeps its own key order, so the texts are compared field by field.
+        const same = (a: { nb: string; en: string }, b: { nb: string; en: string }) => a.nb === b.nb && a.en === b.en;
+        if (current && same(current.title, pack.title) && same(current.description, pack.description) && current.domain === pack.domain && current.items.join() === pack.items.join()) continue;
         const values = { title: pack.title, description: pack.description, domain: pack.domain, items: pack.items, updatedAt: new Date() };
         await db.insert(libraryPacks).values({ key: pack.key, ...values }).onConflictDoUpdate({ target: libraryPacks.key, set: values });
         written++;

@@ -28,8 +28,10 @@ test('When a change fails half-way, then neither the change nor its audit entry 
   const owner = await buildUser(ctx.services, { memberships: [[org, 'owner']] });
   const { agent, csrf } = await loginAs(ctx, owner);
   const before = (await agent.get('/api/audit').query({ organisationId: org.id })).body.total;
-  const res = await agent.put(`/api/organisations/${org.id}/members/${owner.id}`).set('X-CSRF-Token', csrf).send({ role: 'viewer' });
+  const membership = await agent.get(`/api/organisations/${org.id}/members/${owner.id}`).expect(200);
+  const res = await agent.put(`/api/organisations/${org.id}/members/${owner.id}`).set('X-CSRF-Token', csrf).send({ role: 'viewer', version: membership.body.version });
   expect(res.status).toBe(409);
+  expect(res.body.code).not.toBe('conflict.stale_version');
   const after = (await agent.get('/api/audit').query({ organisationId: org.id })).body.total;
   expect(after).toBe(before);
 });
@@ -67,7 +69,7 @@ test('When an administrator filters by action and date, then the page lists the 
   const adminUser = await buildUser(ctx.services, { isAdmin: true });
   const { agent, csrf } = await loginAs(ctx, adminUser);
   const created = await agent.post('/api/organisations').set('X-CSRF-Token', csrf).send({ kind: 'vendor', name: 'Loggført AS' });
-  await agent.patch(`/api/organisations/${created.body.id}`).set('X-CSRF-Token', csrf).send({ name: 'Loggført Programvare AS' });
+  await agent.patch(`/api/organisations/${created.body.id}`).set('X-CSRF-Token', csrf).send({ name: 'Loggført Programvare AS', version: created.body.version }).expect(200);
   const today = new Date().toISOString().slice(0, 10);
   const page = await agent.get('/audit').query({ action: 'organisation.updated', from: today });
   expect(page.status).toBe(200);
