@@ -33,7 +33,7 @@ describe('the diff between two revisions', () => {
   test('When two revisions are compared, then items added, removed, pinned to another version, and type, weight, parameter and section changes are listed', async () => {
     const res = await c.bergenEditor.agent.get(`/api/joint-sets/${setId}/diff`).query({ from: 1, to: 2 });
     expect(res.status).toBe(200);
-    expect(res.body.added).toEqual([{ key: 'EXP-002', version: '1.1.0', section: 'Eksport' }]);
+    expect(res.body.added).toEqual([{ key: 'EXP-002', version: '1.2.0', section: 'Eksport' }]);
     expect(res.body.removed).toEqual([{ key: 'EXIT-009', version: '1.2.0', section: 'Avslutning og overgang' }]);
     expect(res.body.versionChanged).toEqual([{ key: 'DOC-002', from: '1.1.0', to: docVersion, changes: expect.arrayContaining([expect.objectContaining({ field: 'text' })]) }]);
     expect(res.body.changed.sort((a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key))).toEqual([
