@@ -5,6 +5,12 @@ import { libraryPacks, librarySources, libraryVersions, type LibraryPackRow, typ
 
 import type { PackFile, Source } from './library.schemas';
 
+
+/** JSON with every object's keys sorted: a jsonb column gives its keys back in its own order, so a plain stringify of what was stored never equals the file's. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v));
+}
+
 export type LibrarySort = 'relevance' | 'key' | 'title' | 'category' | 'updated';
 
 export type LibrarySearch = {
@@ -78,7 +84,7 @@ export function createLibraryRepository() {
       let written = 0;
       for (const pack of packs) {
         const current = existing.get(pack.key);
-        if (current && JSON.stringify([current.title, current.description, current.domain, current.items]) === JSON.stringify([pack.title, pack.description, pack.domain, pack.items])) continue;
+        if (current && canonicalJson([current.title, current.description, current.domain, current.items]) === canonicalJson([pack.title, pack.description, pack.domain, pack.items])) continue;
         const values = { title: pack.title, description: pack.description, domain: pack.domain, items: pack.items, updatedAt: new Date() };
         await db.insert(libraryPacks).values({ key: pack.key, ...values }).onConflictDoUpdate({ target: libraryPacks.key, set: values });
         written++;
