@@ -28,7 +28,7 @@ test('When a change fails half-way, then neither the change nor its audit entry 
   const owner = await buildUser(ctx.services, { memberships: [[org, 'owner']] });
   const { agent, csrf } = await loginAs(ctx, owner);
   const before = (await agent.get('/api/audit').query({ organisationId: org.id })).body.total;
-  const res = await agent.put(`/api/organisations/${org.id}/members/${owner.id}`).set('X-CSRF-Token', csrf).send({ role: 'viewer' });
+  const res = await agent.put(`/api/organisations/${org.id}/members/${owner.id}`).set('X-CSRF-Token', csrf).send({ version: 1, role: 'viewer' });
   expect(res.status).toBe(409);
   const after = (await agent.get('/api/audit').query({ organisationId: org.id })).body.total;
   expect(after).toBe(before);
@@ -67,14 +67,14 @@ test('When an administrator filters by action and date, then the page lists the 
   const adminUser = await buildUser(ctx.services, { isAdmin: true });
   const { agent, csrf } = await loginAs(ctx, adminUser);
   const created = await agent.post('/api/organisations').set('X-CSRF-Token', csrf).send({ kind: 'vendor', name: 'Loggført AS' });
-  await agent.patch(`/api/organisations/${created.body.id}`).set('X-CSRF-Token', csrf).send({ name: 'Loggført Programvare AS' });
+  await agent.patch(`/api/organisations/${created.body.id}`).set('X-CSRF-Token', csrf).send({ name: 'Loggført Programvare AS', version: created.body.version }).expect(200);
   const today = new Date().toISOString().slice(0, 10);
   const page = await agent.get('/audit').query({ action: 'organisation.updated', from: today });
   expect(page.status).toBe(200);
   expect(page.text).toContain('Loggført AS');
   expect(page.text).toContain('Loggført Programvare AS');
   const api = await agent.get('/api/audit').query({ action: 'organisation.updated', entityId: created.body.id });
-  expect(api.body.items).toEqual([expect.objectContaining({ before: { name: 'Loggført AS' }, after: { name: 'Loggført Programvare AS' }, actorEmail: adminUser.email })]);
+  expect(api.body.items).toEqual([expect.objectContaining({ before: { name: 'Loggført AS' }, after: { name: 'Loggført Programvare AS', version: 2 }, actorEmail: adminUser.email })]);
   const bad = await agent.get('/api/audit').query({ from: 'not-a-date' });
   expect(bad.status).toBe(400);
   expect(bad.body.errors[0].path).toBe('query.from');
