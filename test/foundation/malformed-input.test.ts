@@ -1024,6 +1024,7 @@ function fillPath(path: string, f: Fixtures, s: Session): string {
     evidenceId: f.evidenceId,
     setId: f.setId,
     commentId: f.commentId,
+    exportId: EXPORT_ID,
   };
   // In the vendor routes :invitationId is an invitation of the vendor, not of the organisation.
   if (/^\/(api\/)?vendors\//.test(path)) values.invitationId = f.vendorInvitationId;

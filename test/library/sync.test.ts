@@ -86,14 +86,14 @@ test('When a file gains a new version and another is deprecated, then the sync a
   try {
     const exp = path.join(copy.dir, 'export', 'EXP-001.yaml');
     const original = await readFile(exp, 'utf8');
-    const next = original.replace(/^version: 1\.1\.0$/m, 'version: 1.2.0').replace(/title:\n {2}nb: (.*)\n/, 'title:\n  nb: $1 og arkiv\n');
+    const next = original.replace(/^version: 1\.2\.0$/m, 'version: 1.3.0').replace(/title:\n {2}nb: (.*)\n/, 'title:\n  nb: $1 og arkiv\n');
     await writeFile(exp, `${original}---\n${next}`);
     const api = path.join(copy.dir, 'api', 'API-002.yaml');
     await writeFile(api, (await readFile(api, 'utf8')).replace(/^status: published$/m, 'status: deprecated\nreplacedBy: API-001'));
     const report = await syncLibraryFrom(ctx.services, copy.dir);
     expect(report).toMatchObject({ added: 1, statusChanged: 1, updated: 0 });
     const latest = await ctx.services.repositories.library.latestReleased(ctx.services.database.db, 'EXP-001');
-    expect(latest?.version).toBe('1.2.0');
+    expect(latest?.version).toBe('1.3.0');
     expect(latest?.title.nb).toMatch(/og arkiv$/);
     const deprecated = await ctx.services.repositories.library.latestReleased(ctx.services.database.db, 'API-002');
     expect(deprecated).toMatchObject({ status: 'deprecated', replacedBy: 'API-001' });
