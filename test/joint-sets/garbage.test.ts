@@ -70,7 +70,7 @@ describe('garbage to the joint-set routes', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 600_000);
 
   test('When every API route with a body gets wrong values in each field, then no answer is a 5xx', async () => {
     const routes = routesOf(ctx.app).filter((r) => r.surface === 'api' && r.path.startsWith('/api/joint-sets') && r.body && r.bodyType !== 'multipart');
@@ -85,5 +85,5 @@ describe('garbage to the joint-set routes', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 600_000);
 });
