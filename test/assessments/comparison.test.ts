@@ -85,7 +85,7 @@ describe('scores', () => {
 
   test('When weights change, then a new profile version scores the same answers anew', async () => {
     const copy = (await editor.agent.post('/api/profiles').set('X-CSRF-Token', editor.csrf).send({ name: 'Vektet', items: [{ key: 'API-003', weight: 60 }, { key: 'SEC-001', weight: 40 }] })).body;
-    await editor.agent.put(`/api/profiles/${copy.id}`).set('X-CSRF-Token', editor.csrf).send({ items: [{ key: 'API-003', weight: 20 }, { key: 'SEC-001', weight: 80 }] }).expect(200);
+    await editor.agent.put(`/api/profiles/${copy.id}`).set('X-CSRF-Token', editor.csrf).send({ items: [{ key: 'API-003', weight: 20 }, { key: 'SEC-001', weight: 80 }], version: copy.currentVersion }).expect(200);
     const res = await editor.agent.get('/api/assessments/scores').query({ profileId: copy.id, productVersionId: versions['Alfa Elevsystem']?.id });
     // (20 × 1 + 80 × 0.5) / 100
     expect(res.body.score.claimed.score).toBe(60);
