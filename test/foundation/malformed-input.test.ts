@@ -141,6 +141,7 @@ const ITEM_CONTENT = {
   verification: { method: 'sample-export', phases: ['tender', 'operation'], text: { nb: 'Kunden ber om et uttrekk og kontrollerer innholdet.', en: 'The customer requests an extract and checks its content.' } },
   evidence: [{ nb: 'Eksempel på uttrekk', en: 'Sample extract' }],
   ssa: { agreements: ['ssa-l', 'ssa-s'], annex: 'general-terms-changes', precedence: 'prevails', note: { nb: 'Går foran de generelle vilkårene om eksport.', en: 'Prevails over the general terms on export.' } },
+  checks: [{ rule: 'export.parses' }, { rule: 'export.utf8' }],
   domains: ['school'],
   tags: ['school-data'],
   supersedes: 'EXP-002',
@@ -264,7 +265,7 @@ const API: Record<string, ValidRequest> = {
   'POST /api/tenders/:tenderId/items': {
     params: (f) => ({ tenderId: f.tenderId }),
     body: () => ({ keys: ['EXP-002'] }),
-    otherBodies: (f) => [{ pick: 'domain' }, { clausesOf: 'pricing' }, { selectionId: f.selectionId }, { custom: { ...CUSTOM_ITEM, sectionId: f.sectionId } }],
+    otherBodies: (f) => [{ pick: 'domain' }, { clausesOf: 'pricing' }, { selectionId: f.selectionId }, { pack: PACK }, { custom: { ...CUSTOM_ITEM, sectionId: f.sectionId } }],
   },
   'GET /api/tenders/:tenderId/items/:itemId': { params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }) },
   'PUT /api/tenders/:tenderId/items/:itemId': {
@@ -536,6 +537,8 @@ const ACCEPTED: Record<string, string[]> = {
       [`${key} supersedes`, ['null']],
       [`${key} ssa`, ['null']],
       [`${key} changeNote`, ['null']],
+      // An item that declares no machine checks.
+      [`${key} checks`, ['an empty array']],
     ]),
   ),
   // Deprecating without a replacement.
