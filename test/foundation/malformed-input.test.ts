@@ -1448,10 +1448,7 @@ function expectedPageAnswer(route: RouteDefinition, garbage: Garbage, actor: Act
   // Saving a search as a selection answers everything, refusals included, with a message on the library page.
   if (key === 'POST /library/selections') return 'redirect';
   if (NO_KNOWN_FIELD.includes(garbage.name)) {
-    // Every field is optional: an item form with nothing in it saves nothing new and goes back to the tender.
-    if (key === 'POST /tenders/:tenderId/items/:itemId') return 'redirect';
-    // Likewise the tender-wide parameter values: none given, none changed.
-    if (key === 'POST /tenders/:tenderId/parameters') return 'redirect';
+    // (The tender item and tender-wide parameter forms name the version they were read at, so an empty one is refused.)
     // The organisation is optional when the owner edits for one only: the draft is started (or the existing one opened).
     // The administrator has no organisation to start it in.
     if (key === 'POST /library/items/:key/drafts') return actor === 'admin' ? 'client-error' : 'redirect';
