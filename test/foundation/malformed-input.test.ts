@@ -1172,6 +1172,8 @@ function fillPath(path: string, f: Fixtures, s: Session): string {
     mappingId: MAPPING_ID,
     checkRunId: CHECK_RUN_ID,
     pack: PACK,
+    // An identity provider's slug (no provider has it: the 405 answers come before any lookup).
+    slug: 'kommunens-idp',
   };
   // In the vendor routes :invitationId is an invitation of the vendor, not of the organisation.
   if (/^\/(api\/)?vendors\//.test(path)) values.invitationId = f.vendorInvitationId;
