@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type supertest from 'supertest';
 import { routesOf } from '../../server/app';
 import { SYSTEM_AUDIT, type Actor } from '../../server/auth/actor';
@@ -15,6 +17,12 @@ import { freshOrgNumber } from '../vendors/fixtures';
 
 /** An export id that names no export: a well-formed request the service answers 404 to. */
 const EXPORT_ID = '00000000-0000-4000-8000-0000000e0a17';
+/** An identity provider, a role mapping and a check run that do not exist: well-formed ids the services answer 404 to. */
+const PROVIDER_ID = '00000000-0000-4000-8000-0000000001d9';
+const MAPPING_ID = '00000000-0000-4000-8000-00000000a991';
+const CHECK_RUN_ID = '00000000-0000-4000-8000-00000000c4ec';
+/** A sector pack of the shipped library. */
+const PACK = 'school-kindergarten';
 
 /**
  * Malformed requests to every API route that takes params, query or body, sent as an
@@ -59,7 +67,10 @@ type Fixtures = {
   draftId: string;
   selectionId: string;
   tenderId: string;
+  /** The current versions of the tender and its first item (:itemId). */
+  tenderVersion: number;
   itemId: string;
+  itemVersion: number;
   sectionId: string;
   coBuyerId: string;
   /** The (unanswered) response sheet generated for the tender's issued revision 1. */
@@ -73,6 +84,8 @@ type Fixtures = {
   usageId: string;
   profileId: string;
   answerId: string;
+  /** The answer's current version (a review names it). */
+  answerVersion: number;
   evidenceId: string;
   /** Joint-set fixtures; the placeholders stand in where a route does not use them. */
   setId: string;
@@ -128,6 +141,7 @@ const ITEM_CONTENT = {
   verification: { method: 'sample-export', phases: ['tender', 'operation'], text: { nb: 'Kunden ber om et uttrekk og kontrollerer innholdet.', en: 'The customer requests an extract and checks its content.' } },
   evidence: [{ nb: 'Eksempel på uttrekk', en: 'Sample extract' }],
   ssa: { agreements: ['ssa-l', 'ssa-s'], annex: 'general-terms-changes', precedence: 'prevails', note: { nb: 'Går foran de generelle vilkårene om eksport.', en: 'Prevails over the general terms on export.' } },
+  checks: [{ rule: 'export.parses' }, { rule: 'export.utf8' }],
   domains: ['school'],
   tags: ['school-data'],
   supersedes: 'EXP-002',
@@ -143,6 +157,8 @@ const SEMVER_BAD = ['1.0', 'v1.0.0', '01.0.0', '', LONG_IN_URL];
 /** A profile's version is a whole number; empty means the current one. */
 const PROFILE_VERSION_BAD = ['0', '-1', '1.5', 'abc', '100001', '1e400', 'latest'];
 /** A joint set's revision number is a whole number from 1 to 100000. */
+/** An optional id in a query, where empty means "any". */
+const ID_IN_QUERY_BAD = ['not-a-uuid', '12345', LONG_IN_URL];
 const REVISION_NUMBER_BAD = ['0', '-1', '1.5', 'en', '100001', '1e400', ''];
 
 const API: Record<string, ValidRequest> = {
@@ -155,9 +171,10 @@ const API: Record<string, ValidRequest> = {
   'GET /api/organisations': { query: () => ({ kind: 'buyer', q: 'kommune', page: '1', pageSize: '10' }) },
   'POST /api/organisations': { body: (f) => ({ kind: 'council', name: `Nytt råd ${unique()}`, orgNumber: ORG_NUMBER, parentId: f.org.id }) },
   'GET /api/organisations/:orgId': { params: (f) => ({ orgId: f.org.id }) },
-  'PATCH /api/organisations/:orgId': { params: (f) => ({ orgId: f.org.id }), body: () => ({ name: `Nytt navn ${unique()}`, orgNumber: ORG_NUMBER }), emptyBodyIsValid: true },
+  'PATCH /api/organisations/:orgId': { params: (f) => ({ orgId: f.org.id }), body: (f) => ({ name: `Nytt navn ${unique()}`, orgNumber: ORG_NUMBER, version: f.org.version }) },
   'GET /api/organisations/:orgId/members': { params: (f) => ({ orgId: f.org.id }) },
-  'PUT /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }), body: () => ({ role: 'viewer' }) },
+  'GET /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }) },
+  'PUT /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }), body: () => ({ role: 'viewer', version: 1 }) },
   'DELETE /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }) },
   'GET /api/organisations/:orgId/invitations': { params: (f) => ({ orgId: f.org.id }) },
   'POST /api/organisations/:orgId/invitations': { params: (f) => ({ orgId: f.org.id }), body: () => ({ email: `ny-${unique()}@example.no`, role: 'viewer' }) },
@@ -166,6 +183,45 @@ const API: Record<string, ValidRequest> = {
   'GET /api/audit': {
     query: (f) => ({ organisationId: f.org.id, action: 'organisation.updated', entityType: 'organisation', entityId: f.org.id, actor: 'someone@example.no', from: '2026-01-01', to: '2026-12-31', page: '1', pageSize: '10' }),
   },
+  // Single sign-on. The providers are the administrator's; a case let through by mistake names a provider that does not exist.
+  'POST /api/identity-providers': {
+    body: (f) => ({
+      slug: `idp-${unique()}`,
+      displayName: 'Kommunens Entra ID',
+      issuer: 'https://login.example.no/kommune',
+      clientId: 'datakrav',
+      organisationId: f.org.id,
+      scopes: 'openid email profile',
+      roleClaim: 'groups',
+      jitAllowed: false,
+      useUserinfo: false,
+      enabled: false,
+      clientSecret: 'en hemmelighet',
+    }),
+  },
+  'GET /api/identity-providers/:providerId': { params: () => ({ providerId: PROVIDER_ID }) },
+  'PATCH /api/identity-providers/:providerId': {
+    params: () => ({ providerId: PROVIDER_ID }),
+    body: (f) => ({
+      slug: `idp-${unique()}`,
+      displayName: 'Kommunens Entra ID',
+      issuer: 'https://login.example.no/kommune',
+      clientId: 'datakrav',
+      organisationId: f.org.id,
+      scopes: 'openid email profile',
+      roleClaim: 'groups',
+      jitAllowed: false,
+      useUserinfo: false,
+      enabled: false,
+      clientSecret: 'en ny hemmelighet',
+    }),
+    emptyBodyIsValid: true,
+  },
+  'DELETE /api/identity-providers/:providerId': { params: () => ({ providerId: PROVIDER_ID }) },
+  'GET /api/organisations/:orgId/sso': { params: (f) => ({ orgId: f.org.id }) },
+  'POST /api/organisations/:orgId/sso/role-mappings': { params: (f) => ({ orgId: f.org.id }), body: () => ({ claimValue: 'datakrav-lesere', role: 'viewer' }) },
+  'DELETE /api/organisations/:orgId/sso/role-mappings/:mappingId': { params: (f) => ({ orgId: f.org.id, mappingId: MAPPING_ID }) },
+  'PUT /api/organisations/:orgId/sso/policy': { params: (f) => ({ orgId: f.org.id }), body: () => ({ requireSso: false }) },
   'GET /api/audit/verify': { query: (f) => ({ organisationId: f.org.id }) },
   'POST /api/exit/exports': { body: (f) => ({ scope: 'organisation', organisationId: f.org.id }) },
   'GET /api/exit/exports/:exportId': { params: () => ({ exportId: EXPORT_ID }) },
@@ -186,6 +242,12 @@ const API: Record<string, ValidRequest> = {
   'POST /api/library/drafts/:draftId/publish': { params: (f) => ({ draftId: f.draftId }), body: () => ({ level: 'major', changeNote: { nb: 'Første utgave.', en: 'First edition.' }, version: 1 }) },
   'POST /api/library/render': { body: () => ({ key: 'EXP-001', version: '1.1.0', values: { exportHours: 36 }, languages: ['nb'] }) },
   'GET /api/library/export': { query: () => ({ ...LIBRARY_FILTERS, format: 'json' }), badQuery: LIBRARY_BAD_QUERY },
+  'GET /api/library/packs/:pack': { params: () => ({ pack: PACK }) },
+  // Kravbank: a bank into the library as drafts of the target organisation, or into the fixture tender.
+  'POST /api/library/kravbank/import': { body: (f) => ({ keyPrefix: 'KRB', category: 'export', themes: '2', domains: 'school', organisationId: f.org.id }), multipart: true },
+  'POST /api/tenders/:tenderId/kravbank': { params: (f) => ({ tenderId: f.tenderId }), multipart: true },
+  // A revision number has no upper bound here: a high one is well-formed, and 404 if never issued.
+  'GET /api/tenders/:tenderId/kravbank': { params: (f) => ({ tenderId: f.tenderId }), query: () => ({ revision: '1' }), badQuery: { revision: ['0', '-1', '1.5', 'abc', '1e400'] } },
   'POST /api/library/selections': { body: (f) => ({ name: 'Utvalg', keys: ['EXP-001'], organisationId: f.org.id }) },
   'DELETE /api/library/selections/:selectionId': { params: (f) => ({ selectionId: f.selectionId }) },
 
@@ -197,19 +259,18 @@ const API: Record<string, ValidRequest> = {
   'GET /api/tenders/:tenderId': { params: (f) => ({ tenderId: f.tenderId }) },
   'PUT /api/tenders/:tenderId': {
     params: (f) => ({ tenderId: f.tenderId }),
-    body: () => ({ title: 'Nytt navn', reference: '2026/998', domain: 'school', description: 'Beskrivelse', language: 'en', contactName: 'Ina Innkjøper', contactEmail: 'innkjop@example.no', deadline: '2027-03-31', parameterDefaults: { exportHours: 24 }, version: 1 }),
-    emptyBodyIsValid: true,
+    body: (f) => ({ title: 'Nytt navn', reference: '2026/998', domain: 'school', description: 'Beskrivelse', language: 'en', contactName: 'Ina Innkjøper', contactEmail: 'innkjop@example.no', deadline: '2027-03-31', parameterDefaults: { exportHours: 24 }, version: f.tenderVersion }),
   },
   'GET /api/tenders/:tenderId/items': { params: (f) => ({ tenderId: f.tenderId }) },
   'POST /api/tenders/:tenderId/items': {
     params: (f) => ({ tenderId: f.tenderId }),
     body: () => ({ keys: ['EXP-002'] }),
-    otherBodies: (f) => [{ pick: 'domain' }, { clausesOf: 'pricing' }, { selectionId: f.selectionId }, { custom: { ...CUSTOM_ITEM, sectionId: f.sectionId } }],
+    otherBodies: (f) => [{ pick: 'domain' }, { clausesOf: 'pricing' }, { selectionId: f.selectionId }, { pack: PACK }, { custom: { ...CUSTOM_ITEM, sectionId: f.sectionId } }],
   },
+  'GET /api/tenders/:tenderId/items/:itemId': { params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }) },
   'PUT /api/tenders/:tenderId/items/:itemId': {
     params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }),
-    body: (f) => ({ type: 'V', weight: 10, parameterValues: { exportHours: 24 }, sectionId: f.sectionId, title: 'Nytt krav', text: 'Løsningen skal gjøre noe nyttig.', responseGuidance: 'Beskriv.', version: 1 }),
-    emptyBodyIsValid: true,
+    body: (f) => ({ type: 'V', weight: 10, parameterValues: { exportHours: 24 }, sectionId: f.sectionId, title: 'Nytt krav', text: 'Løsningen skal gjøre noe nyttig.', responseGuidance: 'Beskriv.', version: f.itemVersion }),
   },
   'DELETE /api/tenders/:tenderId/items/:itemId': { params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }) },
   'POST /api/tenders/:tenderId/items/:itemId/move': { params: (f) => ({ tenderId: f.tenderId, itemId: f.itemId }), body: () => ({ direction: 'down', version: 1 }) },
@@ -219,13 +280,23 @@ const API: Record<string, ValidRequest> = {
   'PUT /api/tenders/:tenderId/sections/:sectionId': { params: (f) => ({ tenderId: f.tenderId, sectionId: f.sectionId }), body: () => ({ title: 'Nytt navn', version: 1 }) },
   'DELETE /api/tenders/:tenderId/sections/:sectionId': { params: (f) => ({ tenderId: f.tenderId, sectionId: f.sectionId }) },
   'POST /api/tenders/:tenderId/sections/:sectionId/move': { params: (f) => ({ tenderId: f.tenderId, sectionId: f.sectionId }), body: () => ({ direction: 'up', version: 1 }) },
-  'PUT /api/tenders/:tenderId/co-buyers/:organisationId': { params: (f) => ({ tenderId: f.tenderId, organisationId: f.coBuyerId }), body: () => ({ canEdit: true, version: 1 }), emptyBodyIsValid: true },
+  'PUT /api/tenders/:tenderId/co-buyers/:organisationId': { params: (f) => ({ tenderId: f.tenderId, organisationId: f.coBuyerId }), body: () => ({ canEdit: true, version: 1 }) },
   'DELETE /api/tenders/:tenderId/co-buyers/:organisationId': { params: (f) => ({ tenderId: f.tenderId, organisationId: f.coBuyerId }) },
   'GET /api/tenders/:tenderId/checks': { params: (f) => ({ tenderId: f.tenderId }) },
   'POST /api/tenders/:tenderId/issue': { params: (f) => ({ tenderId: f.tenderId }) },
   'POST /api/tenders/:tenderId/close': { params: (f) => ({ tenderId: f.tenderId }) },
   'GET /api/tenders/:tenderId/revisions': { params: (f) => ({ tenderId: f.tenderId }) },
   'GET /api/tenders/:tenderId/documents/:document': { params: (f) => ({ tenderId: f.tenderId, document: 'requirements.json' }), query: () => ({ revision: '1' }) },
+  // Machine check runs: of the fixture answer, version and tender; a run id that names no run.
+  // An empty id means "any", so only wrong non-empty ids are bad.
+  'GET /api/check-runs': {
+    query: (f) => ({ answerId: f.answerId, productVersionId: f.versionId, tenderId: f.tenderId, page: '1', pageSize: '10' }),
+    badQuery: { answerId: ID_IN_QUERY_BAD, productVersionId: ID_IN_QUERY_BAD, tenderId: ID_IN_QUERY_BAD },
+  },
+  'GET /api/check-runs/:checkRunId': { params: () => ({ checkRunId: CHECK_RUN_ID }) },
+  'GET /api/check-runs/:checkRunId/status': { params: () => ({ checkRunId: CHECK_RUN_ID }) },
+  'POST /api/check-runs/:checkRunId/rerun': { params: () => ({ checkRunId: CHECK_RUN_ID }), body: () => ({}), emptyBodyIsValid: true },
+  'POST /api/tenders/:tenderId/check-runs': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({ bidder: 'Tenkt Leverandør AS' }), multipart: true },
   'GET /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }) },
   'POST /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({ vendorName: 'Tenkt Leverandør AS', revision: '1' }), multipart: true },
 
@@ -238,8 +309,7 @@ const API: Record<string, ValidRequest> = {
   'GET /api/profiles/:profileId': { params: (f) => ({ profileId: f.profileId }), query: () => ({ version: '1' }), badQuery: { version: PROFILE_VERSION_BAD } },
   'PUT /api/profiles/:profileId': {
     params: (f) => ({ profileId: f.profileId }),
-    body: () => ({ name: 'Nytt profilnavn', description: 'Ny beskrivelse.', visibility: 'shared', items: [{ key: 'EXP-001' }, { key: 'API-003' }], changeNote: 'Ny utgave.', currentVersion: 1 }),
-    emptyBodyIsValid: true,
+    body: () => ({ name: 'Nytt profilnavn', description: 'Ny beskrivelse.', visibility: 'shared', items: [{ key: 'EXP-001' }, { key: 'API-003' }], changeNote: 'Ny utgave.', version: 1 }),
   },
   'DELETE /api/profiles/:profileId': { params: (f) => ({ profileId: f.profileId }) },
   'GET /api/profiles/:profileId/requests': { params: (f) => ({ profileId: f.profileId }) },
@@ -256,7 +326,7 @@ const API: Record<string, ValidRequest> = {
       explanation: 'Fullt API for elevdata.',
       links: [{ url: 'https://leverandor.example/api', title: 'API-dokumentasjon' }],
       validUntil: '2027-12-31',
-      revision: 0,
+      version: 1,
     }),
     byVendor: true,
   },
@@ -265,7 +335,7 @@ const API: Record<string, ValidRequest> = {
   'GET /api/assessments/evidence/:evidenceId': { params: (f) => ({ evidenceId: f.evidenceId }) },
   'POST /api/assessments/answers/:answerId/verifications': {
     params: (f) => ({ answerId: f.answerId }),
-    body: (f) => ({ decision: 'accepted', noteForVendor: 'Godkjent.', internalNote: 'Sjekket mot uttrekket.', organisationId: f.org.id }),
+    body: (f) => ({ decision: 'accepted', noteForVendor: 'Godkjent.', internalNote: 'Sjekket mot uttrekket.', organisationId: f.org.id, version: f.answerVersion }),
   },
   'GET /api/assessments/answers/:answerId/messages': { params: (f) => ({ answerId: f.answerId }) },
   'POST /api/assessments/answers/:answerId/messages': { params: (f) => ({ answerId: f.answerId }), body: (f) => ({ body: 'Kan dere sende et eksempel på uttrekket?', organisationId: f.org.id }) },
@@ -287,8 +357,7 @@ const API: Record<string, ValidRequest> = {
   'GET /api/vendors/:vendorId': { params: (f) => ({ vendorId: f.vendor.id }) },
   'PATCH /api/vendors/:vendorId': {
     params: (f) => ({ vendorId: f.vendor.id }),
-    body: (f) => ({ name: `Nytt leverandørnavn ${unique()} AS`, orgNumber: f.vendor.orgNumber, website: 'https://leverandor.example' }),
-    emptyBodyIsValid: true,
+    body: (f) => ({ name: `Nytt leverandørnavn ${unique()} AS`, orgNumber: f.vendor.orgNumber, website: 'https://leverandor.example', version: f.vendor.version }),
   },
   'GET /api/vendors/:vendorId/invitations': { params: (f) => ({ vendorId: f.vendor.id }) },
   'POST /api/vendors/:vendorId/invitations': { params: (f) => ({ vendorId: f.vendor.id }), body: () => ({ email: `kontakt-${unique()}@example.no` }) },
@@ -298,15 +367,14 @@ const API: Record<string, ValidRequest> = {
   'GET /api/products/:productId': { params: (f) => ({ productId: f.productId }) },
   'PATCH /api/products/:productId': {
     params: (f) => ({ productId: f.productId }),
-    body: () => ({ name: `Fagsystem ${unique()}`, description: 'Ny beskrivelse.', domains: ['school'], deployment: 'hosted' }),
-    emptyBodyIsValid: true,
+    body: () => ({ name: `Fagsystem ${unique()}`, description: 'Ny beskrivelse.', domains: ['school'], deployment: 'hosted', version: 1 }),
   },
   'GET /api/products/:productId/versions': { params: (f) => ({ productId: f.productId }) },
   'POST /api/products/:productId/versions': { params: (f) => ({ productId: f.productId }), body: () => ({ label: `2.${unique()}`, releaseDate: '2026-05-01' }) },
+  'GET /api/products/:productId/versions/:versionId': { params: (f) => ({ productId: f.productId, versionId: f.versionId }) },
   'PATCH /api/products/:productId/versions/:versionId': {
     params: (f) => ({ productId: f.productId, versionId: f.versionId }),
-    body: () => ({ label: `1.${unique()}`, releaseDate: '2026-02-01' }),
-    emptyBodyIsValid: true,
+    body: () => ({ label: `1.${unique()}`, releaseDate: '2026-02-01', version: 1 }),
   },
 
   // Usages of the target organisation.
@@ -318,8 +386,7 @@ const API: Record<string, ValidRequest> = {
   'GET /api/usages/:usageId': { params: (f) => ({ usageId: f.usageId }) },
   'PATCH /api/usages/:usageId': {
     params: (f) => ({ usageId: f.usageId }),
-    body: () => ({ contractStart: '2025-01-01', contractEnd: '2027-06-30', noticeMonths: 3, exitPlanStatus: 'approved', note: 'Exitplanen er godkjent.' }),
-    emptyBodyIsValid: true,
+    body: () => ({ contractStart: '2025-01-01', contractEnd: '2027-06-30', noticeMonths: 3, exitPlanStatus: 'approved', note: 'Exitplanen er godkjent.', version: 1 }),
   },
   'DELETE /api/usages/:usageId': { params: (f) => ({ usageId: f.usageId }) },
 
@@ -327,7 +394,7 @@ const API: Record<string, ValidRequest> = {
   'POST /api/joint-sets': { body: (f) => ({ title: 'Felles kravsett', description: 'Storbyenes felles krav.', domain: 'school', isPublic: false, organisationId: f.org.id }) },
   'POST /api/joint-sets/import': { body: (f) => ({ organisationId: f.org.id }), emptyBodyIsValid: true, multipart: true },
   'GET /api/joint-sets/:setId': { params: (f) => ({ setId: f.setId }) },
-  'PATCH /api/joint-sets/:setId': { params: (f) => ({ setId: f.setId }), body: () => ({ title: 'Nytt navn på kravsettet', description: 'Ny beskrivelse.', domain: 'school', isPublic: false, version: 1 }), emptyBodyIsValid: true },
+  'PATCH /api/joint-sets/:setId': { params: (f) => ({ setId: f.setId }), body: () => ({ title: 'Nytt navn på kravsettet', description: 'Ny beskrivelse.', domain: 'school', isPublic: false, version: 1 }) },
   'PUT /api/joint-sets/:setId/participants/:organisationId': { params: (f) => ({ setId: f.setId, organisationId: f.jointPartnerId }), body: () => ({ version: 1 }) },
   'DELETE /api/joint-sets/:setId/participants/:organisationId': { params: (f) => ({ setId: f.setId, organisationId: f.jointPartnerId }) },
   'POST /api/joint-sets/:setId/invitation': { params: (f) => ({ setId: f.setId }), body: (f) => ({ response: 'accept', organisationId: f.org.id }) },
@@ -337,7 +404,6 @@ const API: Record<string, ValidRequest> = {
   'PUT /api/joint-sets/:setId/revisions/:number/items/:itemId': {
     params: (f) => ({ setId: f.setId, number: '2', itemId: f.jointDraftItemId }),
     body: (f) => ({ type: 'A', weight: 10, parameterValues: { exportHours: 36 }, sectionId: f.jointDraftSectionId, libraryVersion: '1.1.0', version: 1 }),
-    emptyBodyIsValid: true,
   },
   'DELETE /api/joint-sets/:setId/revisions/:number/items/:itemId': { params: (f) => ({ setId: f.setId, number: '2', itemId: f.jointDraftItemId }) },
   'POST /api/joint-sets/:setId/revisions/:number/sections': { params: (f) => ({ setId: f.setId, number: '2' }), body: () => ({ title: 'Ny seksjon' }) },
@@ -471,6 +537,8 @@ const ACCEPTED: Record<string, string[]> = {
       [`${key} supersedes`, ['null']],
       [`${key} ssa`, ['null']],
       [`${key} changeNote`, ['null']],
+      // An item that declares no machine checks.
+      [`${key} checks`, ['an empty array']],
     ]),
   ),
   // Deprecating without a replacement.
@@ -492,7 +560,6 @@ const ACCEPTED: Record<string, string[]> = {
   // An answer without links or an end date; revision 0 is a first answer, and 0.x is a released major version like any other.
   'POST /api/assessments/answers links': ['an empty array'],
   'POST /api/assessments/answers validUntil': ['null'],
-  'POST /api/assessments/answers revision': ['zero'],
   'POST /api/assessments/answers major': ['zero'],
   // A vendor without a website; `website: null` removes it.
   'POST /api/vendors website': ['null'],
@@ -519,6 +586,8 @@ const ACCEPTED: Record<string, string[]> = {
   'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key parameterValues': ['an empty object'],
   // Version 0 declares a deviation the organisation has none of.
   'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key version': ['zero'],
+  // A provider without a client secret (a public client): `clientSecret: null` removes the stored one.
+  'PATCH /api/identity-providers/:providerId clientSecret': ['null'],
   // A tender from the joint set without a deadline, as any tender.
   'POST /api/joint-sets/:setId/revisions/:number/tenders deadline': ['null'],
 };
@@ -536,9 +605,9 @@ function bodyCases(key: string, bodies: Record<string, unknown>[], request: Vali
     { name: 'the body is in an unsupported charset', stage: 'parser', expect: { status: 415, code: 'request.unsupported_encoding' }, send: (r, v) => r.set('Content-Type', 'application/json; charset=latin1').send(JSON.stringify(v)) },
     { name: 'the body has an unknown content encoding', stage: 'parser', expect: { status: 415, code: 'request.unsupported_encoding' }, send: (r, v) => r.set('Content-Encoding', 'x-unknown').set('Content-Type', 'application/json').send(JSON.stringify(v)) },
     { name: 'the body is a JSON array instead of an object', stage: 'route', expect: validation('(body)'), versionFirst: true, send: (r, v) => r.send([v]) },
-    { name: 'the body is deeply nested arrays', stage: 'route', expect: validation('(body)'), send: (r) => json(r, `${'['.repeat(5000)}${']'.repeat(5000)}`) },
+    { name: 'the body is deeply nested arrays', stage: 'route', expect: validation('(body)'), versionFirst: true, send: (r) => json(r, `${'['.repeat(5000)}${']'.repeat(5000)}`) },
     { name: 'the body has an unknown extra field', stage: 'route', expect: validation('(body)'), send: (r, v) => r.send({ ...v, isAdmin: true }) },
-    { name: 'the body has a __proto__ field', stage: 'route', expect: validation('(body)'), send: (r, v) => json(r, JSON.stringify(v).replace(/^\{/, '{"__proto__":{"isAdmin":true},')) },
+    { name: 'the body has a __proto__ field', stage: 'route', expect: validation('(body)'), send: (r, v) => json(r, JSON.stringify(v).replace(/^\{(?=.)/, (_m) => (Object.keys(v).length ? '{"__proto__":{"isAdmin":true},' : '{"__proto__":{"isAdmin":true}'))) },
     { name: 'the body is form-encoded', stage: 'route', expect: { status: 415, code: 'request.body_required' }, send: (r, v) => r.type('form').send(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]))) },
     { name: 'the JSON is sent as text/plain', stage: 'route', expect: { status: 415, code: 'request.body_required' }, send: (r, v) => r.set('Content-Type', 'text/plain').send(JSON.stringify(v)) },
     { name: 'there is no body', stage: 'route', expect: { status: 415, code: 'request.body_required' }, send: (r) => r },
@@ -589,6 +658,17 @@ const sheetFile = (content: Buffer): UploadFile => ({ content, name: 'svar.xlsx'
 const evidenceFile = (content: Buffer, name: string, type = 'application/octet-stream'): UploadFile => ({ content, name, type });
 const packageFile = (content: Buffer): UploadFile => ({ content, name: 'kravsett.zip', type: 'application/zip' });
 const PLACEHOLDER_ORG_ID = '00000000-0000-4000-8000-000000000001';
+const KRAVBANK_BANK = readFileSync(join(__dirname, '../kravbank/fixtures/skole-bank.json'));
+const kravbankFile = (content: Buffer, name = 'skole-bank.json', type = 'application/json'): UploadFile => ({ content, name, type });
+/** Files that are not a Kravbank bank: refused before anything is imported. */
+const KRAVBANK_BAD_FILES: UploadDescription['badFiles'] = [
+  { name: 'the file is a text file', file: () => kravbankFile(Buffer.from('Ja, ja, ja'), 'bank.txt', 'text/plain'), expect: { status: 400, code: 'kravbank.not_json' } },
+  { name: 'the file is empty', file: () => kravbankFile(Buffer.alloc(0)), expect: { status: 400, code: 'kravbank.not_json' } },
+  { name: 'the file is the bank cut off halfway', file: () => kravbankFile(KRAVBANK_BANK.subarray(0, Math.floor(KRAVBANK_BANK.length / 2))), expect: { status: 400, code: 'kravbank.not_json' } },
+  { name: 'the file is JSON but not a bank', file: () => kravbankFile(Buffer.from('{"title": "Ingen bank"}')), expect: { status: 400, code: 'kravbank.invalid_file' } },
+  { name: 'the file is a JSON array', file: () => kravbankFile(Buffer.from('[1, 2, 3]')), expect: { status: 400, code: 'kravbank.invalid_file' } },
+];
+const checkFile = (content: Buffer, name: string, type = 'application/json'): UploadFile => ({ field: 'files', content, name, type });
 
 const UPLOADS: Record<string, UploadDescription> = {
   // The response sheet of the fixture tender (unanswered, so even a case let through by mistake stores nothing).
@@ -653,6 +733,62 @@ const UPLOADS: Record<string, UploadDescription> = {
     otherCases: [{ name: 'the package holds a revision that is already here', fields: {}, expect: { status: 409, code: 'joint_set.package_revision_exists' } }],
     refused: { admin: { status: 403, code: 'joint_set.buyer_required' } },
   },
+  // The Kravbank test bank into the library, as drafts of the target organisation. Every case is refused before anything is imported.
+  'POST /api/library/kravbank/import': {
+    badFields: {
+      keyPrefix: [
+        ['lower-case', 'krb'],
+        ['six letters', 'ABCDEF'],
+        ['digits', 'KR1'],
+      ],
+      category: [
+        ['missing', undefined],
+        ['not a category', 'martian'],
+        ['given twice', ['export', 'export']],
+      ],
+      themes: [
+        ['missing', undefined],
+        ['zero', '0'],
+        ['not a number', 'abc'],
+        ['beyond the last theme', '999'],
+      ],
+      domains: [
+        ['not a domain', 'martian'],
+        ['"all" with another domain', 'all,school'],
+      ],
+      organisationId: [
+        ['not an organisation id', 'not-a-uuid'],
+        ['100000 characters', LONG],
+      ],
+    },
+    file: () => kravbankFile(KRAVBANK_BANK),
+    missingFile: { status: 400, code: 'kravbank.file_missing' },
+    fileFirst: true,
+    badFiles: KRAVBANK_BAD_FILES,
+    refused: { admin: { status: 403, code: 'library.editor_required' } },
+  },
+  // The same bank into the fixture tender.
+  'POST /api/tenders/:tenderId/kravbank': {
+    badFields: {},
+    file: () => kravbankFile(KRAVBANK_BANK),
+    missingFile: { status: 400, code: 'kravbank.file_missing' },
+    fileFirst: true,
+    badFiles: KRAVBANK_BAD_FILES,
+  },
+  // A bidder's files checked against the fixture tender's requirements.
+  'POST /api/tenders/:tenderId/check-runs': {
+    badFields: {
+      bidder: [
+        ['missing', undefined],
+        ['empty', ''],
+        ['100000 characters', LONG],
+        ['given twice', ['Første AS', 'Andre AS']],
+      ],
+    },
+    file: () => checkFile(Buffer.from('{"openapi": "3.1.0", "info": {"title": "Elevdata", "version": "1"}, "paths": {}}'), 'openapi.json'),
+    missingFile: { status: 400, code: 'check_run.files_missing' },
+    badFiles: [{ name: 'the file is of no kind the checks read', file: () => checkFile(SAMPLE_FILES.png, 'skjerm.png', 'image/png'), expect: { status: 422, code: 'check_run.no_checkable_files' } }],
+  },
 };
 
 /**
@@ -692,7 +828,7 @@ function uploadCases(key: string): MalformedCase[] {
       name: 'the multipart body ends in the middle of a part',
       stage: 'route',
       expect: { status: 400, code: 'upload.malformed' },
-      send: (r, v) => rawMultipart(r, `multipart/form-data; boundary=${boundary}`, `${firstPart(v)}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file().name}"\r\n\r\n${file().content.subarray(0, 2).toString('latin1')}`),
+      send: (r, v) => rawMultipart(r, `multipart/form-data; boundary=${boundary}`, `${firstPart(v)}--${boundary}\r\nContent-Disposition: form-data; name="${file().field ?? 'file'}"; filename="${file().name}"\r\n\r\n${file().content.subarray(0, 2).toString('latin1')}`),
     },
     { name: 'the body is malformed JSON text', stage: 'parser', expect: { status: 400, code: 'request.malformed_json' }, send: (r, v) => json(r, `{"${Object.keys(v)[0] ?? 'file'}": "x",`) },
   ];
@@ -710,7 +846,9 @@ const NOT_A_KEY = ['exp-001', 'EXP-01', 'EXP-0001', 'EXPORT-001', 'E-001', 'EXP_
 const NOT_A_DOCUMENT = ['specification.pdf', 'SPECIFICATION.DOCX', 'specification', '..%2F..%2Fpackage.json', '%00', LONG_IN_URL];
 /** A joint set's revision number: a whole number from 1 to 100000. */
 const NOT_A_REVISION_NUMBER = ['0', '-1', '1.5', 'abc', '100001', '1e400', '%00', LONG_IN_URL, "'%20OR%20'1'%3D'1"];
-const BAD_PARAMS: Record<string, string[]> = { token: NOT_A_TOKEN, key: NOT_A_KEY, document: NOT_A_DOCUMENT, number: NOT_A_REVISION_NUMBER };
+/** A sector pack's key: lower-case words joined by hyphens, at most 100 characters. */
+const NOT_A_PACK = ['School-Kindergarten', 'school_kindergarten', '-school', 'school--kindergarten', '%00', LONG_IN_URL, '..%2F..%2Fetc%2Fpasswd', "'%20OR%20'1'%3D'1"];
+const BAD_PARAMS: Record<string, string[]> = { token: NOT_A_TOKEN, key: NOT_A_KEY, document: NOT_A_DOCUMENT, number: NOT_A_REVISION_NUMBER, pack: NOT_A_PACK };
 
 function paramCases(path: string): MalformedCase[] {
   const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
@@ -718,7 +856,8 @@ function paramCases(path: string): MalformedCase[] {
     ...(BAD_PARAMS[name] ?? NOT_A_UUID).map(
       (bad): MalformedCase => ({ name: `:${name} is "${bad.length > 60 ? `${bad.slice(0, 20)}… (${bad.length} characters)` : bad}"`, stage: 'route', expect: { status: 404, code: 'request.not_found' }, params: { [name]: bad } }),
     ),
-    { name: `:${name} has broken percent-encoding`, stage: 'route', expect: { status: 400, code: 'request.invalid' }, params: { [name]: '%E0%A4%A' } },
+    // Refused while the path is decoded, before any route runs.
+    { name: `:${name} has broken percent-encoding`, stage: 'parser', expect: { status: 400, code: 'request.invalid' }, params: { [name]: '%E0%A4%A' } },
   ]);
 }
 
@@ -785,7 +924,7 @@ function queryCases(key: string, valid: Record<string, string>, overrides: Recor
 
 /** Cases are made from fixtures that do not exist yet, so valid values are filled in when a case runs. */
 const PLACEHOLDER_FIXTURES: Fixtures = {
-  org: { id: PLACEHOLDER_ORG_ID } as OrganisationRow,
+  org: { id: PLACEHOLDER_ORG_ID, version: 1 } as OrganisationRow,
   owner: {} as UserRow,
   member: { id: '00000000-0000-4000-8000-000000000002' } as UserRow,
   invitationId: '00000000-0000-4000-8000-000000000003',
@@ -794,11 +933,13 @@ const PLACEHOLDER_FIXTURES: Fixtures = {
   draftId: '00000000-0000-4000-8000-000000000005',
   selectionId: '00000000-0000-4000-8000-000000000006',
   tenderId: '00000000-0000-4000-8000-000000000007',
+  tenderVersion: 1,
   itemId: '00000000-0000-4000-8000-000000000008',
+  itemVersion: 1,
   sectionId: '00000000-0000-4000-8000-000000000009',
   coBuyerId: '00000000-0000-4000-8000-00000000000a',
   sheet: Buffer.alloc(0),
-  vendor: { id: '00000000-0000-4000-8000-00000000000b', orgNumber: ORG_NUMBER } as OrganisationRow,
+  vendor: { id: '00000000-0000-4000-8000-00000000000b', orgNumber: ORG_NUMBER, version: 1 } as OrganisationRow,
   vendorOwner: {} as UserRow,
   vendorInvitationId: '00000000-0000-4000-8000-00000000000c',
   productId: '00000000-0000-4000-8000-00000000000d',
@@ -806,6 +947,7 @@ const PLACEHOLDER_FIXTURES: Fixtures = {
   usageId: '00000000-0000-4000-8000-00000000000f',
   profileId: '00000000-0000-4000-8000-000000000010',
   answerId: '00000000-0000-4000-8000-000000000011',
+  answerVersion: 1,
   evidenceId: '00000000-0000-4000-8000-000000000012',
   setId: '00000000-0000-4000-8000-000000000013',
   jointPartnerId: '00000000-0000-4000-8000-000000000014',
@@ -955,6 +1097,7 @@ async function addVendorAndAssessmentFixtures(base: Fixtures, uses: string): Pro
     f.answerId = answer.id;
     f.evidenceId = (await services.assessments.addEvidence(vendorActor, answer.id, { originalname: 'bevis.txt', buffer: SAMPLE_FILES.txt }, SYSTEM_AUDIT)).id;
     await services.assessments.verify(actor, answer.id, { decision: 'change_requested', version: answer.version, noteForVendor: 'Legg ved et uttrekk.', internalNote: 'Bare skjermbilder så langt.' }, SYSTEM_AUDIT);
+    f.answerVersion = (await services.assessments.answerDetail(actor, answer.id)).answer.version;
   }
   return f;
 }
@@ -986,7 +1129,7 @@ async function addLibraryAndTenderFixtures(base: Fixtures, uses: string): Promis
     }
     const section = await services.tenders.addSection(actor, tender.id, 'Tom seksjon', SYSTEM_AUDIT);
     const view = await services.tenders.view(actor, tender.id);
-    Object.assign(f, { tenderId: tender.id, itemId: view.sections[0]?.items[0]?.id, sectionId: section.id, coBuyerId: coBuyer.id });
+    Object.assign(f, { tenderId: tender.id, tenderVersion: view.tender.version, itemId: view.sections[0]?.items[0]?.id, itemVersion: view.sections[0]?.items[0]?.version, sectionId: section.id, coBuyerId: coBuyer.id });
   }
   return f;
 }
@@ -1025,6 +1168,12 @@ function fillPath(path: string, f: Fixtures, s: Session): string {
     setId: f.setId,
     commentId: f.commentId,
     exportId: EXPORT_ID,
+    providerId: PROVIDER_ID,
+    mappingId: MAPPING_ID,
+    checkRunId: CHECK_RUN_ID,
+    pack: PACK,
+    // An identity provider's slug (no provider has it: the 405 answers come before any lookup).
+    slug: 'kommunens-idp',
   };
   // In the vendor routes :invitationId is an invitation of the vendor, not of the organisation.
   if (/^\/(api\/)?vendors\//.test(path)) values.invitationId = f.vendorInvitationId;
@@ -1131,10 +1280,10 @@ describe.each(ACTORS)('malformed API requests as the %s', (actor) => {
 describe('text the database cannot store', () => {
   // Postgres refuses the NUL character in text. That is the client's error, not the server's.
   const invalidValue: Expectation = { status: 400, code: 'request.invalid_value' };
-  const NUL_CASES: [string, (f: Fixtures) => { method: 'get' | 'post' | 'put' | 'patch'; path: string; body?: Record<string, unknown> }, Record<ActorKind, Expectation>][] = [
+  const NUL_CASES: [string, (f: Fixtures) => { method: 'get' | 'post' | 'put' | 'patch'; path: string; body?: Record<string, unknown>; current?: string }, Record<ActorKind, Expectation>][] = [
     ['the token name holds a NUL character', () => ({ method: 'post', path: '/api/me/tokens', body: { name: 'Skript\u0000' } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
     ['a new organisation\'s name holds a NUL character', () => ({ method: 'post', path: '/api/organisations', body: { kind: 'buyer', name: 'Null\u0000kommune' } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 403, code: 'auth.admin_only' } }],
-    ['a new name for the organisation holds a NUL character', (f) => ({ method: 'patch', path: `/api/organisations/${f.org.id}`, body: { name: 'Null\u0000kommune' } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
+    ['a new name for the organisation holds a NUL character', (f) => ({ method: 'patch', path: `/api/organisations/${f.org.id}`, body: { name: 'Null\u0000kommune', version: f.org.version } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
     ['the login email holds a NUL character', () => ({ method: 'post', path: '/api/session', body: { email: 'a\u0000b@example.no', password: TEST_PASSWORD } }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
     ['the organisation search holds a NUL character', () => ({ method: 'get', path: `/api/organisations?q=${encodeURIComponent('a\u0000b')}` }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
     ['the audit actor filter holds a NUL character', (f) => ({ method: 'get', path: `/api/audit?organisationId=${f.org.id}&actor=${encodeURIComponent('a\u0000b')}` }), { admin: { status: 400, code: 'request.invalid_value' }, owner: { status: 400, code: 'request.invalid_value' } }],
@@ -1143,18 +1292,18 @@ describe('text the database cannot store', () => {
     ['the tender search holds a NUL character', () => ({ method: 'get', path: `/api/tenders?q=${encodeURIComponent('sko\u0000le')}` }), { admin: invalidValue, owner: invalidValue }],
     // The administrator, a member of no buyer, is refused before anything is stored.
     ['a new tender\'s title holds a NUL character', () => ({ method: 'post', path: '/api/tenders', body: { title: 'Null\u0000system', reference: `NUL/${unique()}`, language: 'nb' } }), { admin: { status: 403, code: 'tender.buyer_required' }, owner: invalidValue }],
-    ['a tender\'s new reference holds a NUL character', (f) => ({ method: 'put', path: `/api/tenders/${f.tenderId}`, body: { reference: 'NUL\u0000/1' } }), { admin: invalidValue, owner: invalidValue }],
+    ['a tender\'s new reference holds a NUL character', (f) => ({ method: 'put', path: `/api/tenders/${f.tenderId}`, body: { reference: 'NUL\u0000/1' }, current: `/api/tenders/${f.tenderId}` }), { admin: invalidValue, owner: invalidValue }],
     ['a new section\'s title holds a NUL character', (f) => ({ method: 'post', path: `/api/tenders/${f.tenderId}/sections`, body: { title: 'Null\u0000seksjon' } }), { admin: invalidValue, owner: invalidValue }],
     ['an item written for the tender holds a NUL character', (f) => ({ method: 'post', path: `/api/tenders/${f.tenderId}/items`, body: { custom: { ...CUSTOM_ITEM, text: 'Løsningen skal \u0000 gjøre noe nyttig.' } } }), { admin: invalidValue, owner: invalidValue }],
-    ['a parameter value of a tender item holds a NUL character', (f) => ({ method: 'put', path: `/api/tenders/${f.tenderId}/items/${f.itemId}`, body: { parameterValues: { exportHours: 'a\u0000b' } } }), { admin: { status: 400, code: 'tender.invalid_parameter_values' }, owner: { status: 400, code: 'tender.invalid_parameter_values' } }],
+    ['a parameter value of a tender item holds a NUL character', (f) => ({ method: 'put', path: `/api/tenders/${f.tenderId}/items/${f.itemId}`, body: { parameterValues: { exportHours: 'a\u0000b' } }, current: `/api/tenders/${f.tenderId}/items/${f.itemId}` }), { admin: { status: 400, code: 'tender.invalid_parameter_values' }, owner: { status: 400, code: 'tender.invalid_parameter_values' } }],
     ['a saved selection\'s name holds a NUL character', () => ({ method: 'post', path: '/api/library/selections', body: { name: 'Null\u0000utvalg', keys: ['EXP-001'] } }), { admin: { status: 403, code: 'tender.buyer_required' }, owner: invalidValue }],
-    ['a new library item\'s title holds a NUL character', () => ({ method: 'post', path: '/api/library/items', body: { ...FIXTURE_CONTENT, key: nextKey(), title: { nb: 'Null\u0000krav', en: 'Null requirement' } } }), { admin: { status: 403, code: 'library.editor_required' }, owner: invalidValue }],
+    ['a new library item\'s title holds a NUL character', () => ({ method: 'post', path: '/api/library/items', body: { ...FIXTURE_CONTENT, key: nextKey(), title: { nb: 'Null\u0000krav', en: 'Null requirement' } } }), { admin: { status: 403, code: 'library.editor_required' }, owner: { status: 400, code: 'library.invalid_content' } }],
     // The library's own content check refuses it first.
     ['a saved draft\'s text holds a NUL character', (f) => ({ method: 'put', path: `/api/library/drafts/${f.draftId}`, body: { ...FIXTURE_CONTENT, text: { nb: 'Null\u0000tekst', en: 'Null text' }, version: 1 } }), { admin: { status: 400, code: 'library.invalid_content' }, owner: { status: 400, code: 'library.invalid_content' } }],
     // Joint sets: the administrator, a member of no buyer, may not start one, nor deviate for an organisation.
     ['a new joint set\'s title holds a NUL character', () => ({ method: 'post', path: '/api/joint-sets', body: { title: 'Null\u0000kravsett' } }), { admin: { status: 403, code: 'joint_set.buyer_required' }, owner: invalidValue }],
     ['a new section of the joint set\'s draft holds a NUL character', (f) => ({ method: 'post', path: `/api/joint-sets/${f.setId}/revisions/2/sections`, body: { title: 'Null\u0000seksjon' } }), { admin: invalidValue, owner: invalidValue }],
-    ['a deviation\'s justification holds a NUL character', (f) => ({ method: 'put', path: `/api/joint-sets/${f.setId}/revisions/1/deviations/EXP-001`, body: { kind: 'change', weight: 5, justification: 'Vi har \u0000 store datamengder.' } }), { admin: { status: 403, code: 'joint_set.participant_required' }, owner: invalidValue }],
+    ['a deviation\'s justification holds a NUL character', (f) => ({ method: 'put', path: `/api/joint-sets/${f.setId}/revisions/1/deviations/EXP-001`, body: { kind: 'change', weight: 5, justification: 'Vi har \u0000 store datamengder.', version: 0 } }), { admin: { status: 403, code: 'joint_set.participant_required' }, owner: invalidValue }],
     ['a rendered parameter value holds a NUL character', () => ({ method: 'post', path: '/api/library/render', body: { key: 'EXP-001', values: { exportHours: 'a\u0000b' } } }), { admin: { status: 400, code: 'library.invalid_parameter_values' }, owner: { status: 400, code: 'library.invalid_parameter_values' } }],
   ];
 
@@ -1162,8 +1311,11 @@ describe('text the database cannot store', () => {
     'When the %s sends a request where %s, then the answer is a 4xx problem, not a 500',
     async (actor, _name, build, expected) => {
       const s = sessions[actor];
-      const { method, path, body } = build(fixtures);
+      const { method, path, body, current } = build(fixtures);
+      // An update of a versioned entity presents the version it reads now (its ETag), whatever other cases changed before.
+      const etag = current ? ((await s.agent.get(current)).headers.etag as string) : undefined;
       let req = s.agent[method](path);
+      if (etag) req = req.set('If-Match', etag);
       if (method !== 'get') req = req.set('X-CSRF-Token', s.csrf).send(body ?? {});
       expectProblem(await req, expected);
     },
@@ -1293,15 +1445,11 @@ function expectedPageAnswer(route: RouteDefinition, garbage: Garbage, actor: Act
   if (garbage.name === 'more fields than the server accepts') return 413;
   if (route.access === 'admin' && actor !== 'admin') return 'client-error';
   if (!route.body) return 'redirect';
-  // The rename form has only optional fields, so a form with nothing in it changes nothing.
-  if (key === 'POST /organisations/:orgId' && garbage.name === 'only the CSRF field') return 'redirect';
+  // (The rename form names the version it was read at, so a form with nothing in it is refused.)
   // Saving a search as a selection answers everything, refusals included, with a message on the library page.
   if (key === 'POST /library/selections') return 'redirect';
   if (NO_KNOWN_FIELD.includes(garbage.name)) {
-    // Every field is optional: an item form with nothing in it saves nothing new and goes back to the tender.
-    if (key === 'POST /tenders/:tenderId/items/:itemId') return 'redirect';
-    // Likewise the tender-wide parameter values: none given, none changed.
-    if (key === 'POST /tenders/:tenderId/parameters') return 'redirect';
+    // (The tender item and tender-wide parameter forms name the version they were read at, so an empty one is refused.)
     // The organisation is optional when the owner edits for one only: the draft is started (or the existing one opened).
     // The administrator has no organisation to start it in.
     if (key === 'POST /library/items/:key/drafts') return actor === 'admin' ? 'client-error' : 'redirect';
