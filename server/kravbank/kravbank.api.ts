@@ -3,7 +3,7 @@ import { routeFamily, type RouteDefinition } from '../shared/http/route';
 import { singleFileUpload, uploadedFile } from '../shared/http/upload';
 import { tenderParams } from '../tenders/tenders.schemas';
 import { kravbankFileMissing } from './kravbank.errors';
-import { exportQuerySchema, libraryImportResultSchema, libraryImportSchema, tenderImportResultSchema } from './kravbank.schemas';
+import { exportQuerySchema, libraryImportResultSchema, libraryImportSchema, tenderImportResultSchema, tenderImportSchema } from './kravbank.schemas';
 import type { KravbankService } from './kravbank.service';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Kravbank'] });
@@ -33,6 +33,7 @@ export function kravbankApi(deps: { kravbank: KravbankService; uploadLimitBytes:
       params: tenderParams,
       bodyType: 'multipart',
       middleware: [singleFileUpload(deps.uploadLimitBytes)],
+      body: tenderImportSchema,
       successStatus: 201,
       responses: [{ status: 201, description: 'The sections and items added', schema: tenderImportResultSchema }],
       handler: async ({ actor, params, audit, req }) => kravbank.importToTender(actor, params.tenderId, uploadedFile(req, kravbankFileMissing).buffer, audit),

@@ -25,4 +25,7 @@ export const libraryImportResultSchema = z.object({
 
 export const tenderImportResultSchema = z.object({ bank: z.string(), sections: z.array(z.string()), added: z.array(z.string()), skipped: z.array(z.string()), notMapped: z.array(notMapped) });
 
+/** A bank imported into a tender carries only its file: any other field is refused by name. */
+export const tenderImportSchema = z.strictObject({});
+
 export const exportQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).optional() });

@@ -3,7 +3,8 @@ import { isAcceptableIssuer } from '../config';
 import { MEMBERSHIP_ROLES } from '../organisations/organisations.table';
 
 const roleSchema = z.enum(MEMBERSHIP_ROLES);
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+/** A checkbox: ticked ('on', 'true') or not ('off', 'false'); any other value is refused by name. */
+const checkbox = z.preprocess((v) => (v === 'on' || v === 'true' || v === true ? true : v === 'off' || v === 'false' || v === false ? false : v), z.boolean('must be ticked or not'));
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const slugSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits and hyphens');
