@@ -142,7 +142,10 @@ export function createAnswersService(ctx: AssessmentsContext) {
           await assertVersion({ entity: 'answer', expected: input.version, current: current.version, lastChange });
           if (claimOf(current) === claimOf(fields)) return { answer: current, created: false };
           if (!(await repo.retireAnswer(tx, current.id, input.version))) {
-            throw staleVersion('answer', (await repo.findCurrentAnswer(tx, key))?.version ?? current.version + 1, await lastChange());
+            // Someone revised it in between: the revision that beat this one is a new answer row,
+            // so who changed it is read from that row's history, not the retired one's.
+            const winner = await repo.findCurrentAnswer(tx, key);
+            throw staleVersion('answer', winner?.version ?? current.version + 1, winner ? await audit.lastChange(tx, 'answer', winner.id) : await lastChange());
           }
         }
         const answer = await repo.insertAnswer(tx, {
