@@ -67,7 +67,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
-  configureViews(app, { cache: config.NODE_ENV === 'production' });
+  // Templates are compiled once and kept, except while developing, where an edited template shows on reload.
+  configureViews(app, { cache: config.NODE_ENV !== 'development' });
 
   app.use(
     pinoHttp({
