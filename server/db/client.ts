@@ -37,18 +37,29 @@ const MIGRATION_LOCK_KEY = 7_311_024_001;
  * `template`: for the embedded database, a dump of a migrated empty database (see template.ts)
  * that a new data folder or an in-memory database starts from instead of running initdb.
  */
-export type DatabaseOptions = { databaseUrl?: string | undefined; dataDir?: string; poolSize?: number; inMemory?: boolean; template?: Blob | undefined };
+export type DatabaseOptions = {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  poolSize?: number;
+  inMemory?: boolean;
+  template?: Blob | undefined;
+  /** Told of every statement the app sends (its SQL, without parameters): how tests count the queries a request makes. */
+  onQuery?: ((query: string) => void) | undefined;
+};
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return createPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return createPglite(options.inMemory ? undefined : path.resolve(options.dataDir ?? './data', 'pglite'), options.template);
+  const logger = options.onQuery ? { logger: { logQuery: options.onQuery } } : {};
+  if (options.databaseUrl) return createPostgres(options.databaseUrl, options.poolSize ?? 10, logger);
+  return createPglite(options.inMemory ? undefined : path.resolve(options.dataDir ?? './data', 'pglite'), options.template, logger);
 }
 
-async function createPglite(dataDir: string | undefined, template: Blob | undefined): Promise<DatabaseHandle> {
+type QueryLogger = { logger?: { logQuery: (query: string) => void } };
+
+async function createPglite(dataDir: string | undefined, template: Blob | undefined, logger: QueryLogger): Promise<DatabaseHandle> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const fresh = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(fresh && template ? { loadDataDir: template } : {}) });
-  const pglite = drizzlePglite({ client, schema, casing: 'snake_case' });
+  const pglite = drizzlePglite({ client, schema, casing: 'snake_case', ...logger });
   const db = pglite as unknown as Database;
   return {
     db,
@@ -62,12 +73,12 @@ async function createPglite(dataDir: string | undefined, template: Blob | undefi
   };
 }
 
-async function createPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function createPostgres(url: string, poolSize: number, logger: QueryLogger): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'datakrav' });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on next use.
   });
-  const db = drizzlePostgres({ client: pool, schema, casing: 'snake_case' }) as unknown as Database;
+  const db = drizzlePostgres({ client: pool, schema, casing: 'snake_case', ...logger }) as unknown as Database;
   return {
     db,
     kind: 'postgres',

@@ -20,8 +20,8 @@ export type TestContext = {
  * handler that answers another shape than it documents fails the test that calls it. A test file
  * may turn this off with `checkResponses: false` only while its feature's drifts are being fixed.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean } = {}): Promise<TestContext> {
-  const { database, drop } = await createTestDatabase();
+export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean; onQuery?: (query: string) => void } = {}): Promise<TestContext> {
+  const { database, drop } = await createTestDatabase(options.onQuery);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
   const app = createApp({ config, services, logger: createLogger({ level: 'silent' }), version: 'test' });

@@ -8,11 +8,11 @@ import { createDatabase, type DatabaseHandle } from '../../server/db/client';
  * migrated template that the global setup prepared; with
  * DATABASE_URL a new database on that server, dropped again at the end.
  */
-export async function createTestDatabase(): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
+export async function createTestDatabase(onQuery?: (query: string) => void): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const templateFile = process.env.DATAKRAV_TEST_TEMPLATE;
-    const database = await createDatabase({ inMemory: true, template: templateFile ? new Blob([readFileSync(templateFile)]) : undefined });
+    const database = await createDatabase({ inMemory: true, template: templateFile ? new Blob([readFileSync(templateFile)]) : undefined, onQuery });
     await database.migrate();
     return { database, drop: () => database.close() };
   }
@@ -23,7 +23,7 @@ export async function createTestDatabase(): Promise<{ database: DatabaseHandle; 
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await createDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  const database = await createDatabase({ databaseUrl: url.toString(), poolSize: 5, onQuery });
   await database.migrate();
   return {
     database,
