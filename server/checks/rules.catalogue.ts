@@ -142,6 +142,9 @@ const declarationInput = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** Why a declared rule is refused, in `params.problem` of its issue, for callers that word it themselves. */
+export type DeclarationProblem = 'unknown_rule' | 'duplicate_rule';
+
 /**
  * The `checks:` list that library items carry, e.g.
  * `[{ rule: 'openapi.read-operations', params: { objectTypes: 'all-schemas' } }]`.
@@ -156,17 +159,19 @@ export const checksDeclarationSchema = z
     const declarations: CheckDeclaration[] = [];
     entries.forEach((entry, index) => {
       if (!isRuleId(entry.rule) || entry.rule === 'files.readable') {
-        ctx.addIssue({ code: 'custom', path: [index, 'rule'], message: `unknown rule "${entry.rule}"; known rules: ${DECLARABLE_RULE_IDS.join(', ')}` });
+        ctx.addIssue({ code: 'custom', path: [index, 'rule'], params: { problem: 'unknown_rule', rule: entry.rule }, message: `unknown rule "${entry.rule}"; known rules: ${DECLARABLE_RULE_IDS.join(', ')}` });
         return;
       }
       if (seen.has(entry.rule)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'rule'], message: `rule "${entry.rule}" is listed more than once` });
+        ctx.addIssue({ code: 'custom', path: [index, 'rule'], params: { problem: 'duplicate_rule', rule: entry.rule }, message: `rule "${entry.rule}" is listed more than once` });
         return;
       }
       seen.add(entry.rule);
       const parsed = RULES[entry.rule].params.safeParse(entry.params);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [index, 'params', ...issue.path], message: issue.message });
+        // The parameter's own issue, without its message: the caller's parse words it, in the
+        // language it was given (the library editor's page language; English at sync).
+        for (const { message: _message, path, ...issue } of parsed.error.issues) ctx.addIssue({ ...issue, path: [index, 'params', ...path] } as Parameters<typeof ctx.addIssue>[0]);
         return;
       }
       declarations.push({ rule: entry.rule, params: parsed.data } as CheckDeclaration);

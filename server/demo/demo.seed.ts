@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { seedDemoVendors } from './demo.vendors';
 import { seedDemoAssessments } from './demo.assessments';
 import { seedDemoJointSets } from './demo.joint-sets';
+import { seedDemoCheckRuns } from './demo.check-runs';
 
 /** Shared password of every demo user; demo data is for trying the product, never production. */
 export const DEMO_PASSWORD = 'demo-passord-2026';
@@ -62,6 +63,7 @@ export async function seedDemo(services: Services): Promise<{ emails: string[]; 
   await seedDemoTender(services);
   await seedDemoVendors(services);
   await seedDemoAssessments(services);
+  await seedDemoCheckRuns(services);
   await seedDemoJointSets(services);
   return { emails: USERS.map((u) => u.email), password: DEMO_PASSWORD };
 }

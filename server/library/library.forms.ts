@@ -1,5 +1,8 @@
-import { CORE_SCHEMA, load } from 'js-yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { z } from 'zod';
+import { checksDeclarationSchema, DECLARABLE_RULE_IDS, type DeclarationProblem } from '../checks/rules.catalogue';
+import type { Locale } from '../shared/http/route';
+import type { Translator } from '../shared/i18n';
 import { versionField } from '../shared/versioning';
 import type { FieldError } from '../shared/errors';
 import { anyForm } from '../shared/http/forms';
@@ -23,21 +26,26 @@ const words = (v: unknown) =>
     .filter(Boolean);
 const isBlank = (o: Record<string, string>) => Object.values(o).every((v) => v.trim() === '');
 
+/** A YAML field of the editor as data: empty is an empty list; text that is not YAML is the parser's error. */
+function yamlField(text: string): { value: unknown } | { error: Error } {
+  if (text === '') return { value: [] };
+  try {
+    return { value: load(text, { schema: CORE_SCHEMA }) ?? [] };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
+
 /**
  * Turns the draft editor's form fields into item content for the schema to check. Parameters
- * are edited as YAML, in the same shape as in the library files.
+ * and machine checks are edited as YAML, in the same shape as in the library files.
  */
 export function formToContent(form: Form): { content: Record<string, unknown>; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  let parameters: unknown = [];
-  const parametersYaml = asText(form.parametersYaml).trim();
-  if (parametersYaml) {
-    try {
-      parameters = load(parametersYaml, { schema: CORE_SCHEMA }) ?? [];
-    } catch (error) {
-      errors.push({ path: 'parameters', message: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` });
-    }
-  }
+  const parameters = yamlField(asText(form.parametersYaml).trim());
+  if ('error' in parameters) errors.push({ path: 'parameters', message: `is not valid YAML: ${parameters.error.message.split('\n')[0]}` });
+  const checks = yamlField(asText(form.checksYaml).trim());
+  if ('error' in checks) errors.push({ path: 'checks', message: `is not valid YAML: ${checks.error.message.split('\n')[0]}` });
   const references = list(form.references)
     .map((r) => {
       const o = (r && typeof r === 'object' ? r : {}) as Record<string, unknown>;
@@ -58,10 +66,11 @@ export function formToContent(form: Form): { content: Record<string, unknown>; e
     text: localised(form.text),
     rationale: localised(form.rationale),
     responseGuidance: localised(form.responseGuidance),
-    parameters,
+    parameters: 'value' in parameters ? parameters.value : [],
     references,
     verification: { method: asText((form.verification as Record<string, unknown> | undefined)?.method), text: localised((form.verification as Record<string, unknown> | undefined)?.text) },
     evidence,
+    checks: 'value' in checks ? checks.value : [],
     domains: list(form.domains).map(asText),
     tags: words(form.tags),
     supersedes: asText(form.supersedes).trim() || null,
@@ -70,8 +79,11 @@ export function formToContent(form: Form): { content: Record<string, unknown>; e
   return { content, errors };
 }
 
-/** The draft editor's initial values from a stored version. */
-export function rowToForm(row: Pick<LibraryVersionRow, 'kind' | 'category' | 'type' | 'weight' | 'themes' | 'title' | 'text' | 'rationale' | 'responseGuidance' | 'parameters' | 'references' | 'verification' | 'evidence' | 'domains' | 'tags' | 'supersedes'>) {
+/** The draft editor's initial values from a stored version; an item without `checks` has none. */
+export function rowToForm(
+  row: Pick<LibraryVersionRow, 'kind' | 'category' | 'type' | 'weight' | 'themes' | 'title' | 'text' | 'rationale' | 'responseGuidance' | 'parameters' | 'references' | 'verification' | 'evidence' | 'domains' | 'tags' | 'supersedes'> &
+    Partial<Pick<LibraryVersionRow, 'checks'>>,
+) {
   return {
     kind: row.kind,
     category: row.category,
@@ -86,6 +98,7 @@ export function rowToForm(row: Pick<LibraryVersionRow, 'kind' | 'category' | 'ty
     references: [...row.references, { source: '', section: '', note: { nb: '', en: '' } }],
     verification: row.verification,
     evidence: [...row.evidence, { nb: '', en: '' }],
+    checksYaml: row.checks && row.checks.length > 0 ? toYaml(row.checks) : '',
     domains: row.domains,
     tags: row.tags.join(', '),
     supersedes: row.supersedes ?? '',
@@ -100,10 +113,46 @@ export function echoForm(form: Form) {
     themes: asText(form.themes),
     tags: asText(form.tags),
     parametersYaml: asText(form.parametersYaml),
+    checksYaml: asText(form.checksYaml),
     supersedes: asText(form.supersedes),
     references: [...((content.references as unknown[]) ?? []), { source: '', section: '', note: { nb: '', en: '' } }],
     evidence: [...((content.evidence as unknown[]) ?? []), { nb: '', en: '' }],
   };
+}
+
+const ZOD_LOCALES: Record<Locale, ReturnType<typeof z.locales.en>> = { nb: z.locales.no(), en: z.locales.en() };
+
+/** A field error worded in the page's language, which the error summary marks as such. */
+export type LocalisedFieldError = FieldError & { lang: Locale };
+
+/**
+ * The problems of the machine checks typed into the editor, in the page's language: the
+ * checks are validated with the schema the library's sync uses (`checksDeclarationSchema`),
+ * and each problem names the entry, its field and what is wrong. None when they are valid.
+ */
+export function checksProblems(form: Form, locale: Locale, t: Translator): LocalisedFieldError[] {
+  const typed = yamlField(asText(form.checksYaml).trim());
+  if ('error' in typed) {
+    const mark = typed.error instanceof YAMLException ? typed.error.mark : undefined;
+    return [{ path: 'checks', message: t('library.edit.checksProblems.yaml', { line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 }), lang: locale }];
+  }
+  const parsed = checksDeclarationSchema.safeParse(typed.value, { error: ZOD_LOCALES[locale].localeError });
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const [index, ...field] = issue.path;
+    const declared = issue.code === 'custom' ? (issue.params as { problem?: DeclarationProblem; rule?: string } | undefined) : undefined;
+    const problem = declared?.problem ? t(`library.edit.checksProblems.${declared.problem}`, { rule: declared.rule, known: DECLARABLE_RULE_IDS.join(', ') }) : issue.message;
+    const where = typeof index === 'number' ? t('library.edit.checksProblems.entry', { number: index + 1, field: field.join('.') || '–' }) : t('library.edit.checksProblems.list');
+    return { path: 'checks', message: `${where}: ${problem}`, lang: locale };
+  });
+}
+
+/** A form's problems with those of its machine checks worded in the page's language. */
+export function withChecksProblems(errors: FieldError[], form: Form, locale: Locale, t: Translator): FieldError[] {
+  const isChecks = (e: FieldError) => e.path === 'checks' || e.path.startsWith('checks.');
+  if (!errors.some(isChecks)) return errors;
+  const localised = checksProblems(form, locale, t);
+  return localised.length > 0 ? [...errors.filter((e) => !isChecks(e)), ...localised] : errors;
 }
 
 /** Parameter values typed into a form arrive as text; numbers and lists get their type back. Empty means "use the default". */

@@ -3,7 +3,7 @@ import { isAppError } from '../shared/errors';
 import { conflictFields, formProblems, formRoute } from '../shared/http/forms';
 import { sendDownload } from '../shared/http/download';
 import { routeFamily, type BaseContext, type RouteDefinition } from '../shared/http/route';
-import { blankItemForm, coerceFormValues, deprecateForm, draftForm, echoForm, newItemForm, previewQuerySchema, publishForm, rowToForm, startDraftForm, typedKey } from './library.forms';
+import { blankItemForm, coerceFormValues, deprecateForm, draftForm, echoForm, newItemForm, previewQuerySchema, publishForm, rowToForm, startDraftForm, typedKey, withChecksProblems } from './library.forms';
 import { exportQuerySchema } from './library.queries';
 import { diffQuerySchema, draftIdParams, itemKeyParams, librarySearchQuerySchema } from './library.schemas';
 import type { LibraryService } from './library.service';
@@ -95,7 +95,7 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
       access: 'user',
       body: newItemForm,
       problems: (error) => (isAppError(error) && error.errors.length > 0 ? formProblems(error) : null),
-      rerender: (ctx, { formErrors, values }, status) => showEditor(ctx, { draft: null, isNew: true, key: typedKey(values), form: echoForm(values), errors: formErrors }, status),
+      rerender: (ctx, { formErrors, values }, status) => showEditor(ctx, { draft: null, isNew: true, key: typedKey(values), form: echoForm(values), errors: withChecksProblems(formErrors, values, ctx.locale, ctx.t) }, status),
       run: async (ctx) => {
         const draft = await library.createItem(ctx.actor, ctx.body, ctx.audit);
         return { to: `/library/drafts/${draft.id}`, flash: { kind: 'success', message: ctx.t('library.edit.created') } };
@@ -139,7 +139,7 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
         const draft = await library.getDraft(ctx.actor, ctx.params.draftId);
         const typed = echoForm(values);
         const form = { ...typed, version: Number(values.version) };
-        if (!conflict) return showEditor(ctx, { draft, form, errors: formErrors }, status);
+        if (!conflict) return showEditor(ctx, { draft, form, errors: withChecksProblems(formErrors, values, ctx.locale, ctx.t) }, status);
         const labels = Object.fromEntries(['title', 'text', 'rationale', 'responseGuidance', 'type', 'weight', 'category', 'kind'].map((f) => [f, ctx.t(`library.conflictFields.${f}`)]));
         return showEditor(ctx, { draft, form, conflict: { ...conflict, fields: conflictFields(rowToForm(draft), typed, labels) } }, status);
       },

@@ -1,3 +1,5 @@
+import { and, eq } from 'drizzle-orm';
+import { auditLog } from '../../server/audit/audit.table';
 import { rowToForm } from '../../server/library/library.forms';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { createTestApp, type TestContext } from '../helpers/app';
@@ -132,5 +134,120 @@ describe('saving and publishing a draft in the editor', () => {
     const res = await editor.agent.post(`/library/drafts/${draft.id}/publish`).type('form').send({ level: 'patch', version: String(draft.revision), _csrf: editor.csrf });
     expect(res.status).toBe(400);
     expect(res.text).toContain('href="#field-changeNote"');
+  });
+});
+
+describe('the machine checks in the editor', () => {
+  type StoredDraft = Parameters<typeof rowToForm>[0] & { key: string; draft: { id: string; revision: number } };
+
+  async function startDraft(key: string): Promise<StoredDraft> {
+    const res = await editor.agent.post(`/api/library/items/${key}/drafts`).set('X-CSRF-Token', editor.csrf).send({});
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  /** The editor's fields for a stored draft, as the page fills them in, with `changes` typed over them. */
+  function draftFields(draft: StoredDraft, changes: Record<string, string> = {}) {
+    return { ...formFields(rowToForm(draft)), ...changes, version: String(draft.draft.revision), _csrf: editor.csrf };
+  }
+
+  async function updates(key: string) {
+    return ctx.services.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'library.draft_updated'), eq(auditLog.entityId, key)));
+  }
+
+  test('When a draft with checks is opened and saved through the form, then its checks are in the field and kept', async () => {
+    const draft = await startDraft('EXP-001');
+    expect(draft.checks).toEqual([{ rule: 'export.parses', params: { csv: { encoding: 'utf-8' } } }, { rule: 'export.utf8', params: {} }, { rule: 'export.data-model', params: {} }, { rule: 'export.records', params: {} }]);
+    const page = await editor.agent.get(`/library/drafts/${draft.draft.id}`);
+    expect(page.text).toMatch(/<textarea[^>]*id="field-checks"[^>]*>[^<]*- rule: export\.parses[^<]*- rule: export\.records/);
+
+    const saved = await editor.agent.post(`/library/drafts/${draft.draft.id}`).type('form').send(draftFields(draft, { 'title[nb]': 'Fullt uttrekk når som helst, med kontroller' }));
+    expect(saved.status).toBe(303);
+    const stored = await editor.agent.get(`/api/library/drafts/${draft.draft.id}`);
+    expect(stored.body.title.nb).toBe('Fullt uttrekk når som helst, med kontroller');
+    expect(stored.body.checks).toEqual(draft.checks);
+  });
+
+  test('When the checks are edited in the form, then the draft has the new checks and the change is audited before and after', async () => {
+    const draft = await startDraft('API-001');
+    const checksYaml = ['- rule: openapi.parses', '- rule: openapi.read-operations', '  params:', '    objectTypes: [Elev, Skole]', '- rule: openapi.pagination'].join('\n');
+    const saved = await editor.agent.post(`/library/drafts/${draft.draft.id}`).type('form').send(draftFields(draft, { checksYaml }));
+    expect(saved.status).toBe(303);
+
+    const stored = await editor.agent.get(`/api/library/drafts/${draft.draft.id}`);
+    expect(stored.body.checks).toEqual([
+      { rule: 'openapi.parses', params: {} },
+      { rule: 'openapi.read-operations', params: { objectTypes: ['Elev', 'Skole'] } },
+      { rule: 'openapi.pagination', params: { extraParameterNames: [] } },
+    ]);
+    const page = await editor.agent.get(`/library/drafts/${draft.draft.id}`);
+    expect(page.text).toContain('- Elev');
+    const [audit] = await updates('API-001');
+    expect(audit?.before?.checks).toEqual(draft.checks);
+    expect(audit?.after?.checks).toEqual(stored.body.checks);
+
+    const emptied = await editor.agent.post(`/library/drafts/${draft.draft.id}`).type('form').send({ ...draftFields(stored.body, { checksYaml: '' }) });
+    expect(emptied.status).toBe(303);
+    expect((await editor.agent.get(`/api/library/drafts/${draft.draft.id}`)).body.checks).toEqual([]);
+  });
+
+  test('When the checks name an unknown rule or a wrong parameter, then the form is shown again with 400 naming each problem in bokmål, and nothing is saved', async () => {
+    const draft = await startDraft('EXP-005');
+    const checksYaml = ['- rule: export.parses', '- rule: openapi.nope', '- rule: openapi.read-operations', '  params:', '    objectTypes: all-schemas', '    extra: 1'].join('\n');
+    const res = await editor.agent.post(`/library/drafts/${draft.draft.id}`).type('form').send(draftFields(draft, { checksYaml }));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('href="#field-checks" lang="nb"');
+    expect(res.text).toContain('kontroll 2, felt rule: regelen «openapi.nope» finnes ikke. Kjente regler: openapi.parses,');
+    expect(res.text).toContain('kontroll 3, felt params: Ukjent nøkkel: &quot;extra&quot;');
+    expect(res.text).toContain('- rule: openapi.nope');
+
+    const stored = await editor.agent.get(`/api/library/drafts/${draft.draft.id}`);
+    expect(stored.body.draft.revision).toBe(draft.draft.revision);
+    expect(stored.body.checks).toEqual(draft.checks);
+    expect(await updates('EXP-005')).toEqual([]);
+  });
+
+  test('When the checks are not YAML or name a rule twice, then the problem is named in English on an English page, and nothing is saved', async () => {
+    await editor.agent.post('/language').type('form').send({ _csrf: editor.csrf, lang: 'en', returnTo: '/library' }).expect(303);
+    try {
+      const draft = await startDraft('EXP-006');
+      const broken = await editor.agent.post(`/library/drafts/${draft.draft.id}`).type('form').send(draftFields(draft, { checksYaml: '- rule: export.parses\n  params: [unclosed' }));
+      expect(broken.status).toBe(400);
+      expect(broken.text).toMatch(/href="#field-checks" lang="en">checks: is not valid YAML \(line \d+, column \d+\)/);
+
+      const twice = await editor.agent.post(`/library/drafts/${draft.draft.id}`).type('form').send(draftFields(draft, { checksYaml: '- rule: export.utf8\n- rule: export.utf8' }));
+      expect(twice.status).toBe(400);
+      expect(twice.text).toContain('check 2, field rule: the rule &quot;export.utf8&quot; is listed more than once');
+      expect((await editor.agent.get(`/api/library/drafts/${draft.draft.id}`)).body.draft.revision).toBe(draft.draft.revision);
+      expect(await updates('EXP-006')).toEqual([]);
+    } finally {
+      await editor.agent.post('/language').type('form').send({ _csrf: editor.csrf, lang: 'nb', returnTo: '/library' }).expect(303);
+    }
+  });
+
+  test('When a new item is created through the form with checks, then the draft has them; with an unknown rule, nothing is created', async () => {
+    const refused = await editor.agent.post('/library/items').type('form').send({ ...itemForm(), key: 'PGC-001', checksYaml: '- rule: export.nope', _csrf: editor.csrf });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('regelen «export.nope» finnes ikke');
+    expect((await editor.agent.get('/api/library/items/PGC-001')).status).toBe(404);
+
+    const created = await editor.agent.post('/library/items').type('form').send({ ...itemForm(), key: 'PGC-002', checksYaml: '- rule: export.iso-dates\n  params: { requireTimeZone: false }', _csrf: editor.csrf });
+    expect(created.status).toBe(303);
+    const draft = await editor.agent.get('/api/library/items/PGC-002');
+    expect(draft.body.checks).toEqual([{ rule: 'export.iso-dates', params: { requireTimeZone: false } }]);
+  });
+
+  test('When a draft is saved through the API with checks, then they are kept; an unknown rule is refused with 400 naming its path', async () => {
+    const draft = await startDraft('EXP-007');
+    const { key: _key, draft: meta, ...content } = (await editor.agent.get(`/api/library/drafts/${draft.draft.id}`)).body;
+    const body = Object.fromEntries(Object.entries(content).filter(([field]) => !['version', 'status', 'replacedBy', 'publishedAt'].includes(field)));
+    const saved = await editor.agent.put(`/api/library/drafts/${draft.draft.id}`).set('X-CSRF-Token', editor.csrf).send({ ...body, checks: [{ rule: 'export.records' }], version: meta.revision });
+    expect(saved.status).toBe(200);
+    expect(saved.body.checks).toEqual([{ rule: 'export.records', params: {} }]);
+
+    const refused = await editor.agent.put(`/api/library/drafts/${draft.draft.id}`).set('X-CSRF-Token', editor.csrf).send({ ...body, checks: [{ rule: 'export.nope' }], version: saved.body.draft.revision });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toContainEqual(expect.objectContaining({ path: 'checks.0.rule' }));
+    expect((await editor.agent.get(`/api/library/drafts/${draft.draft.id}`)).body.checks).toEqual([{ rule: 'export.records', params: {} }]);
   });
 });
