@@ -411,10 +411,19 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       });
     },
 
-    async removeItem(actor: Actor, id: string, itemId: string, context: AuditContext): Promise<void> {
+    /**
+     * Removes an item. With `version` (the item as a confirmation showed it), refused (409) when
+     * the item has changed since, so nobody removes what they did not see.
+     */
+    async removeItem(actor: Actor, id: string, itemId: string, context: AuditContext, version?: number): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
       const item = await requireItem(id, itemId);
       await change(tender, context, { action: 'tender.item_removed', entityType: 'tender_item', entityId: itemId, before: { key: item.libraryKey ?? item.customKey, version: item.libraryVersion } }, async (tx) => {
+        if (version !== undefined) {
+          const current = await repo.findItem(tx, id, itemId);
+          if (!current) throw itemNotFound();
+          if (current.version !== version) throw await stalePart(tx, 'tender_item', itemId, current.version);
+        }
         await repo.deleteItem(tx, itemId);
         const rest = (await repo.items(tx, id)).filter((i) => i.sectionId === item.sectionId);
         for (const [position, other] of rest.entries()) if (other.position !== position) await repo.updateItem(tx, other.id, { position });
@@ -529,12 +538,31 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       );
     },
 
-    async removeSection(actor: Actor, id: string, sectionId: string, context: AuditContext): Promise<void> {
+    /**
+     * Removes a section. Only an empty one, unless `withItems` names the items a confirmation
+     * listed: they go with it (the audit entry names them). With `version` (the section as the
+     * confirmation showed it), refused (409) when the section has changed since or holds other
+     * items than those listed.
+     */
+    async removeSection(actor: Actor, id: string, sectionId: string, context: AuditContext, options: { version?: number; withItems?: string[] } = {}): Promise<void> {
       const { tender } = await loadForEdit(actor, id);
       const section = (await repo.sections(db, id)).find((s) => s.id === sectionId);
       if (!section) throw sectionNotFound();
-      if ((await repo.items(db, id)).some((i) => i.sectionId === sectionId)) throw sectionNotEmpty();
-      await change(tender, context, { action: 'tender.section_removed', entityType: 'tender_section', entityId: sectionId, before: { title: section.title } }, (tx) => repo.deleteSection(tx, sectionId));
+      const items = (await repo.items(db, id)).filter((i) => i.sectionId === sectionId);
+      if (items.length > 0 && !options.withItems) throw sectionNotEmpty();
+      const listed = new Set(options.withItems ?? []);
+      const before = { title: section.title, ...(items.length > 0 ? { items: items.map((i) => ({ key: i.libraryKey ?? i.customKey, version: i.libraryVersion })) } : {}) };
+      await change(tender, context, { action: 'tender.section_removed', entityType: 'tender_section', entityId: sectionId, before }, async (tx) => {
+        if (options.version !== undefined) {
+          const current = await repo.findSection(tx, id, sectionId);
+          if (!current) throw sectionNotFound();
+          if (current.version !== options.version) throw await stalePart(tx, 'tender_section', sectionId, current.version);
+        }
+        const going = (await repo.items(tx, id)).filter((i) => i.sectionId === sectionId);
+        if (options.withItems && (going.length !== listed.size || going.some((i) => !listed.has(i.id)))) throw await stalePart(tx, 'tender_section', sectionId, options.version ?? 0);
+        for (const item of going) await repo.deleteItem(tx, item.id);
+        await repo.deleteSection(tx, sectionId);
+      });
     },
 
     /** The buyer organisations the tender's buyer may share it with: every other buyer not yet a co-buyer; none for anyone else. */

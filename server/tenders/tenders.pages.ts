@@ -10,11 +10,11 @@ import { validationError } from '../shared/http/validate';
 import { routeFamily, type BaseContext, type InputSchema, type NoBody, type NoInput, type RouteContext, type RouteDefinition } from '../shared/http/route';
 import { singleFileUpload, uploadedFile } from '../shared/http/upload';
 import { pagination } from '../shared/pagination';
-import { responseFileMissing } from './tenders.errors';
+import { responseFileMissing, sectionNotFound, tenderClosed, tenderEditorRequired } from './tenders.errors';
 import { coBuyerForm, itemChange, itemsToAdd, parameterDefaults, parameterFieldErrors, pickerSearch, returnTo, selectionForm, tenderDetailsForm, typedItemValues } from './tenders.forms';
-import { customItemSchema, documentParams, moveSchema, responseUploadSchema, revisionQuerySchema, sectionRenameSchema, sectionSchema, tenderCoBuyerParams, tenderCreateSchema, tenderItemParams, tenderListQuerySchema, tenderParams, tenderSectionParams, versionOnlySchema } from './tenders.schemas';
+import { customItemSchema, documentParams, moveSchema, responseUploadSchema, revisionQuerySchema, sectionRemoveSchema, sectionRenameSchema, sectionSchema, tenderCoBuyerParams, tenderCreateSchema, tenderItemParams, tenderListQuerySchema, tenderParams, tenderSectionParams, versionOnlySchema } from './tenders.schemas';
 import type { TendersService } from './tenders.service';
-import { itemPage, newTenderForm, pickerItems, tenderBody, tenderList, tenderPage } from './tenders.views';
+import { itemPage, newTenderForm, pickerItems, removeItemPage, removeSectionPage, tenderBody, tenderList, tenderPage } from './tenders.views';
 
 const page = routeFamily({ surface: 'page', access: 'user' });
 
@@ -23,6 +23,8 @@ export type TendersPagesDeps = { tenders: TendersService; library: LibraryServic
 /** What showing a tender's pages needs of a request: who asks, for which tender, and how to answer. */
 type PageContext<P> = Pick<BaseContext, 'render' | 't'> & { actor: Actor; params: P };
 type TenderId = { tenderId: string };
+/** What a confirmation page shows again when its form is refused: the problems, or who changed the part first. */
+type Refused = { formErrors?: FieldError[]; conflict?: FormConflict | undefined };
 type PageExtra = Record<string, unknown>;
 
 export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
@@ -49,7 +51,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
     if (!typed) return renderTender(ctx, { conflict }, status);
     const { tender } = await tenders.view(ctx.actor, ctx.params.tenderId);
     const labels = Object.fromEntries(['title', 'reference', 'domain', 'language', 'deadline', 'description', 'contactName', 'contactEmail'].map((f) => [f, ctx.t(`tenders.fields.${f}`)]));
-    return renderTender(ctx, { conflict: { ...conflict, fields: conflictFields(tender, typed, labels) }, detailsValues: { ...typed, version: conflict.currentVersion } }, status);
+    return renderTender(ctx, { conflict: { ...conflict, fields: conflictFields(tender, typed, labels) }, detailsValues: { ...typed, version: conflict.currentVersion }, detailsOpen: true }, status);
   }
 
   async function renderItem(ctx: PageContext<TenderId & { itemId: string }>, typed?: { form: FormValues; errors: FieldError[]; conflict?: FormConflict | undefined }, status = 200) {
@@ -60,6 +62,26 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       ? { ...typed.conflict, fields: conflictFields({ ...item, title: item.customTitle, text: item.customText, responseGuidance: item.customGuidance }, typed.form, { type: ctx.t('library.filters.type'), weight: ctx.t('library.item.weight'), title: ctx.t('library.columns.title'), text: ctx.t('library.item.text'), responseGuidance: ctx.t('library.item.responseGuidance') }) }
       : undefined;
     ctx.render('tenders/item', { nav: 'tenders', ...shown, ...(typed ? { errors: conflict ? [] : typed.errors, values, conflict } : {}) }, status);
+  }
+
+  /** Only those who may change the tender are asked to confirm a removal: 409 when it is closed, 403 for readers. */
+  function ensureEditable(view: Awaited<ReturnType<TendersService['view']>>) {
+    if (view.tender.status === 'closed') throw tenderClosed();
+    if (!view.access.canEdit) throw tenderEditorRequired();
+  }
+
+  async function renderRemoveItem(ctx: PageContext<TenderId & { itemId: string }>, refused: Refused = {}, status = 200) {
+    const { view, item } = await tenders.item(ctx.actor, ctx.params.tenderId, ctx.params.itemId);
+    ensureEditable(view);
+    ctx.render('tenders/remove-item', { nav: 'tenders', ...removeItemPage(view, item), errors: refused.formErrors ?? [], conflict: refused.conflict }, status);
+  }
+
+  async function renderRemoveSection(ctx: PageContext<TenderId & { sectionId: string }>, refused: Refused = {}, status = 200) {
+    const view = await tenders.view(ctx.actor, ctx.params.tenderId);
+    ensureEditable(view);
+    const shown = removeSectionPage(view, ctx.params.sectionId);
+    if (!shown) throw sectionNotFound();
+    ctx.render('tenders/remove-section', { nav: 'tenders', ...shown, errors: refused.formErrors ?? [], conflict: refused.conflict }, status);
   }
 
   const renderNewForm = (ctx: PageContext<unknown>, values: FormValues, errors: FieldError[], status: number) =>
@@ -75,12 +97,15 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
     summary: string;
     params: P;
     body?: B;
-    anchor?: string;
+    /** Where on the tender page to land: a fixed anchor, or one made from the route's params. */
+    anchor?: string | ((params: z.output<P>) => string);
     done: string;
     run: (ctx: RouteContext<z.output<P>, z.output<NoInput>, z.output<B>, 'user'>) => Promise<R>;
     values?: (result: R) => Record<string, unknown>;
     /** The details form: after a conflict, keep what was typed in it and show it beside what is saved. */
     keepsDetails?: boolean;
+    /** The tender-wide parameter form: shown again open, so the error summary's links reach its fields. */
+    opensParameters?: boolean;
   }) =>
     formRoute<P, B, 'user'>({
       path: spec.path,
@@ -88,10 +113,11 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       access: 'user',
       params: spec.params,
       ...(spec.body ? { body: spec.body } : {}),
-      rerender: (ctx, { formErrors, values, conflict }, status) => (conflict ? renderTenderConflict(ctx, conflict, spec.keepsDetails ? values : null, status) : renderTender(ctx, { formErrors, ...(spec.keepsDetails ? { detailsValues: values } : {}) }, status)),
+      rerender: (ctx, { formErrors, values, conflict }, status) => (conflict ? renderTenderConflict(ctx, conflict, spec.keepsDetails ? values : null, status) : renderTender(ctx, { formErrors, ...(spec.keepsDetails ? { detailsValues: values, detailsOpen: true } : {}), ...(spec.opensParameters ? { parametersOpen: true } : {}) }, status)),
       run: async (ctx) => {
         const result = await spec.run(ctx);
-        return { to: `/tenders/${ctx.params.tenderId}${spec.anchor ?? ''}`, flash: { kind: 'success', message: ctx.t(spec.done, spec.values?.(result)) } };
+        const anchor = typeof spec.anchor === 'function' ? spec.anchor(ctx.params) : (spec.anchor ?? '');
+        return { to: `/tenders/${ctx.params.tenderId}${anchor}`, flash: { kind: 'success', message: ctx.t(spec.done, spec.values?.(result)) } };
       },
     });
 
@@ -157,6 +183,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       body: anyForm,
       anchor: '#parameters',
       done: 'tenders.parameters.saved',
+      opensParameters: true,
       run: async ({ actor, params, body, audit }) => tenders.setParameterDefaults(actor, params.tenderId, parameterDefaults(await tenders.view(actor, params.tenderId), body), audit),
     }),
     page({
@@ -231,7 +258,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       summary: 'Move an item',
       params: tenderItemParams,
       body: moveSchema,
-      anchor: '#items',
+      anchor: (params) => `#item-${params.itemId}`,
       done: 'tenders.moved',
       run: ({ actor, params, body, audit }) => tenders.moveItem(actor, params.tenderId, params.itemId, body.direction, body.version, audit),
     }),
@@ -244,13 +271,24 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       done: 'tenders.upgraded',
       run: ({ actor, params, body, audit }) => tenders.upgradeItem(actor, params.tenderId, params.itemId, body.version, audit),
     }),
-    tenderForm({
+    page({
+      method: 'get',
       path: '/tenders/:tenderId/items/:itemId/remove',
-      summary: 'Remove an item',
+      summary: 'Confirm removing an item',
       params: tenderItemParams,
-      anchor: '#items',
-      done: 'tenders.removed',
-      run: ({ actor, params, audit }) => tenders.removeItem(actor, params.tenderId, params.itemId, audit),
+      handler: (ctx) => renderRemoveItem(ctx),
+    }),
+    formRoute({
+      path: '/tenders/:tenderId/items/:itemId/remove',
+      summary: 'Remove an item, as confirmed at the version shown',
+      access: 'user',
+      params: tenderItemParams,
+      body: versionOnlySchema,
+      rerender: (ctx, { formErrors, conflict }, status) => renderRemoveItem(ctx, { formErrors, conflict }, status),
+      run: async ({ actor, params, body, audit, t }) => {
+        await tenders.removeItem(actor, params.tenderId, params.itemId, audit, body.version);
+        return { to: `/tenders/${params.tenderId}#items`, flash: { kind: 'success', message: t('tenders.removed') } };
+      },
     }),
     tenderForm({
       path: '/tenders/:tenderId/weights/normalise',
@@ -287,13 +325,24 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
       done: 'tenders.moved',
       run: ({ actor, params, body, audit }) => tenders.moveSection(actor, params.tenderId, params.sectionId, body.direction, body.version, audit),
     }),
-    tenderForm({
+    page({
+      method: 'get',
       path: '/tenders/:tenderId/sections/:sectionId/remove',
-      summary: 'Remove an empty section',
+      summary: 'Confirm removing a section and its items',
       params: tenderSectionParams,
-      anchor: '#items',
-      done: 'tenders.sectionRemoved',
-      run: ({ actor, params, audit }) => tenders.removeSection(actor, params.tenderId, params.sectionId, audit),
+      handler: (ctx) => renderRemoveSection(ctx),
+    }),
+    formRoute({
+      path: '/tenders/:tenderId/sections/:sectionId/remove',
+      summary: 'Remove a section with the items the confirmation listed, at the version shown',
+      access: 'user',
+      params: tenderSectionParams,
+      body: sectionRemoveSchema,
+      rerender: (ctx, { formErrors, conflict }, status) => renderRemoveSection(ctx, { formErrors, conflict }, status),
+      run: async ({ actor, params, body, audit, t }) => {
+        await tenders.removeSection(actor, params.tenderId, params.sectionId, audit, { version: body.version, withItems: body.items.split(',').filter(Boolean) });
+        return { to: `/tenders/${params.tenderId}#items`, flash: { kind: 'success', message: t('tenders.sectionRemoved') } };
+      },
     }),
     tenderForm({
       path: '/tenders/:tenderId/co-buyers',

@@ -91,6 +91,8 @@ export const sectionRenameSchema = sectionSchema.extend({ version: versionField 
 export const coBuyerSchema = z.strictObject({ canEdit: z.boolean().default(false), version: versionField });
 /** An action on an entity that changes it and takes nothing else: the version it is based on. */
 export const versionOnlySchema = z.strictObject({ version: versionField });
+/** Removing a section as a confirmation showed it: the section's version and the ids of the items listed to go with it. */
+export const sectionRemoveSchema = z.strictObject({ version: versionField, items: z.string().max(50_000).default('') });
 export const selectionCreateSchema = z.strictObject({
   name: z.string().trim().min(1, 'is required').max(200),
   keys: z.array(itemKeySchema).min(1).max(1000),

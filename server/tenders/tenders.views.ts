@@ -107,6 +107,44 @@ export type TenderPageSources = {
   origin: Awaited<ReturnType<JointSetsService['origin']>>;
 };
 
+/** Where the tender stands and what its editors can do next, as the summary on the tender page says it. */
+export type TenderStage = 'blocked' | 'ready' | 'issued' | 'changed' | 'closed';
+
+/**
+ * The summary at the top of the tender page: the state and what can be done now, the sections and
+ * items counted by type, parameter values still at the library default and those that do not fit,
+ * the checks that fail before issue, the weights and the co-buyers.
+ */
+export function tenderOverview(view: TenderView, checks: Pick<TenderPageSources['checks'], 'ok' | 'errors' | 'weightSum'>) {
+  const { tender } = view;
+  const items = view.sections.flatMap((s) => s.items);
+  const requirements = items.filter((i) => i.kind === 'requirement');
+  let stage: TenderStage;
+  if (tender.status === 'closed') stage = 'closed';
+  else if (tender.currentRevision && !tender.hasUnissuedChanges) stage = 'issued';
+  else if (!checks.ok) stage = 'blocked';
+  else stage = tender.currentRevision ? 'changed' : 'ready';
+  const parameters = items.flatMap((i) => (i.library?.parameters ?? []).map((p) => ({ own: p.name in i.parameterValues, effective: p.name in i.effectiveValues })));
+  return {
+    stage,
+    sections: view.sections.length,
+    items: items.length,
+    byType: REQUIREMENT_TYPES.map((type) => ({ type, count: requirements.filter((i) => i.type === type).length })).filter((t) => t.count > 0),
+    clauses: items.length - requirements.length,
+    ownItems: items.filter((i) => !i.libraryKey).length,
+    parameters: {
+      total: parameters.length,
+      atDefault: parameters.filter((p) => !p.effective).length,
+      tenderWide: parameters.filter((p) => p.effective && !p.own).length,
+      invalid: checks.errors.filter((e) => e.code === 'parameter').length,
+    },
+    failing: checks.errors.length,
+    weightSum: checks.weightSum,
+    evaluated: requirements.filter(isEvaluated).length,
+    coBuyers: view.coBuyers.map((c) => c.name),
+  };
+}
+
 /**
  * The tender page: sections numbered 1, 2, … and items 1.1, 1.2, … with their check problems and
  * newer library versions, the parameters items share, the responses counted, and the joint set the
@@ -123,11 +161,16 @@ export function tenderPage(sources: TenderPageSources) {
     title: view.tender.title,
     tender: tenderBody(view),
     access: view.access,
+    overview: tenderOverview(view, checks),
     sections: view.sections.map((s, sIndex) => ({
       ...s,
       number: sIndex + 1,
       first: sIndex === 0,
       last: sIndex === view.sections.length - 1,
+      byType: REQUIREMENT_TYPES.map((type) => ({ type, count: s.items.filter((i) => i.kind === 'requirement' && i.type === type).length })).filter((t) => t.count > 0),
+      clauses: s.items.filter((i) => i.kind === 'clause').length,
+      problemCount: s.items.reduce((n, i) => n + (problems.get(i.id)?.length ?? 0), 0),
+      upgradeCount: s.items.filter((i) => upgrades.has(i.id)).length,
       items: s.items.map((i, iIndex) => ({
         ...i,
         number: `${sIndex + 1}.${iIndex + 1}`,
@@ -171,7 +214,7 @@ export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: R
     title: `${item.libraryKey ?? item.customKey} – ${view.tender.title}`,
     tender: tenderBody(view),
     access: view.access,
-    item: { ...item, key: item.libraryKey ?? item.customKey, title: texts ? texts.title : item.customTitle },
+    item: { ...item, key: item.libraryKey ?? item.customKey, title: texts ? texts.title : item.customTitle, ...itemPlace(view, item.id) },
     parameters: (lib?.parameters ?? []).map((p) => parameterField(p, values[p.name], p.name in item.parameterValues || (typedValues !== undefined && typedValues[p.name] !== undefined), lang)),
     preview: texts ? texts.text : (item.customText ?? ''),
     texts,
@@ -179,6 +222,46 @@ export function itemPage(view: TenderView, item: TenderViewItem, typedValues?: R
     types: REQUIREMENT_TYPES,
     /** The form's fields: what was typed when it is shown again, else what is saved. */
     form: { type: item.type, weight: item.weight, sectionId: item.sectionId, title: item.customTitle, text: item.customText, responseGuidance: item.customGuidance, ...typedForm, version: typedForm?.version ?? item.version },
+  };
+}
+
+/** Where an item stands in the tender: its number (1.2), its section, and whether it can move up or down. */
+function itemPlace(view: TenderView, itemId: string) {
+  for (const [sIndex, section] of view.sections.entries()) {
+    const iIndex = section.items.findIndex((i) => i.id === itemId);
+    if (iIndex >= 0) return { number: `${sIndex + 1}.${iIndex + 1}`, sectionTitle: section.title, first: iIndex === 0, last: iIndex === section.items.length - 1 };
+  }
+  return { number: '', sectionTitle: '', first: true, last: true };
+}
+
+/** The page that asks before an item is removed: what goes, from which section, and the version the removal is based on. */
+export function removeItemPage(view: TenderView, item: TenderViewItem) {
+  const key = item.libraryKey ?? item.customKey;
+  const title = item.library ? renderTitle(item.library, item.effectiveValues, view.tender.language) : item.customTitle;
+  return {
+    title: `${key} – ${view.tender.title}`,
+    tender: tenderBody(view),
+    item: { id: item.id, key, title, kind: item.kind, type: item.type, version: item.version, ...itemPlace(view, item.id) },
+  };
+}
+
+/** The page that asks before a section is removed: the section and every item that goes with it. */
+export function removeSectionPage(view: TenderView, sectionId: string) {
+  const lang = view.tender.language;
+  const index = view.sections.findIndex((s) => s.id === sectionId);
+  const section = view.sections[index];
+  if (!section) return null;
+  return {
+    title: `${section.title} – ${view.tender.title}`,
+    tender: tenderBody(view),
+    section: {
+      id: section.id,
+      number: index + 1,
+      title: section.title,
+      version: section.version,
+      itemIds: section.items.map((i) => i.id).join(','),
+      items: section.items.map((i, iIndex) => ({ number: `${index + 1}.${iIndex + 1}`, key: i.libraryKey ?? i.customKey, title: i.library ? renderTitle(i.library, i.effectiveValues, lang) : i.customTitle })),
+    },
   };
 }
 

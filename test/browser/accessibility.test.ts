@@ -68,6 +68,8 @@ const PAGE_SHAPES: Shape[] = [
   { pattern: '/tenders/:tenderId', kind: 'page' },
   { pattern: '/tenders/:tenderId/picker', kind: 'page' },
   { pattern: '/tenders/:tenderId/items/:itemId', kind: 'page' },
+  { pattern: '/tenders/:tenderId/items/:itemId/remove', kind: 'page' },
+  { pattern: '/tenders/:tenderId/sections/:sectionId/remove', kind: 'page' },
   { pattern: '/tenders/:tenderId/documents/:document', kind: 'download' },
   { pattern: '/tenders/:tenderId/preview', kind: 'page' },
   { pattern: '/joint-sets', kind: 'page' },

@@ -110,7 +110,7 @@ async function follow(page: Page, target: { name?: RegExp; href?: RegExp }): Pro
   await pressAndLoad(page, 'Enter');
 }
 
-test('When the procurement officer builds a tender with the keyboard alone, then a failed submit focuses the error summary and every change is announced', async () => {
+test('When the procurement officer builds and issues a tender with the keyboard alone, then a failed submit focuses the error summary, every change is announced, and the summary shows the issued state', async () => {
   const page = await browser.newPage({ locale: 'nb-NO' });
   await logInByKeyboard(page, 'innkjoper@eksempelby.example');
   await follow(page, { href: /^\/tenders$/ });
@@ -147,6 +147,28 @@ test('When the procurement officer builds a tender with the keyboard alone, then
   if (!/^\/tenders\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname)) await follow(page, { href: /^\/tenders\/[0-9a-f-]{36}$/ });
   await expect(page.locator(`a[href^="/library/items/${picked.name}?"]`).count()).resolves.toBeGreaterThan(0);
   expect(await tabThroughAll(page)).toBeGreaterThan(5);
+
+  // The item is in a closed section: Enter on its summary opens it, and its own page is one link away.
+  await tabTo(page, { name: /^1\. / });
+  await page.keyboard.press('Enter');
+  await follow(page, { name: new RegExp(`^Endre ${picked.name}$`) });
+  expect(await tabThroughAll(page)).toBeGreaterThan(3);
+  await follow(page, { href: /^\/tenders\/[0-9a-f-]{36}#item-/ });
+
+  // Issue: weights first when the picked requirement is weighted, then the issue button; the
+  // browser's confirmation is answered as a keyboard user would, with Enter on OK.
+  if (await page.locator('form[action$="/weights/normalise"] button').count()) {
+    await tabTo(page, { name: /^Skaler vektene/ });
+    await pressAndLoad(page, 'Enter');
+    await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('Vektene er skalert');
+  }
+  await expect(page.locator('#stage').textContent()).resolves.toContain('Alle kontroller er bestått');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await tabTo(page, { name: /^Kunngjør$/ });
+  await pressAndLoad(page, 'Enter');
+  await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('Revisjon 1 er kunngjort');
+  await expect(page.locator('#stage').textContent()).resolves.toContain('Kunngjort som revisjon 1');
+  await expect(page.locator('#summary a[href="#responses"]').count()).resolves.toBe(1);
   await page.close();
 }, 600_000);
 

@@ -122,9 +122,9 @@ export async function versionToPresent(who: Reader, method: string, url: string)
 
   const tender = /^\/api\/tenders\/([^/]+)(?:\/(parameters|co-buyers(?:\/[^/]+)?))?$/.exec(path);
   if (tender) return (await readJson<Versioned>(who, `/api/tenders/${tender[1]}`))?.version ?? 1;
-  const tenderItem = /^\/api\/tenders\/([^/]+)\/items\/([^/]+)(?:\/(move|upgrade))?$/.exec(path);
+  const tenderItem = /^\/api\/tenders\/([^/]+)\/items\/([^/]+)(?:\/(move|upgrade|remove))?$/.exec(path);
   if (tenderItem) return (await readJson<Versioned>(who, `/api/tenders/${tenderItem[1]}/items/${tenderItem[2]}`))?.version ?? 1;
-  const tenderSection = /^\/api\/tenders\/([^/]+)\/sections\/([^/]+)(?:\/move)?$/.exec(path);
+  const tenderSection = /^\/api\/tenders\/([^/]+)\/sections\/([^/]+)(?:\/(move|remove))?$/.exec(path);
   if (tenderSection) {
     const read = await readJson<{ sections: (Versioned & { id: string })[] }>(who, `/api/tenders/${tenderSection[1]}`);
     return read?.sections.find((s) => s.id === tenderSection[2])?.version ?? 1;
