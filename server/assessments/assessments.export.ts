@@ -78,12 +78,44 @@ export function toCsv(table: ExportTable): Buffer {
   return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
+/**
+ * Column names of a spreadsheet table must be unique and not empty; a repeated one gets its
+ * position after it, so every column still says what it holds.
+ */
+function tableColumnNames(header: string[]): string[] {
+  const seen = new Set<string>();
+  return header.map((name, index) => {
+    const text = name.trim() || String(index + 1);
+    const unique = seen.has(text) ? `${text} (${index + 1})` : text;
+    seen.add(unique);
+    return unique;
+  });
+}
+
+/**
+ * The comparison as a workbook whose header row and products form a named table, so a screen
+ * reader announces each cell with its column heading and the filter buttons sort and filter it.
+ */
 export async function toXlsx(table: ExportTable, sheetName: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Datakrav';
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31), { views: [{ state: 'frozen', xSplit: 3, ySplit: 1 }] });
-  sheet.addRow(table.header).font = { bold: true };
-  for (const row of table.rows) sheet.addRow(row);
+  const columns = tableColumnNames(table.header);
+  if (table.rows.length > 0) {
+    sheet.addTable({
+      // A table name is one word of letters, digits and underscores that starts with a letter.
+      name: sheetName.normalize('NFKD').replace(/[^A-Za-z0-9_]/g, '_').replace(/^[^A-Za-z_]/, 'T'),
+      ref: 'A1',
+      headerRow: true,
+      totalsRow: false,
+      style: { theme: 'TableStyleLight1', showRowStripes: true },
+      columns: columns.map((name) => ({ name, filterButton: true })),
+      rows: table.rows,
+    });
+  } else {
+    sheet.addRow(columns);
+  }
+  sheet.getRow(1).font = { bold: true };
   sheet.columns.forEach((column, n) => {
     column.width = n < 3 ? 28 : 16;
   });

@@ -172,37 +172,165 @@ test('When the procurement officer builds and issues a tender with the keyboard 
   await page.close();
 }, 600_000);
 
-test('When a vendor opens a product to answer with the keyboard alone, then every stop on the answer page shows focus and nothing traps it', async () => {
+/** A failed submit must land the keyboard on the error summary, which screen readers announce as an alert. */
+async function expectFocusOnErrorSummary(page: Page): Promise<void> {
+  expect(await page.evaluate(() => !!document.activeElement?.closest('.ds-error-summary'))).toBe(true);
+  await expect(page.locator('.ds-error-summary').getAttribute('role')).resolves.toBe('alert');
+}
+
+/** A saved change is confirmed in a live region, so it is read out without moving the focus. */
+async function expectAnnounced(page: Page, text: RegExp): Promise<void> {
+  await expect(page.locator('[role=status], [aria-live=polite], [aria-live=assertive]').filter({ hasText: text }).count()).resolves.toBeGreaterThan(0);
+}
+
+/** Where the vendor's answer was saved, so the assessor can review that very answer. */
+let vendorAnswerPath: string | null = null;
+const VENDOR_EXPLANATION = 'Svart med tastaturet alene: full eksport i CSV og JSON.';
+
+test('When a vendor answers a requirement with evidence using the keyboard alone, then a bad link focuses the error summary, the file chooser opens from the keyboard and the saved answer is announced', async () => {
   const page = await browser.newPage({ locale: 'nb-NO' });
   await logInByKeyboard(page, 'leverandor@fiktiv.example');
   await follow(page, { href: /^\/assessments$/ });
   await follow(page, { href: /^\/assessments\/products\/[0-9a-f-]{36}(\?|$)/ });
   await follow(page, { href: /^\/assessments\/products\/[0-9a-f-]{36}\/answer\?/ });
-  await expect(page.locator('form textarea, form input:not([type=hidden])').count()).resolves.toBeGreaterThan(0);
+  expect(await tabThroughAll(page)).toBeGreaterThan(5);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+  // The status is a radio group: Space chooses the first, the arrow keys move the choice.
+  await tabTo(page, { name: /^Oppfyller$/ });
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('input[name=status]:checked').getAttribute('value')).resolves.toBe('meets');
+  await tabTo(page, { name: /^Forklaring$/ });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(VENDOR_EXPLANATION);
+  await tabTo(page, { name: /^Lenker til dokumentasjon$/ });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('ikke-en-lenke');
+  await tabTo(page, { name: /^Lagre$/ });
+  await pressAndLoad(page, 'Enter');
+  await expectFocusOnErrorSummary(page);
+  await expect(page.locator('.ds-error-summary').textContent()).resolves.toMatch(/lenke|link|url/i);
+
+  // What was typed is kept; the bad link is replaced by a good one.
+  await tabTo(page, { name: /^Lenker til dokumentasjon$/ });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('https://fiktiv.example/dokumentasjon/eksport Eksportformater');
+  await expect(page.locator('#field-explanation').inputValue()).resolves.toBe(VENDOR_EXPLANATION);
+  await expect(page.locator('input[name=status]:checked').getAttribute('value')).resolves.toBe('meets');
+
+  // The file field opens the browser's file chooser on Space; the test hands it the file.
+  await tabTo(page, { name: /^Legg ved filer$/ });
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  await chooser.setFiles({ name: 'eksportformater.txt', mimeType: 'text/plain', buffer: Buffer.from('Eksport: CSV og JSON for alle elevdata.\n') });
+  await tabTo(page, { name: /^Lagre$/ });
+  await pressAndLoad(page, 'Enter');
+  await expectAnnounced(page, /Svaret på [A-Z]+-\d+ er lagret/);
+
+  // The saved answer, its evidence file and the explanation as the vendor wrote them.
+  if (!/^\/assessments\/answers\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname)) {
+    const saved = (await page.locator('[role=status]').first().textContent()) ?? '';
+    const key = /Svaret på ([A-Z]+-\d+)/.exec(saved)?.[1] as string;
+    await follow(page, { href: new RegExp(`^/assessments/answers/[0-9a-f-]{36}$`), name: new RegExp(`^${key}|${key}`) });
+  }
+  vendorAnswerPath = new URL(page.url()).pathname;
+  await expect(page.locator('main').textContent()).resolves.toContain(VENDOR_EXPLANATION);
+  await expect(page.locator('a[download]', { hasText: 'eksportformater.txt' }).count()).resolves.toBe(1);
   expect(await tabThroughAll(page)).toBeGreaterThan(5);
   await page.close();
 }, 600_000);
 
-test('When the assessor reviews and compares with the keyboard alone, then the queue and the comparison can be reached and tabbed through', async () => {
+test('When the assessor reviews the vendor\'s answer with the keyboard alone, then the rejection with a note is announced and the comparison can be reached and tabbed through', async () => {
+  if (!vendorAnswerPath) throw new Error('The vendor journey did not save an answer to review');
+  const answerPath = vendorAnswerPath;
   const page = await browser.newPage({ locale: 'nb-NO' });
   await logInByKeyboard(page, 'radsmedlem@eksempelby.example');
   await follow(page, { href: /^\/assessments$/ });
   await follow(page, { href: /^\/assessments\/queue/ });
   expect(await tabThroughAll(page)).toBeGreaterThan(3);
+  if ((await page.locator(`a[href="${answerPath}"]`).count()) === 0) {
+    // An answer never reviewed before is listed when the queue is filtered to those; the select
+    // is moved with the arrow keys and the filter applied with Enter.
+    await tabTo(page, { name: /^Årsak$/ });
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await expect(page.locator('#reason').inputValue()).resolves.toBe('unverified');
+    await tabTo(page, { name: /^Filtrer$/ });
+    await pressAndLoad(page, 'Enter');
+  }
+  await follow(page, { href: new RegExp(`^${answerPath}$`) });
+  await expect(page.locator('main').textContent()).resolves.toContain(VENDOR_EXPLANATION);
+
+  await tabTo(page, { name: /^Akseptert$/ });
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('input[name=decision]:checked').getAttribute('value')).resolves.toBe('rejected');
+  await tabTo(page, { name: /^Melding til leverandøren/ });
+  await page.keyboard.type('Eksportformatene er ikke dokumentert for fravær og vurderinger.');
+  await tabTo(page, { name: /^Lagre vurderingen$/ });
+  await pressAndLoad(page, 'Enter');
+  await expectAnnounced(page, /Vurderingen er lagret/);
+  await expect(page.locator('#reviews').textContent()).resolves.toContain('Eksportformatene er ikke dokumentert for fravær og vurderinger.');
+  await expect(page.locator('#reviews').textContent()).resolves.toContain('Avvist');
+
   await follow(page, { href: /^\/assessments$/ });
   await follow(page, { href: /^\/assessments\/compare/ });
+  await expect(page.locator('h1').textContent()).resolves.toMatch(/Sammenligning/);
   expect(await tabThroughAll(page)).toBeGreaterThan(5);
   await page.close();
 }, 600_000);
 
-test('When the coordinator follows a consultation with the keyboard alone, then the joint set, its revision and the consultation report can be reached and tabbed through', async () => {
+test('When the coordinator finishes a consultation and signs off with the keyboard alone, then an empty answer focuses the error summary, the answer, the adoption and the signature are announced', async () => {
   const page = await browser.newPage({ locale: 'nb-NO' });
-  await logInByKeyboard(page, 'koordinator@provestad.example');
+  await logInByKeyboard(page, 'eier@eksempelby.example');
   await follow(page, { href: /^\/joint-sets$/ });
   await follow(page, { href: /^\/joint-sets\/[0-9a-f-]{36}$/ });
-  await follow(page, { href: /^\/joint-sets\/[0-9a-f-]{36}\/revisions\/\d+$/ });
+  // Revision 2 of the demo set is in consultation with one comment not yet answered.
+  await follow(page, { href: /^\/joint-sets\/[0-9a-f-]{36}\/revisions\/2$/ });
   expect(await tabThroughAll(page)).toBeGreaterThan(5);
-  await follow(page, { href: /\/revisions\/\d+\/coordination$/ });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+  // A blank answer passes the browser's check of required fields; the server refuses it.
+  await tabTo(page, { name: /^Svar fra koordinator$/ });
+  await page.keyboard.type('   ');
+  await tabTo(page, { name: /^Besvar$/ });
+  await pressAndLoad(page, 'Enter');
+  await expectFocusOnErrorSummary(page);
+
+  // The resolution is a select moved with the arrow keys.
+  const resolution = page.locator('select[name=resolution]').first();
+  await tabTo(page, { name: /^Besvar$/ });
+  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
+  const before = await resolution.inputValue();
+  await page.keyboard.press('ArrowDown');
+  expect(await resolution.inputValue()).not.toBe(before);
+  await tabTo(page, { name: /^Svar fra koordinator$/ });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Kravet tas inn som foreslått.');
+  await tabTo(page, { name: /^Besvar$/ });
+  const button = await page.evaluate(() => document.activeElement?.tagName);
+  if (button === 'SELECT') await tabTo(page, { name: /^Besvar$/ });
+  await pressAndLoad(page, 'Enter');
+  await expectAnnounced(page, /./);
+  await expect(page.locator('main').textContent()).resolves.toContain('Kravet tas inn som foreslått.');
+
+  // Adopting asks for confirmation in the browser's own dialog, which the test accepts.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await tabTo(page, { name: /^Vedta revisjonen$/ });
+  await pressAndLoad(page, 'Enter');
+  await expectAnnounced(page, /./);
+
+  await follow(page, { href: /\/revisions\/2\/consultation$/ });
+  expect(await tabThroughAll(page)).toBeGreaterThan(3);
+  await follow(page, { href: /^\/joint-sets\/[0-9a-f-]{36}\/revisions\/2$/ });
+  await follow(page, { href: /\/revisions\/2\/coordination$/ });
+  await tabTo(page, { name: /^Merknad/ });
+  await page.keyboard.type('Vedtatt av kommunedirektøren.');
+  await tabTo(page, { name: /^Signer for Eksempelby/ });
+  await pressAndLoad(page, 'Enter');
+  await expectAnnounced(page, /./);
+  await expect(page.locator('#signoffs').textContent()).resolves.toContain('Vedtatt av kommunedirektøren.');
   expect(await tabThroughAll(page)).toBeGreaterThan(3);
   await page.close();
 }, 600_000);
