@@ -14,6 +14,8 @@ import type { JobQueue } from '../jobs/jobs.service';
 import type { JobRow } from '../jobs/jobs.table';
 import { canManageOrganisation, requireOrganisationRole } from '../organisations/organisation-access';
 import { PROJECT_ROOT } from '../shared/paths';
+import type { TenderDocumentModel } from '../documents/document-model';
+import { generateDocument, TENDER_DOCUMENTS } from '../documents/documents';
 import { writeExport, type Manifest } from './exit-export';
 import { backupAdminOnly, backupOnPostgres, exportNotFound, exportNotReady, importAdminOnly, importNotEmpty, importNotFound, importWrongScope, installationExportAdminOnly, organisationRequired } from './exit.errors';
 import { createHash } from 'node:crypto';
@@ -46,6 +48,13 @@ async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** An issued revision's documents, generated from the revision exactly as a download generates them. */
+export async function issuedDocuments(revision: Record<string, unknown>): Promise<{ name: string; bytes: Buffer; contentType: string }[]> {
+  const model = revision.model as TenderDocumentModel;
+  const requirementSet = revision.requirementSet as Record<string, unknown>;
+  return Promise.all(TENDER_DOCUMENTS.map(async (name) => ({ name, ...(await generateDocument(name, model, requirementSet)) })));
 }
 
 export function readExportReadme(): string {
@@ -91,6 +100,7 @@ export function createExitService(deps: ExitServiceDeps) {
       createdAt: now(),
       readme: readExportReadme(),
       libraryFiles: deps.libraryFiles,
+      issuedDocuments,
       target: path.join(exportsDir, file),
       progress: (percent) => context.progress(percent),
     });

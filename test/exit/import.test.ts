@@ -97,7 +97,7 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-test('When an installation export is imported into an empty installation and exported again, then the manifests match file for file, the audit chains verify and the documents are byte-identical', async () => {
+test('When an installation export is imported into an empty installation and exported again, then the manifests match file for file, the audit chains verify and the issued documents in the export, the original and the restored downloads are byte-identical', async () => {
   const target = await emptyInstallation();
   const queued = await upload(target.admin, exported.bytes);
   expect(queued.status).toBe(202);
@@ -139,7 +139,8 @@ test('When an installation export is imported into an empty installation and exp
   for (const document of TENDER_DOCUMENTS) {
     const original = (await sourceEditor.agent.get(`/api/tenders/${issuedTenderId}/documents/${document}`).query({ revision: 1 }).buffer(true).parse(binary)).body as Buffer;
     const restored = await editor.agent.get(`/api/tenders/${issuedTenderId}/documents/${document}`).query({ revision: 1 }).buffer(true).parse(binary);
-    expect({ document, status: restored.status, sha256: sha256(restored.body as Buffer) }).toEqual({ document, status: 200, sha256: sha256(original) });
+    const inExport = exported.manifest.files.find((f) => f.path === `documents/${issuedTenderId}/1/${document}`);
+    expect({ document, status: restored.status, sha256: sha256(restored.body as Buffer), inExport: inExport?.sha256 }).toEqual({ document, status: 200, sha256: sha256(original), inExport: sha256(original) });
   }
 });
 
