@@ -5,7 +5,7 @@ import express, { type Express, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import type { Config } from './config';
+import { bytesOf, type Config } from './config';
 import { accessibilityPages } from './accessibility/accessibility.pages';
 import { auditRoutes } from './audit/audit.routes';
 import { exitRoutes } from './exit/exit.routes';
@@ -36,19 +36,13 @@ import { configureViews } from './shared/views';
 
 export type AppConfig = Pick<
   Config,
-  'NODE_ENV' | 'BODY_LIMIT' | 'UPLOAD_LIMIT' | 'SESSION_HOURS' | 'LOGIN_REQUESTS_PER_IP_15_MIN' | 'TRUST_PROXY' | 'PUBLIC_URL' | 'PUBLIC_REGISTER' | 'cookieSecure'
+  'NODE_ENV' | 'BODY_LIMIT' | 'UPLOAD_LIMIT' | 'IMPORT_LIMIT' | 'SESSION_HOURS' | 'LOGIN_REQUESTS_PER_IP_15_MIN' | 'TRUST_PROXY' | 'PUBLIC_URL' | 'PUBLIC_REGISTER' | 'cookieSecure'
   | 'ACCESSIBILITY_CONTACT' | 'ACCESSIBILITY_STATEMENT_URL'
 >;
 
 export type AppDeps = { config: AppConfig; services: Services; logger: Logger; version?: string };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
-/** "10mb" → bytes. */
-function byteSize(value: string): number {
-  const match = /^([0-9]+)(b|kb|mb)$/.exec(value) as RegExpExecArray;
-  return Number(match[1]) * (match[2] === 'mb' ? 1024 * 1024 : match[2] === 'kb' ? 1024 : 1);
-}
 
 function trustProxySetting(value: string): boolean | number | string {
   if (value === 'true') return true;
@@ -146,14 +140,14 @@ export function createApp(deps: AppDeps): Express {
     ...ssoRoutes({ identityProviders: services.identityProviders, ssoLogin: services.ssoLogin, cookies, sessionHours: config.SESSION_HOURS, publicUrl }),
     ...organisationRoutes({ organisations: services.organisations, auth: services.auth, cookies, sessionHours: config.SESSION_HOURS, publicUrl }),
     ...libraryRoutes(services),
-    ...tenderRoutes({ tenders: services.tenders, library: services.library, jointSets: services.jointSets, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
-    ...kravbankRoutes({ kravbank: services.kravbank, tenders: services.tenders, uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
-    ...jointSetRoutes(services, byteSize(config.UPLOAD_LIMIT)),
-    ...assessmentRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
-    ...checkRunRoutes(services, { uploadLimitBytes: byteSize(config.UPLOAD_LIMIT) }),
+    ...tenderRoutes({ tenders: services.tenders, library: services.library, jointSets: services.jointSets, uploadLimitBytes: bytesOf(config.UPLOAD_LIMIT) }),
+    ...kravbankRoutes({ kravbank: services.kravbank, tenders: services.tenders, uploadLimitBytes: bytesOf(config.UPLOAD_LIMIT) }),
+    ...jointSetRoutes(services, bytesOf(config.UPLOAD_LIMIT)),
+    ...assessmentRoutes(services, { uploadLimitBytes: bytesOf(config.UPLOAD_LIMIT), publicRegister: config.PUBLIC_REGISTER }),
+    ...checkRunRoutes(services, { uploadLimitBytes: bytesOf(config.UPLOAD_LIMIT) }),
     ...vendorRoutes({ vendors: services.vendors, publicUrl }),
     ...auditRoutes(services),
-    ...exitRoutes(services),
+    ...exitRoutes(services, { importLimitBytes: bytesOf(config.IMPORT_LIMIT) }),
   );
   mountRoutes(app, routes, cookies);
   app.locals.routes = routes;

@@ -6,7 +6,7 @@ const booleanFlag = z
 
 const byteSize = z
   .string()
-  .regex(/^[0-9]+(b|kb|mb)$/i, 'must be a size such as 512kb or 2mb')
+  .regex(/^[0-9]+(b|kb|mb|gb)$/i, 'must be a size such as 512kb, 2mb or 4gb')
   .transform((v) => v.toLowerCase());
 
 /** An issuer is https, except on the loopback interface where a development provider runs. */
@@ -66,6 +66,10 @@ export const configSchema = z
   OIDC_USERINFO: booleanFlag.default(false),
   ACCESSIBILITY_CONTACT: z.email('must be an email address').optional(),
   ACCESSIBILITY_STATEMENT_URL: z.url('must be a URL such as https://uustatus.no/nb/erklaringer/publisert/…').optional(),
+  IMPORT_LIMIT: byteSize.default('8gb'),
+  IMPORT_ENTRY_LIMIT: byteSize.default('2gb'),
+  IMPORT_EXPANDED_LIMIT: byteSize.default('32gb'),
+  IMPORT_MAX_RATIO: z.coerce.number().int().min(2).max(100_000).default(200),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_EVERY_HOURS: z.coerce.number().min(0.01).max(24 * 31).default(24),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
@@ -77,6 +81,13 @@ export const configSchema = z
       if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${given.join(', ')} is set` });
     }
   });
+
+/** "10mb" → bytes; the sizes this schema accepts. */
+export function bytesOf(value: string): number {
+  const match = /^([0-9]+)(b|kb|mb|gb)$/.exec(value.toLowerCase()) as RegExpExecArray;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[match[2] as 'b' | 'kb' | 'mb' | 'gb'];
+  return Number(match[1]) * unit;
+}
 
 export type Config = z.infer<typeof configSchema> & { cookieSecure: boolean };
 

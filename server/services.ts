@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import { bytesOf, type Config } from './config';
 import type { DatabaseHandle } from './db/client';
 import { createAuditRepository } from './audit/audit.repository';
 import { createAuditService } from './audit/audit.service';
@@ -23,7 +23,7 @@ import { createKravbankService } from './kravbank/kravbank.service';
 import { createIdentityProvidersService, type SsoSettings } from './sso/identity-providers.service';
 import { createSsoLoginService } from './sso/sso-login.service';
 import { createSsoRepository } from './sso/sso.repository';
-import { createExitRepository } from './exit/exit.repository';
+import { createExitImportRepository, createExitRepository } from './exit/exit.repository';
 import { createExitService } from './exit/exit.service';
 import { createJobsRepository } from './jobs/jobs.repository';
 import { createJobQueue } from './jobs/jobs.service';
@@ -32,7 +32,7 @@ import { createCheckPool, type CheckPool } from './checks/checks.pool';
 import { createCheckRunsRepository } from './check-runs/check-runs.repository';
 import { CHECK_JOB_KIND, createCheckRunsService } from './check-runs/check-runs.service';
 
-export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR'> & SsoSettings;
+export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR' | 'IMPORT_ENTRY_LIMIT' | 'IMPORT_EXPANDED_LIMIT' | 'IMPORT_MAX_RATIO'> & SsoSettings;
 
 /** Assembles every service from the database in one place; tests call it with their own database. */
 export function createServices(database: DatabaseHandle, settings: ServiceSettings, clock: () => Date = () => new Date()) {
@@ -85,7 +85,11 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     now: clock,
   });
   const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
-  const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(), now: clock });
+  const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(),
+    importRepository: createExitImportRepository(),
+    importLimits: { entryBytes: bytesOf(settings.IMPORT_ENTRY_LIMIT), totalBytes: bytesOf(settings.IMPORT_EXPANDED_LIMIT), ratio: settings.IMPORT_MAX_RATIO, ratioFloorBytes: 1024 * 1024 },
+    now: clock,
+  });
   const jobRunner = createJobRunner({ db, repository: jobsRepository, handlers: { [CHECK_JOB_KIND]: checkRuns.handleJob, ...exit.jobHandlers } });
   return {
     database,

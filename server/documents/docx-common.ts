@@ -539,14 +539,40 @@ function contentsWithPageReferences(documentXml: string): string {
   });
 }
 
+/**
+ * docx numbers bookmarks (their ids and their `_Toc` names, which the contents link to) from
+ * counters shared by every document the process builds; they are numbered again here from 1 in
+ * the order they appear, so the numbers depend on the document only.
+ */
+function numberedBookmarks(documentXml: string): string {
+  const ids = new Map<string, number>();
+  const names = new Map<string, number>();
+  return documentXml
+    .replace(/(<w:bookmark(?:Start|End)\b[^>]*?\sw:id=")([0-9]+)"/g, (_whole, start: string, id: string) => {
+      if (!ids.has(id)) ids.set(id, ids.size + 1);
+      return `${start}${ids.get(id)}"`;
+    })
+    .replace(/_Toc([0-9]+)/g, (_whole, number: string) => {
+      if (!names.has(number)) names.set(number, names.size + 1);
+      return `_Toc${names.get(number)}`;
+    });
+}
+
+/**
+ * Packs the document so that the same model always gives the same bytes: the zip entries carry
+ * the document's date instead of the time of packing and bookmarks are numbered per document, so an issued revision downloaded today, or
+ * in another installation it was exported to, has the SHA-256 it had when it was issued.
+ */
 export async function packDocument(document: Document, model: TenderDocumentModel, properties: DocumentProperties): Promise<Buffer> {
   const packed = await Packer.toBuffer(document, false, [{ path: 'docProps/core.xml', data: corePropertiesXml(model, properties) }]);
   const zip = await JSZip.loadAsync(packed);
   const part = zip.file('word/document.xml');
-  if (!part) return packed;
-  const xml = await part.async('string');
-  const changed = contentsWithPageReferences(xml);
-  if (changed === xml) return packed;
-  zip.file('word/document.xml', changed);
+  if (part) {
+    const xml = await part.async('string');
+    const changed = numberedBookmarks(contentsWithPageReferences(xml));
+    if (changed !== xml) zip.file('word/document.xml', changed);
+  }
+  const date = new Date(`${model.date.slice(0, 10)}T00:00:00Z`);
+  for (const entry of Object.values(zip.files)) entry.date = date;
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }

@@ -32,6 +32,8 @@ export type ExportInput = {
   createdAt: Date;
   readme: string;
   libraryFiles: () => Promise<{ path: string; text: string }[]>;
+  /** The documents an issued revision is given out as (a `tender_revisions` row), generated from it as on download. */
+  issuedDocuments: (revision: Record<string, unknown>) => Promise<{ name: string; bytes: Buffer; contentType: string }[]>;
   target: string;
   progress?: (percent: number) => Promise<void>;
 };
@@ -80,7 +82,10 @@ export function entitySchema(entity: ExitEntity, columns: ExitColumn[]): Record<
 
 /** Writes a text file into the staging folder and answers its manifest line. */
 async function writeText(dir: string, file: string, mediaType: string, text: string): Promise<ManifestFile> {
-  const bytes = Buffer.from(text, 'utf8');
+  return writeBytes(dir, file, mediaType, Buffer.from(text, 'utf8'));
+}
+
+async function writeBytes(dir: string, file: string, mediaType: string, bytes: Buffer): Promise<ManifestFile> {
   await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
   await writeFile(path.join(dir, file), bytes);
   return { path: file, mediaType, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -152,6 +157,12 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
             const seq = Number(record.chain_seq);
             const current = heads.get(record.chain);
             if (!current || seq > current.chainSeq) heads.set(record.chain, { chain: record.chain, chainSeq: seq, entryHash: String(record.entry_hash) });
+          }
+          if (entity.name === 'tender_revisions') {
+            for (const document of await input.issuedDocuments(row)) {
+              const file = `documents/${String(record.tender_id)}/${String(record.revision)}/${document.name}`;
+              files.push(await writeBytes(staging, file, document.contentType, document.bytes));
+            }
           }
           await jsonl.write(`${JSON.stringify(record)}\n`);
           await csv.write(`${kept.map((c) => csvCell(c.name === entity.fileColumn ? record[`${c.name}_sha256`] : record[c.name])).join(',')}\r\n`);

@@ -2,13 +2,15 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { sendDownload } from '../shared/http/download';
 import { routeFamily, type RouteDefinition } from '../shared/http/route';
-import { exportIdParams, exportRequestSchema, exportStatusSchema } from './exit.schemas';
+import { singleFileToDisk, uploadedFile } from '../shared/http/upload';
+import { importFileRequired } from './exit.errors';
+import { exportIdParams, exportRequestSchema, exportStatusSchema, importIdParams, importStatusSchema, importUploadSchema } from './exit.schemas';
 import type { ExitService } from './exit.service';
-import { exportStatus } from './exit.views';
+import { exportStatus, importStatus } from './exit.views';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Exit'] });
 
-export function exitApi(deps: { exit: ExitService }): RouteDefinition[] {
+export function exitApi(deps: { exit: ExitService }, settings: { importLimitBytes: number }): RouteDefinition[] {
   const { exit } = deps;
   return [
     api({
@@ -49,6 +51,27 @@ export function exitApi(deps: { exit: ExitService }): RouteDefinition[] {
       description: 'A consistent snapshot of the PGlite data folder as a gzipped tar, for `npm run backup` and `npm run restore`. On PostgreSQL answers 409: use pg_dump. Audited with the file\'s SHA-256, also sent as X-Content-SHA256.',
       responses: [{ status: 200, description: 'The backup (tar.gz)', contentType: 'application/gzip', schema: z.string() }],
       handler: async ({ actor, audit, res }) => sendDownload(res, await exit.backup(actor, audit)),
+    }),
+    api({
+      method: 'post',
+      path: '/api/exit/imports',
+      summary: 'Import an installation export into this empty installation (administrators)',
+      description:
+        'Multipart, field `file`: a zip written by `POST /api/exit/exports` (scope installation), of this or an earlier format version. The upload is written to a temporary file and checked entry by entry before anything is written: a damaged or truncated zip, unsafe entry names, entries over the size or compression limits, a missing or unlisted file, a file not matching its SHA-256, a newer format version, or an installation that already holds organisations or accounts are each refused with a 4xx naming the problem. Then a background job imports it in one transaction; the accounts of the empty installation are replaced by the exported ones, so sign in with an exported account afterwards.',
+      bodyType: 'multipart',
+      body: importUploadSchema,
+      middleware: [singleFileToDisk(settings.importLimitBytes)],
+      successStatus: 202,
+      responses: [{ status: 202, description: 'Checked and queued', schema: importStatusSchema }],
+      handler: async ({ actor, audit, req }) => importStatus(await exit.requestImport(actor, { path: uploadedFile(req, importFileRequired).path }, audit)),
+    }),
+    api({
+      method: 'get',
+      path: '/api/exit/imports/:importId',
+      summary: 'An import\'s state, and the rows it imported (administrators)',
+      params: importIdParams,
+      responses: [{ status: 200, description: 'The import', schema: importStatusSchema }],
+      handler: async ({ actor, params }) => importStatus(await exit.findImport(actor, params.importId)),
     }),
   ];
 }

@@ -1,9 +1,11 @@
 import type { Actor } from '../auth/actor';
 import { formRoute } from '../shared/http/forms';
 import { routeFamily, type BaseContext, type RouteDefinition } from '../shared/http/route';
-import { exportIdParams, exportRequestSchema } from './exit.schemas';
+import { singleFileToDisk, uploadedFile } from '../shared/http/upload';
+import { importFileRequired } from './exit.errors';
+import { exportIdParams, exportRequestSchema, importIdParams, importUploadSchema } from './exit.schemas';
 import type { ExitService } from './exit.service';
-import { exportStatus } from './exit.views';
+import { exportStatus, importStatus } from './exit.views';
 
 const page = routeFamily({ surface: 'page', access: 'user' });
 
@@ -15,10 +17,10 @@ function exitPage(actor: Actor) {
   };
 }
 
-export function exitPages(deps: { exit: ExitService }): RouteDefinition[] {
+export function exitPages(deps: { exit: ExitService }, settings: { importLimitBytes: number }): RouteDefinition[] {
   const { exit } = deps;
-  const show = (ctx: BaseContext & { actor: Actor }, errors: unknown[] = [], status = 200) => {
-    ctx.render('exit/index', { title: ctx.t('exit.title'), nav: 'exit', errors, ...exitPage(ctx.actor) }, status);
+  const show = (ctx: BaseContext & { actor: Actor }, errors: unknown[] = [], status = 200, importErrors: unknown[] = []) => {
+    ctx.render('exit/index', { title: ctx.t('exit.title'), nav: 'exit', errors, importErrors, ...exitPage(ctx.actor) }, status);
   };
   return [
     page({
@@ -47,6 +49,31 @@ export function exitPages(deps: { exit: ExitService }): RouteDefinition[] {
         const status = exportStatus(await exit.find(ctx.actor, ctx.params.exportId));
         if (status.state === 'queued' || status.state === 'running') ctx.res.set('Refresh', '3');
         ctx.render('exit/status', { title: ctx.t('exit.statusTitle'), nav: 'exit', export: status });
+      },
+    }),
+    formRoute({
+      path: '/exit/imports',
+      summary: 'Import an installation export into this empty installation',
+      access: 'user',
+      bodyType: 'multipart',
+      body: importUploadSchema,
+      middleware: [singleFileToDisk(settings.importLimitBytes)],
+      problemPath: 'file',
+      rerender: (ctx, { formErrors }, status) => show(ctx, [], status, formErrors),
+      run: async (ctx) => {
+        const job = await exit.requestImport(ctx.actor, { path: uploadedFile(ctx.req, importFileRequired).path }, ctx.audit);
+        return { to: `/exit/imports/${job.id}`, flash: { kind: 'success', message: ctx.t('exit.import.requested') } };
+      },
+    }),
+    page({
+      method: 'get',
+      path: '/exit/imports/:importId',
+      summary: 'An import\'s state and progress',
+      params: importIdParams,
+      handler: async (ctx) => {
+        const status = importStatus(await exit.findImport(ctx.actor, ctx.params.importId));
+        if (status.state === 'queued' || status.state === 'running') ctx.res.set('Refresh', '3');
+        ctx.render('exit/import', { title: ctx.t('exit.import.statusTitle'), nav: 'exit', import: status, rows: Object.entries(status.rows ?? {}).map(([entity, count]) => ({ entity, count })) });
       },
     }),
   ];

@@ -67,7 +67,7 @@ export const EXIT_ENTITIES: ExitEntity[] = [
   { name: 'audit_log', table: t.auditLog, organisation: (org) => sql`${t.auditLog.organisationId} = ${org}` },
 ];
 
-export type ExitColumn = { key: string; name: string; dataType: string; columnType: string; notNull: boolean; enumValues: string[] | undefined };
+export type ExitColumn = { key: string; name: string; dataType: string; columnType: string; notNull: boolean; enumValues: string[] | undefined; generated: boolean };
 
 /** An entity's columns in table order, by database name, with what a JSON Schema needs. */
 export function entityColumns(entity: ExitEntity): ExitColumn[] {
@@ -78,6 +78,7 @@ export function entityColumns(entity: ExitEntity): ExitColumn[] {
     columnType: column.columnType,
     notNull: column.notNull,
     enumValues: column.enumValues,
+    generated: column.generated !== undefined,
   }));
 }
 
@@ -104,5 +105,80 @@ export function createExitRepository() {
     },
   };
 }
+
+/** A JSON Lines value as the column takes it: times back to dates, file columns to their bytes. */
+function columnValue(column: ExitColumn, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (column.dataType === 'date' && typeof value === 'string') return new Date(value);
+  return value;
+}
+
+const IMPORT_BATCH = 500;
+
+async function rowsOf<T>(db: Database, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+/** Writing an import: each entity's rows in batches, the database's own triggers held off meanwhile. */
+export function createExitImportRepository() {
+  return {
+    /** What keeps an installation from being empty for an import, or null: organisations, or accounts other than administrators. */
+    async installationHolds(db: Database): Promise<string | null> {
+      const [counts] = await rowsOf<{ organisations: number; users: number }>(db, sql`
+        select (select count(*)::int from organisations) as organisations,
+               (select count(*)::int from users where not is_admin or id in (select user_id from memberships)) as users`);
+      if ((counts?.organisations ?? 0) > 0) return `${counts?.organisations} organisation(s)`;
+      if ((counts?.users ?? 0) > 0) return `${counts?.users} account(s) besides administrators`;
+      return null;
+    },
+
+    /**
+     * Removes what an empty installation starts with (its first administrators, the library it
+     * synchronised, their audit entries) so the import gives the exported installation exactly.
+     * Answers what was removed, for the import's own audit entry.
+     */
+    async discardStartingRows(db: Database): Promise<{ administrators: string[]; libraryVersions: number; auditEntries: number; auditHeads: { chain: string; chainSeq: number; entryHash: string }[] }> {
+      const administrators = (await rowsOf<{ email: string }>(db, sql`delete from users returning email`)).map((r) => r.email).sort();
+      const libraryVersions = (await rowsOf(db, sql`delete from library_versions returning id`)).length;
+      await db.execute(sql`delete from library_sources`);
+      await db.execute(sql`delete from assessment_profiles where owner_organisation_id is null`);
+      const auditHeads = (
+        await rowsOf<{ chain: string; chain_seq: number; entry_hash: string }>(db, sql`
+          select distinct on (chain) chain, chain_seq::int as chain_seq, entry_hash from audit_log where chain is not null order by chain, chain_seq desc`)
+      ).map((r) => ({ chain: r.chain, chainSeq: Number(r.chain_seq), entryHash: r.entry_hash }));
+      const auditEntries = (await rowsOf(db, sql`delete from audit_log returning id`)).length;
+      return { administrators, libraryVersions, auditEntries, auditHeads };
+    },
+
+    /**
+     * Holds off the tables' own triggers for the rest of the transaction: the audit chain trigger
+     * (imported entries keep the hashes they were written with, and are verified afterwards), the
+     * append-only guard, and the answer digests (imported as they were). Foreign keys stay on.
+     */
+    async holdTriggers(db: Database, entities: ExitEntity[]): Promise<void> {
+      for (const entity of entities) await db.execute(sql`alter table ${entity.table} disable trigger user`);
+    },
+
+    async releaseTriggers(db: Database, entities: ExitEntity[]): Promise<void> {
+      for (const entity of entities) await db.execute(sql`alter table ${entity.table} enable trigger user`);
+    },
+
+    /** Inserts one entity's rows, given as the export writes them (database column names). */
+    async insert(db: Database, entity: ExitEntity, columns: ExitColumn[], rows: Record<string, unknown>[]): Promise<void> {
+      const writable = columns.filter((c) => !c.generated);
+      for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
+        const values = rows.slice(start, start + IMPORT_BATCH).map((row) => Object.fromEntries(writable.map((c) => [c.key, columnValue(c, row[c.name])])));
+        await db.insert(entity.table).values(values);
+      }
+    },
+
+    /** Moves the audit log's id sequence past the imported entries, so new entries follow them. */
+    async advanceSequences(db: Database): Promise<void> {
+      await db.execute(sql`select setval(pg_get_serial_sequence('audit_log', 'id'), coalesce((select max(id) from audit_log), 1), (select count(*) > 0 from audit_log))`);
+    },
+  };
+}
+
+export type ExitImportRepository = ReturnType<typeof createExitImportRepository>;
 
 export type ExitRepository = ReturnType<typeof createExitRepository>;

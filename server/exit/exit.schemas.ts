@@ -23,3 +23,23 @@ export const exportStatusSchema = z
     downloadUrl: z.string().nullable(),
   })
   .meta({ id: 'Export' });
+
+/** An import's form fields besides the file: none. */
+export const importUploadSchema = z.strictObject({});
+
+export const importIdParams = z.strictObject({ importId: z.uuid('must be an import id') });
+
+export const importStatusSchema = z
+  .object({
+    id: z.uuid(),
+    scope: z.enum(['installation']),
+    state: z.enum(['queued', 'running', 'done', 'failed']),
+    progress: z.number(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    sha256: z.string(),
+    formatVersion: z.number(),
+    rows: z.record(z.string(), z.number()).nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .meta({ id: 'Import' });

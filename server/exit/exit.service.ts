@@ -1,21 +1,32 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Actor, AuditContext } from '../auth/actor';
 import type { AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
-import type { JobHandler } from '../jobs/job-runner';
+import { JobFailure, type JobHandler } from '../jobs/job-runner';
+import { verifyChains } from '../audit/audit.service';
+import { isAppError } from '../shared/errors';
+import { openExportArchive, type ExportArchive, type ImportLimits } from './exit-archive';
 import type { JobQueue } from '../jobs/jobs.service';
 import type { JobRow } from '../jobs/jobs.table';
 import { canManageOrganisation, requireOrganisationRole } from '../organisations/organisation-access';
 import { PROJECT_ROOT } from '../shared/paths';
+import type { TenderDocumentModel } from '../documents/document-model';
+import { generateDocument, TENDER_DOCUMENTS } from '../documents/documents';
 import { writeExport, type Manifest } from './exit-export';
-import { backupAdminOnly, backupOnPostgres, exportNotFound, exportNotReady, installationExportAdminOnly, organisationRequired } from './exit.errors';
+import { backupAdminOnly, backupOnPostgres, exportNotFound, exportNotReady, importAdminOnly, importNotEmpty, importNotFound, importWrongScope, installationExportAdminOnly, organisationRequired } from './exit.errors';
 import { createHash } from 'node:crypto';
-import type { ExitRepository } from './exit.repository';
+import { EXIT_ENTITIES, entityColumns, type ExitImportRepository, type ExitRepository } from './exit.repository';
 import type { ExportRequest } from './exit.schemas';
 
 export const EXIT_EXPORT_JOB = 'exit.export';
+export const EXIT_IMPORT_JOB = 'exit.import';
+
+export type ImportPayload = { scope: 'installation'; file: string; sha256: string; formatVersion: number; requestedBy: string | null; requestedByEmail: string | null };
+export type ImportResult = { rows: Record<string, number>; files: number; auditChains: { chain: string; chainSeq: number; entryHash: string }[] };
 
 export type ExportPayload = { scope: 'installation' | 'organisation'; organisationId: string | null; requestedBy: string | null; requestedByEmail: string | null };
 export type ExportResult = { file: string; sha256: string; bytes: number; files: number; formatVersion: number };
@@ -28,8 +39,23 @@ export type ExitServiceDeps = {
   libraryFiles: () => Promise<{ path: string; text: string }[]>;
   dataDir: string;
   dumpDataDir: () => Promise<Blob | null>;
+  importRepository: ExitImportRepository;
+  importLimits: ImportLimits;
   now?: () => Date;
 };
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** An issued revision's documents, generated from the revision exactly as a download generates them. */
+export async function issuedDocuments(revision: Record<string, unknown>): Promise<{ name: string; bytes: Buffer; contentType: string }[]> {
+  const model = revision.model as TenderDocumentModel;
+  const requirementSet = revision.requirementSet as Record<string, unknown>;
+  return Promise.all(TENDER_DOCUMENTS.map(async (name) => ({ name, ...(await generateDocument(name, model, requirementSet)) })));
+}
 
 export function readExportReadme(): string {
   return readFileSync(path.join(PROJECT_ROOT, 'docs', 'export-format.md'), 'utf8');
@@ -42,12 +68,16 @@ function appVersion(): string {
 
 export const payloadOf = (job: JobRow) => job.payload as ExportPayload;
 export const resultOf = (job: JobRow) => (job.result ?? null) as ExportResult | null;
+export const importPayloadOf = (job: JobRow) => job.payload as ImportPayload;
+export const importResultOf = (job: JobRow) => (job.result ?? null) as ImportResult | null;
 
 /** Leaving Datakrav: an organisation's or the whole installation's data, exported as one documented zip by a background job. */
 export function createExitService(deps: ExitServiceDeps) {
   const { db, exitRepository, auditRepository: audit, jobQueue } = deps;
   const now = deps.now ?? (() => new Date());
   const exportsDir = path.resolve(deps.dataDir, 'exports');
+  const importsDir = path.resolve(deps.dataDir, 'imports');
+  const { importRepository } = deps;
 
   async function visibleExport(actor: Actor, id: string): Promise<JobRow> {
     const job = await jobQueue.find(id);
@@ -70,6 +100,7 @@ export function createExitService(deps: ExitServiceDeps) {
       createdAt: now(),
       readme: readExportReadme(),
       libraryFiles: deps.libraryFiles,
+      issuedDocuments,
       target: path.join(exportsDir, file),
       progress: (percent) => context.progress(percent),
     });
@@ -84,8 +115,119 @@ export function createExitService(deps: ExitServiceDeps) {
     return result;
   };
 
+  /**
+   * Writes an installation export into this (empty) installation in one transaction: what the
+   * empty installation started with is replaced, every entity's rows are inserted as exported
+   * (ids, versions, revisions, hashes), evidence files from `files/`, the audit log with the
+   * hashes it was written with. The chains are then verified and their heads compared with the
+   * manifest's before anything is committed; the import's own entry follows the imported chain.
+   */
+  async function importInstallation(job: JobRow, archive: ExportArchive): Promise<ImportResult> {
+    const payload = importPayloadOf(job);
+    return db.transaction(async (tx) => {
+      const holds = await importRepository.installationHolds(tx);
+      if (holds) throw importNotEmpty(holds);
+      await importRepository.holdTriggers(tx, EXIT_ENTITIES);
+      const discarded = await importRepository.discardStartingRows(tx);
+      const rows: Record<string, number> = {};
+      for (const entity of EXIT_ENTITIES) {
+        const columns = entityColumns(entity);
+        let batch: Record<string, unknown>[] = [];
+        let count = 0;
+        for await (const row of archive.rows(entity.name)) {
+          if (entity.fileColumn) {
+            const sha256 = row[`${entity.fileColumn}_sha256`];
+            row[entity.fileColumn] = await archive.read(`files/${String(sha256)}`);
+          }
+          batch.push(row);
+          count += 1;
+          if (batch.length >= 500) {
+            await importRepository.insert(tx, entity, columns, batch);
+            batch = [];
+          }
+        }
+        await importRepository.insert(tx, entity, columns, batch);
+        rows[entity.name] = count;
+      }
+      await importRepository.advanceSequences(tx);
+      await importRepository.releaseTriggers(tx, EXIT_ENTITIES);
+      const verification = await verifyChains(tx, audit);
+      if (!verification.valid) throw new JobFailure('exit.import_audit_chain_broken', `The imported audit log does not verify: ${verification.firstBreak?.message ?? 'a chain is broken'}. Nothing was imported.`);
+      const heads = new Map(verification.chains.map((c) => [c.chain, c]));
+      for (const expected of archive.manifest.auditChains) {
+        const head = heads.get(expected.chain);
+        if (head?.head?.chainSeq !== expected.chainSeq || head.head.entryHash !== expected.entryHash) {
+          throw new JobFailure('exit.import_audit_head_mismatch', `The imported audit chain ${expected.chain} ends elsewhere than the manifest says (entry ${expected.chainSeq}, ${expected.entryHash}). Nothing was imported.`);
+        }
+      }
+      await audit.record(tx, { actorUserId: null, actorEmail: payload.requestedByEmail, requestId: null, ip: null }, {
+        organisationId: null,
+        action: 'exit.installation_imported',
+        entityType: 'installation',
+        entityId: job.id,
+        before: { administrators: discarded.administrators, libraryVersions: discarded.libraryVersions, auditEntries: discarded.auditEntries, auditChains: discarded.auditHeads },
+        after: { sha256: payload.sha256, formatVersion: payload.formatVersion, rows, auditChains: archive.manifest.auditChains },
+      });
+      return { rows, files: archive.manifest.files.length, auditChains: archive.manifest.auditChains };
+    });
+  }
+
+  const importHandler: JobHandler = async (job) => {
+    const payload = importPayloadOf(job);
+    const file = path.join(importsDir, payload.file);
+    try {
+      const archive = await openExportArchive(file, deps.importLimits, { verifyContent: false });
+      try {
+        return await importInstallation(job, archive);
+      } finally {
+        archive.close();
+      }
+    } catch (error) {
+      if (error instanceof JobFailure) throw error;
+      if (isAppError(error)) throw new JobFailure(error.code, error.message);
+      throw new JobFailure('exit.import_failed', `The export could not be written into this installation, so nothing was imported: ${(error as Error).message}`);
+    } finally {
+      await rm(file, { force: true });
+    }
+  };
+
   return {
-    jobHandlers: { [EXIT_EXPORT_JOB]: handler } as Record<string, JobHandler>,
+    jobHandlers: { [EXIT_EXPORT_JOB]: handler, [EXIT_IMPORT_JOB]: importHandler } as Record<string, JobHandler>,
+
+    /**
+     * Checks an uploaded installation export (administrators) and queues its import: every
+     * problem with the file or the installation is answered here, before anything is written.
+     * The upload is a temporary file; it is moved into the data folder for the job.
+     */
+    async requestImport(actor: Actor, upload: { path: string }, context: AuditContext): Promise<JobRow> {
+      try {
+        if (!actor.isAdmin) throw importAdminOnly();
+        const archive = await openExportArchive(upload.path, deps.importLimits);
+        archive.close();
+        if (archive.manifest.scope.kind !== 'installation') throw importWrongScope('installation', archive.manifest.scope.kind);
+        const holds = await importRepository.installationHolds(db);
+        if (holds) throw importNotEmpty(holds);
+        const sha256 = await sha256OfFile(upload.path);
+        const file = `${randomUUID()}.zip`;
+        await mkdir(importsDir, { recursive: true });
+        await rename(upload.path, path.join(importsDir, file));
+        const payload: ImportPayload = { scope: 'installation', file, sha256, formatVersion: archive.writtenFormat, requestedBy: actor.userId, requestedByEmail: actor.email };
+        return await db.transaction(async (tx) => {
+          const job = await jobQueue.enqueue({ kind: EXIT_IMPORT_JOB, payload, maxAttempts: 1 }, tx);
+          await audit.record(tx, context, { organisationId: null, action: 'exit.import_requested', entityType: 'import', entityId: job.id, after: { scope: 'installation', sha256, formatVersion: archive.writtenFormat, files: archive.manifest.files.length } });
+          return job;
+        });
+      } finally {
+        await rm(upload.path, { force: true });
+      }
+    },
+
+    /** An import's state (administrators; after an installation import, an administrator of the imported installation). */
+    async findImport(actor: Actor, id: string): Promise<JobRow> {
+      const job = await jobQueue.find(id);
+      if (!job || job.kind !== EXIT_IMPORT_JOB || !actor.isAdmin) throw importNotFound();
+      return job;
+    },
 
     /** Queues an export: an owner's of their organisation, an administrator's of the installation or any organisation. */
     async requestExport(actor: Actor, input: ExportRequest, context: AuditContext): Promise<JobRow> {

@@ -55,6 +55,8 @@ const PAGE_SHAPES: Shape[] = [
   { pattern: '/assessments/check-runs/:checkRunId', kind: 'page' },
   { pattern: '/exit', kind: 'page' },
   { pattern: '/exit/exports/:exportId', kind: 'page' },
+  // An import's status page is where the import form leads; an administrator visits a failed one.
+  { pattern: '/exit/imports/:importId', kind: 'page', reachedBy: 'url' },
   { pattern: '/library', kind: 'page' },
   { pattern: '/library/export', kind: 'download' },
   { pattern: '/library/items/:key', kind: 'page' },
@@ -148,6 +150,9 @@ beforeAll(async () => {
   await new Promise((resolve) => server.once('listening', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   invitationUrl = await inviteSomeone();
+  const failedImport = await ctx.services.jobs.queue.enqueue({ kind: 'exit.import', payload: { scope: 'installation', file: 'gone.zip', sha256: '0'.repeat(64), formatVersion: 1, requestedBy: null, requestedByEmail: ADMIN_EMAIL }, maxAttempts: 1 });
+  await ctx.services.jobs.runner.runOnce();
+  ROLES.find((r) => r.name === 'admin')?.start.push(`/exit/imports/${failedImport.id}`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -118,6 +118,11 @@ const EXPECTED: Record<string, Record<Role, number>> = {
 
   // Exit: owners export their organisation; :exportId is a queued export of the target
   // organisation, so its download is not ready (409). Backups are for administrators.
+  // Imports are for administrators, and this installation is not empty (409); :importId names no import.
+  'POST /exit/imports': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 409 },
+  'GET /exit/imports/:importId': { anonymous: 303, outsider: 404, viewer: 404, editor: 404, assessor: 404, owner: 404, vendor: 404, admin: 404 },
+  'POST /api/exit/imports': { anonymous: 401, outsider: 403, viewer: 403, editor: 403, assessor: 403, owner: 403, vendor: 403, admin: 409 },
+  'GET /api/exit/imports/:importId': { anonymous: 401, outsider: 404, viewer: 404, editor: 404, assessor: 404, owner: 404, vendor: 404, admin: 404 },
   'GET /exit': { anonymous: 303, outsider: 200, viewer: 200, editor: 200, assessor: 200, owner: 200, vendor: 200, admin: 200 },
   'POST /exit/exports': { anonymous: 401, outsider: 404, viewer: 403, editor: 403, assessor: 403, owner: 303, vendor: 404, admin: 303 },
   'GET /exit/exports/:exportId': { anonymous: 303, outsider: 404, viewer: 404, editor: 404, assessor: 404, owner: 200, vendor: 404, admin: 200 },
@@ -1009,6 +1014,8 @@ const CALLS: Record<string, Call> = {
   'POST /api/joint-sets': { body: () => ({ title: `Felles kravsett ${unique()}` }) },
   'POST /joint-sets': { body: () => ({ title: `Felles kravsett ${unique()}` }) },
   'POST /api/joint-sets/import': { upload: (w) => ({ fields: {}, file: { name: 'kravsett.zip', content: w.jointPackage as Buffer } }) },
+  'POST /api/exit/imports': { upload: () => ({ fields: {}, file: { name: 'datakrav-export.zip', content: emptyInstallationExport } }) },
+  'POST /exit/imports': { upload: () => ({ fields: {}, file: { name: 'datakrav-export.zip', content: emptyInstallationExport } }) },
   'POST /joint-sets/import': { upload: (w) => ({ fields: {}, file: { name: 'kravsett.zip', content: w.jointPackage as Buffer } }) },
   'GET /api/joint-sets/:setId/diff': { query: () => ({ from: '1', to: '1' }) },
   'GET /joint-sets/:setId/diff': { query: () => ({ from: '1', to: '1' }) },
@@ -1081,6 +1088,7 @@ function paramValue(name: string, w: World, key = ''): string | undefined {
     draftId: w.draftId,
     selectionId: w.selectionId,
     exportId: w.exportId,
+    importId: '00000000-0000-4000-8000-0000000e0a18',
     checkRunId: w.checkRunId,
     pack: 'school-kindergarten',
     tenderId: w.tenderId,
@@ -1141,8 +1149,13 @@ async function call(route: RouteDefinition, w: World): Promise<{ url: string; re
   return { url, request: spec.body ? request.send(spec.body(w)) : request };
 }
 
+/** A well-formed installation export holding nothing. */
+let emptyInstallationExport: Buffer = Buffer.alloc(0);
 let ctx: TestContext;
 beforeAll(async () => {
+  const zip = new JSZip();
+  zip.file('manifest.json', JSON.stringify({ formatVersion: 1, appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', scope: { kind: 'installation' }, files: [], auditChains: [] }));
+  emptyInstallationExport = await zip.generateAsync({ type: 'nodebuffer' });
   ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', PUBLIC_REGISTER: 'true' });
   await syncLibraryAndBaseline(ctx.services);
 });
@@ -1179,7 +1192,7 @@ describe('the authorisation table', () => {
 
   test('When a path parameter appears in a route, then every world has a value for it', () => {
     const names = new Set(routesOf(ctx.app).flatMap((r) => [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1] as string)));
-    const known = ['orgId', 'userId', 'invitationId', 'tokenId', 'token', 'key', 'draftId', 'selectionId', 'tenderId', 'itemId', 'sectionId', 'organisationId', 'document', 'vendorId', 'productId', 'versionId', 'productVersionId', 'usageId', 'profileId', 'answerId', 'evidenceId', 'setId', 'number', 'commentId', 'providerId', 'slug', 'mappingId', 'exportId', 'checkRunId', 'pack'];
+    const known = ['orgId', 'userId', 'invitationId', 'tokenId', 'token', 'key', 'draftId', 'selectionId', 'tenderId', 'itemId', 'sectionId', 'organisationId', 'document', 'vendorId', 'productId', 'versionId', 'productVersionId', 'usageId', 'profileId', 'answerId', 'evidenceId', 'setId', 'number', 'commentId', 'providerId', 'slug', 'mappingId', 'exportId', 'importId', 'checkRunId', 'pack'];
     expect([...names].filter((name) => !known.includes(name))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import JSZip from 'jszip';
 import type supertest from 'supertest';
 import { routesOf } from '../../server/app';
 import { SYSTEM_AUDIT, type Actor } from '../../server/auth/actor';
@@ -17,6 +18,8 @@ import { freshOrgNumber } from '../vendors/fixtures';
 
 /** An export id that names no export: a well-formed request the service answers 404 to. */
 const EXPORT_ID = '00000000-0000-4000-8000-0000000e0a17';
+/** An import id that names no import. */
+const IMPORT_ID = '00000000-0000-4000-8000-0000000e0a18';
 /** An identity provider, a role mapping and a check run that do not exist: well-formed ids the services answer 404 to. */
 const PROVIDER_ID = '00000000-0000-4000-8000-0000000001d9';
 const MAPPING_ID = '00000000-0000-4000-8000-00000000a991';
@@ -99,6 +102,8 @@ type Fixtures = {
   commentId: string;
   /** Revision 1 exported as a package (importing it here again is 409: the revision is already here). */
   jointPackage: Buffer;
+  /** A well-formed installation export holding nothing (importing it here is 409: this installation is not empty). */
+  installationExport: Buffer;
 };
 type Session = { kind: ActorKind; user: UserRow; agent: supertest.Agent; csrf: string; tokenId: string };
 
@@ -226,6 +231,8 @@ const API: Record<string, ValidRequest> = {
   'POST /api/exit/exports': { body: (f) => ({ scope: 'organisation', organisationId: f.org.id }) },
   'GET /api/exit/exports/:exportId': { params: () => ({ exportId: EXPORT_ID }) },
   'GET /api/exit/exports/:exportId/download': { params: () => ({ exportId: EXPORT_ID }) },
+  'POST /api/exit/imports': { body: () => ({}), emptyBodyIsValid: true, multipart: true },
+  'GET /api/exit/imports/:importId': { params: () => ({ importId: IMPORT_ID }) },
 
   // The library. A case let through by mistake acts on the target organisation's own item and draft.
   'GET /api/library/items': { query: () => ({ ...LIBRARY_FILTERS, sort: 'key', page: '1', pageSize: '10' }), badQuery: LIBRARY_BAD_QUERY },
@@ -767,6 +774,22 @@ const UPLOADS: Record<string, UploadDescription> = {
     badFiles: KRAVBANK_BAD_FILES,
     refused: { admin: { status: 403, code: 'library.editor_required' } },
   },
+  // An installation export into this installation, which is not empty: even a case let through by
+  // mistake imports nothing. Only administrators may import.
+  'POST /api/exit/imports': {
+    badFields: {},
+    file: () => ({ content: fixtures.installationExport, name: 'datakrav-export.zip', type: 'application/zip' }),
+    missingFile: { status: 400, code: 'exit.import_file_required' },
+    fileFirst: true,
+    badFiles: [
+      { name: 'the file is a text file', file: () => ({ content: Buffer.from('Ja, ja, ja'), name: 'eksport.txt', type: 'text/plain' }), expect: { status: 400, code: 'exit.import_not_zip' } },
+      { name: 'the file is empty', file: () => ({ content: Buffer.alloc(0), name: 'eksport.zip', type: 'application/zip' }), expect: { status: 400, code: 'exit.import_not_zip' } },
+      { name: 'the file is a zip archive without a manifest', file: () => ({ content: EMPTY_ZIP, name: 'eksport.zip', type: 'application/zip' }), expect: { status: 400, code: 'exit.import_manifest_missing' } },
+      { name: 'the file is the export cut off halfway', file: () => ({ content: fixtures.installationExport.subarray(0, Math.floor(fixtures.installationExport.length / 2)), name: 'eksport.zip', type: 'application/zip' }), expect: { status: 400, code: 'exit.import_not_zip' } },
+    ],
+    otherCases: [{ name: 'the installation is not empty', fields: {}, expect: { status: 409, code: 'exit.import_not_empty' } }],
+    refused: { owner: { status: 403, code: 'exit.import_admin_required' } },
+  },
   // The same bank into the fixture tender.
   'POST /api/tenders/:tenderId/kravbank': {
     badFields: {},
@@ -956,6 +979,7 @@ const PLACEHOLDER_FIXTURES: Fixtures = {
   jointDraftSectionId: '00000000-0000-4000-8000-000000000017',
   commentId: '00000000-0000-4000-8000-000000000018',
   jointPackage: Buffer.alloc(0),
+  installationExport: Buffer.alloc(0),
 };
 const PLACEHOLDER_SESSION = { user: { email: 'x@example.no' }, tokenId: '00000000-0000-4000-8000-000000000004' } as Session;
 
@@ -1201,9 +1225,12 @@ async function sessionOf(kind: ActorKind, user: UserRow): Promise<Session> {
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', UPLOAD_LIMIT });
+  ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', UPLOAD_LIMIT, IMPORT_LIMIT: UPLOAD_LIMIT });
   await syncLibraryAndBaseline(ctx.services);
   fixtures = await buildFixtures('all');
+  const emptyExport = new JSZip();
+  emptyExport.file('manifest.json', JSON.stringify({ formatVersion: 1, appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', scope: { kind: 'installation' }, files: [], auditChains: [] }));
+  fixtures.installationExport = await emptyExport.generateAsync({ type: 'nodebuffer' });
   for (const kind of ACTORS) sessions[kind] = await sessionFor(kind, fixtures);
   vendorSession = await sessionOf('owner', fixtures.vendorOwner);
 });
@@ -1345,6 +1372,7 @@ const GARBAGE: Garbage[] = [
 
 const PAGE_POSTS = [
   'POST /exit/exports',
+  'POST /exit/imports',
   'POST /login',
   'POST /logout',
   'POST /language',

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, isAppError } from '../errors';
@@ -37,4 +38,18 @@ export function uploadedFiles(req: Request): UploadedFile[] {
 export function uploadedFile(req: Request, missing: () => AppError): UploadedFile {
   if (!req.file) throw missing();
   return req.file;
+}
+
+/**
+ * Writes one uploaded file, field `file`, to a temporary file instead of memory, for uploads as
+ * large as a whole installation; refuses anything above `limitBytes`. The handler owns the
+ * temporary file (`req.file.path`) and removes it.
+ */
+export function singleFileToDisk(limitBytes: number, fields = 20): RequestHandler {
+  const read = multer({ storage: multer.diskStorage({ destination: tmpdir() }), limits: { fileSize: limitBytes, files: 1, fields } }).single('file');
+  return (req, res, next) =>
+    read(req, res, (error?: unknown) => {
+      if (!error || error instanceof multer.MulterError || isAppError(error)) return next(error);
+      next(new AppError('upload.malformed', 400, 'The upload is not a well-formed multipart/form-data body.', { cause: error }));
+    });
 }

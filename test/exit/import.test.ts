@@ -1,0 +1,217 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import JSZip from 'jszip';
+import type { Response } from 'supertest';
+import { createJobRunner } from '../../server/jobs/job-runner';
+import { TENDER_DOCUMENTS } from '../../server/documents/documents';
+import { createTestApp, type TestContext } from '../helpers/app';
+import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
+import { buildProduct, syncLibraryAndBaseline } from '../assessments/fixtures';
+
+type ManifestFile = { path: string; mediaType: string; rows?: number; bytes: number; sha256: string };
+type Manifest = { formatVersion: number; createdAt: string; scope: { kind: string }; files: ManifestFile[]; auditChains: { chain: string; chainSeq: number; entryHash: string }[] };
+
+const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const dirs: string[] = [];
+const contexts: TestContext[] = [];
+
+let source: TestContext;
+let sourceAdmin: LoggedIn;
+let sourceEditor: LoggedIn;
+let issuedTenderId: string;
+let exported: { bytes: Buffer; manifest: Manifest; zip: JSZip };
+
+/** An installation as a first start leaves it: migrated, the library and baseline profile synchronised, one administrator. */
+async function emptyInstallation(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'datakrav-import-test-'));
+  dirs.push(dir);
+  const ctx = await createTestApp({ DATA_DIR: dir, ...env });
+  contexts.push(ctx);
+  await syncLibraryAndBaseline(ctx.services);
+  const admin = await loginAs(ctx, await buildUser(ctx.services, { isAdmin: true, email: `forste-admin-${Date.now()}@ny.example.no` }));
+  return { ctx, admin, dir };
+}
+
+const runJobs = (ctx: TestContext) => createJobRunner({ db: ctx.services.database.db, repository: ctx.services.jobs.repository, handlers: ctx.services.exit.jobHandlers }).runOnce();
+
+async function exportInstallation(ctx: TestContext, admin: LoggedIn) {
+  const requested = await admin.agent.post('/api/exit/exports').set('X-CSRF-Token', admin.csrf).send({ scope: 'installation' });
+  expect(requested.status).toBe(202);
+  await runJobs(ctx);
+  const status = await admin.agent.get(`/api/exit/exports/${requested.body.id}`);
+  expect(status.body).toMatchObject({ state: 'done', error: null });
+  const bytes = (await admin.agent.get(status.body.downloadUrl).buffer(true).parse(binary)).body as Buffer;
+  const zip = await JSZip.loadAsync(bytes);
+  const manifest = JSON.parse(await (zip.file('manifest.json') as JSZip.JSZipObject).async('string')) as Manifest;
+  return { bytes, manifest, zip };
+}
+
+const upload = (who: LoggedIn, bytes: Buffer, name = 'datakrav-export.zip') => who.agent.post('/api/exit/imports').set('X-CSRF-Token', who.csrf).attach('file', bytes, name);
+
+/** The same export with some entries replaced, added or removed; the manifest is kept unless replaced. */
+async function altered(changes: Record<string, Buffer | string | null>, options: { compression?: 'STORE' | 'DEFLATE' } = {}): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const file of Object.values(exported.zip.files)) {
+    if (file.dir || file.name in changes) continue;
+    zip.file(file.name, await file.async('nodebuffer'));
+  }
+  for (const [name, content] of Object.entries(changes)) if (content !== null) zip.file(name, content, { createFolders: false });
+  return zip.generateAsync({ type: 'nodebuffer', compression: options.compression ?? 'DEFLATE' });
+}
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'datakrav-import-source-'));
+  dirs.push(dir);
+  source = await createTestApp({ DATA_DIR: dir });
+  contexts.push(source);
+  await syncLibraryAndBaseline(source.services);
+  const city = await buildOrganisation(source.services, { name: 'Kildeby kommune' });
+  const partner = await buildOrganisation(source.services, { name: 'Partnerby kommune' });
+  const vendorOrg = await buildOrganisation(source.services, { kind: 'vendor', name: 'Flytt AS' });
+  sourceAdmin = await loginAs(source, await buildUser(source.services, { isAdmin: true, email: `admin-${Date.now()}@kildeby.no` }));
+  sourceEditor = await loginAs(source, await buildUser(source.services, { memberships: [[city, 'owner']] }));
+  const vendor = await loginAs(source, await buildUser(source.services, { memberships: [[vendorOrg, 'owner']] }));
+  const created = await sourceEditor.agent.post('/api/tenders').set('X-CSRF-Token', sourceEditor.csrf).send({ title: 'Flyttbart anbud', reference: 'IMP/1', language: 'nb', domain: 'school', contactEmail: 'innkjop@kildeby.no' });
+  expect(created.status).toBe(201);
+  issuedTenderId = created.body.id as string;
+  await sourceEditor.agent.post(`/api/tenders/${issuedTenderId}/items`).set('X-CSRF-Token', sourceEditor.csrf).send({ keys: ['EXP-001', 'EXIT-009'] }).expect(201);
+  const tender = await sourceEditor.agent.get(`/api/tenders/${issuedTenderId}`).expect(200);
+  await sourceEditor.agent.put(`/api/tenders/${issuedTenderId}/co-buyers/${partner.id}`).set('X-CSRF-Token', sourceEditor.csrf).send({ canEdit: true, version: tender.body.version }).expect(204);
+  await sourceEditor.agent.post(`/api/tenders/${issuedTenderId}/issue`).set('X-CSRF-Token', sourceEditor.csrf).expect(200);
+  const version = (await buildProduct(source.services, vendorOrg, { name: 'Flyttesystem' })).versions[0];
+  const answer = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version?.id, key: 'EXP-001', major: 1, status: 'meets' });
+  expect(answer.status).toBe(201);
+  await vendor.agent.post(`/api/assessments/answers/${answer.body.id}/evidence`).set('X-CSRF-Token', vendor.csrf).attach('file', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from([0, 1, 2, 254, 255]), Buffer.from('æøå\n')]), 'bevis.pdf').expect(201);
+  exported = await exportInstallation(source, sourceAdmin);
+});
+
+afterAll(async () => {
+  for (const ctx of contexts) await ctx.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+test('When an installation export is imported into an empty installation and exported again, then the manifests match file for file, the audit chains verify and the issued documents in the export, the original and the restored downloads are byte-identical', async () => {
+  const target = await emptyInstallation();
+  const queued = await upload(target.admin, exported.bytes);
+  expect(queued.status).toBe(202);
+  expect(queued.body).toMatchObject({ state: 'queued', scope: 'installation', formatVersion: 1, sha256: sha256(exported.bytes), rows: null });
+  await runJobs(target.ctx);
+
+  // The empty installation's own administrator was replaced by the export's accounts.
+  expect((await target.admin.agent.get(`/api/exit/imports/${queued.body.id}`)).status).toBe(401);
+  const admin = await loginAs(target.ctx, sourceAdmin.user);
+  const done = await admin.agent.get(`/api/exit/imports/${queued.body.id}`);
+  expect(done.body).toMatchObject({ state: 'done', error: null });
+  const expectedRows = Object.fromEntries(exported.manifest.files.filter((f) => f.path.startsWith('data/')).map((f) => [path.basename(f.path, '.jsonl'), f.rows]));
+  expect(done.body.rows).toEqual(expectedRows);
+
+  const verified = await admin.agent.get('/api/audit/verify');
+  expect(verified.body).toMatchObject({ valid: true, firstBreak: null });
+  for (const head of exported.manifest.auditChains) {
+    const chain = verified.body.chains.find((c: { chain: string }) => c.chain === head.chain);
+    if (head.chain === 'installation') expect(chain.head.chainSeq).toBeGreaterThan(head.chainSeq);
+    else expect(chain.head).toEqual({ chainSeq: head.chainSeq, entryHash: head.entryHash });
+  }
+  const imported = await admin.agent.get('/api/audit').query({ action: 'exit.installation_imported' });
+  expect(imported.body.items).toHaveLength(1);
+  expect(imported.body.items[0]).toMatchObject({ actorEmail: target.admin.user.email, before: { administrators: [target.admin.user.email] } });
+
+  const again = await exportInstallation(target.ctx, admin);
+  const comparable = (m: Manifest) => m.files.filter((f) => !/(^|\/)audit_log\./.test(f.path));
+  expect(comparable(again.manifest)).toEqual(comparable(exported.manifest));
+  expect(again.manifest.files.map((f) => f.path)).toEqual(exported.manifest.files.map((f) => f.path));
+  expect(again.manifest.createdAt).not.toBe('');
+  // The audit log goes on from where the export ended: the same entries, then the import's own and the new export's.
+  const before = await (exported.zip.file('data/audit_log.jsonl') as JSZip.JSZipObject).async('nodebuffer');
+  const after = await (again.zip.file('data/audit_log.jsonl') as JSZip.JSZipObject).async('nodebuffer');
+  expect(after.subarray(0, before.length).equals(before)).toBe(true);
+  const added = after.subarray(before.length).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).action as string);
+  expect(added).toEqual(expect.arrayContaining(['exit.installation_imported', 'exit.export_requested']));
+
+  const editor = await loginAs(target.ctx, sourceEditor.user);
+  for (const document of TENDER_DOCUMENTS) {
+    const original = (await sourceEditor.agent.get(`/api/tenders/${issuedTenderId}/documents/${document}`).query({ revision: 1 }).buffer(true).parse(binary)).body as Buffer;
+    const restored = await editor.agent.get(`/api/tenders/${issuedTenderId}/documents/${document}`).query({ revision: 1 }).buffer(true).parse(binary);
+    const inExport = exported.manifest.files.find((f) => f.path === `documents/${issuedTenderId}/1/${document}`);
+    expect({ document, status: restored.status, sha256: sha256(restored.body as Buffer), inExport: inExport?.sha256 }).toEqual({ document, status: 200, sha256: sha256(original), inExport: sha256(original) });
+  }
+});
+
+describe('When an import is refused, then the answer names the problem and nothing is written', () => {
+  let target: Awaited<ReturnType<typeof emptyInstallation>>;
+  beforeAll(async () => {
+    target = await emptyInstallation({ IMPORT_ENTRY_LIMIT: '4mb', IMPORT_MAX_RATIO: '50' });
+  });
+
+  async function expectRefused(bytes: Buffer, status: number, code: string, text: RegExp) {
+    const res = await upload(target.admin, bytes);
+    expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.detail).toMatch(text);
+    await runJobs(target.ctx);
+    const organisations = await target.admin.agent.get('/api/audit').query({ action: 'exit.import_requested' });
+    expect(organisations.body.items).toEqual([]);
+    expect((await target.admin.agent.get('/api/organisations')).body.items ?? []).toEqual([]);
+    expect(readdirSync(target.dir).filter((f) => f === 'imports')).toEqual([]);
+  }
+
+  test('a file whose SHA-256 does not match the manifest', async () => {
+    const tenders = await (exported.zip.file('data/tenders.jsonl') as JSZip.JSZipObject).async('string');
+    await expectRefused(await altered({ 'data/tenders.jsonl': tenders.replace('Flyttbart anbud', 'Endret anbud!!') }), 400, 'exit.import_checksum_mismatch', /"data\/tenders\.jsonl" does not match the manifest/);
+  });
+
+  test('a manifest naming a missing file', async () => {
+    await expectRefused(await altered({ 'data/tenders.jsonl': null }), 400, 'exit.import_file_missing', /names the file "data\/tenders\.jsonl", but the archive does not hold it/);
+  });
+
+  test('a newer format version', async () => {
+    await expectRefused(await altered({ 'manifest.json': JSON.stringify({ ...exported.manifest, formatVersion: 2 }) }), 400, 'exit.import_newer_format', /format version 2, newer than this version of Datakrav reads \(up to 1\)/);
+  });
+
+  test('an entry name that climbs out with ../', async () => {
+    await expectRefused(await altered({ '../../etc/cron.d/datakrav': 'x' }), 400, 'exit.import_unsafe_path', /"\.\.\/\.\.\/etc\/cron\.d\/datakrav", which points outside the archive/);
+  });
+
+  test('an absolute entry name', async () => {
+    await expectRefused(await altered({ '/etc/passwd': 'x' }), 400, 'exit.import_unsafe_path', /"\/etc\/passwd", which points outside the archive/);
+  });
+
+  test('a zip bomb: an entry expanding far more than an export does', async () => {
+    await expectRefused(await altered({ 'files/bomb': Buffer.alloc(3 * 1024 * 1024) }), 400, 'exit.import_compression_ratio', /"files\/bomb" expands [0-9]+ times its compressed size.*zip bomb/);
+  });
+
+  test('an entry larger than the configured limit', async () => {
+    await expectRefused(await altered({ 'files/huge': randomBytes(5 * 1024 * 1024) }, { compression: 'STORE' }), 413, 'exit.import_entry_too_large', /"files\/huge" expands to 5242880 bytes, more than the 4194304 bytes/);
+  });
+
+  test('a truncated upload', async () => {
+    await expectRefused(exported.bytes.subarray(0, Math.floor(exported.bytes.length * 0.6)), 400, 'exit.import_not_zip', /not a complete zip archive/);
+  });
+
+  test('a file that is not a zip', async () => {
+    await expectRefused(Buffer.from('name,value\nthis,is csv\n'), 400, 'exit.import_not_zip', /not a complete zip archive/);
+  });
+
+  test('an organisation export offered as an installation', async () => {
+    await expectRefused(await altered({ 'manifest.json': JSON.stringify({ ...exported.manifest, scope: { kind: 'organisation', organisationId: '00000000-0000-4000-8000-000000000000' } }) }), 400, 'exit.import_wrong_scope', /export of an organisation/);
+  });
+
+  test('an installation that already holds organisations', async () => {
+    const res = await upload(sourceAdmin, exported.bytes);
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'exit.import_not_empty' });
+    expect(res.body.detail).toMatch(/only into an empty installation, and this one already holds 3 organisation\(s\)/);
+    expect((await sourceAdmin.agent.get('/api/audit').query({ action: 'exit.import_requested' })).body.items).toEqual([]);
+  });
+
+  test('someone who is not an administrator', async () => {
+    const res = await upload(sourceEditor, exported.bytes);
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'exit.import_admin_required' });
+  });
+});
