@@ -63,6 +63,7 @@ import {
 } from './assessments.views';
 import { scoreChartSvg } from './chart';
 import { sendDownload } from '../shared/http/download';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const profilesApi = routeFamily({ surface: 'api', access: 'user', tags: ['Assessment profiles'] });
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Assessments'] });
@@ -139,8 +140,9 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       path: '/api/profiles/:profileId/requests',
       summary: 'Products asked to answer the profile, by your organisations or of your vendor',
       params: profileParams,
+      query: pageQuerySchema,
       responses: [{ status: 200, description: 'Requests', schema: requestListSchema }],
-      handler: async ({ actor, params }) => ({ items: (await assessments.requests(actor, params.profileId)).map(requestBody) }),
+      handler: async ({ actor, params, query }) => pageOf((await assessments.requests(actor, params.profileId)).map(requestBody), query),
     }),
     profilesApi({
       method: 'post',
@@ -159,10 +161,10 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       path: '/api/assessments/answers',
       summary: 'Current answers of a product version, to a profile\'s requirements or all',
       query: answersQuerySchema,
-      responses: [{ status: 200, description: 'Answers', schema: z.object({ items: z.array(answerSchema) }) }],
+      responses: [{ status: 200, description: 'Answers', schema: pagedListSchema(answerSchema) }],
       handler: async ({ actor, query }) => {
         const { context, answers } = await assessments.answersOf(actor, query.productVersionId, query.profileId);
-        return { items: answers.map((a) => answerBody(a.answer, context, a.verification, a.lapsed)) };
+        return pageOf(answers.map((a) => answerBody(a.answer, context, a.verification, a.lapsed)), query);
       },
     }),
     api({
@@ -231,8 +233,9 @@ export function assessmentsApi(deps: { assessments: AssessmentsService }, option
       path: '/api/assessments/answers/:answerId/messages',
       summary: 'The thread of an answer: vendor replies and reviewers\' messages',
       params: answerParams,
-      responses: [{ status: 200, description: 'Messages, oldest first', schema: z.object({ items: z.array(messageSchema) }) }],
-      handler: async ({ actor, params }) => ({ items: (await assessments.answerDetail(actor, params.answerId)).messages.map(messageBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Messages, oldest first', schema: pagedListSchema(messageSchema) }],
+      handler: async ({ actor, params, query }) => pageOf((await assessments.answerDetail(actor, params.answerId)).messages.map(messageBody), query),
     }),
     api({
       method: 'post',

@@ -5,6 +5,7 @@ import { ANSWER_STATUSES, PROFILE_VISIBILITIES, VERIFICATION_DECISIONS } from '.
 import { ABSOLUTE_REASONS, QUALIFICATIONS, VERDICTS } from './scoring';
 import { versionField, versionOut } from '../shared/version-field';
 import { QUEUE_REASONS, VERIFICATION_STATES } from './verification-state';
+import { pageQueryShape, pagedListSchema } from '../shared/http/list-page';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2027-03-31').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'must be a real date');
@@ -68,7 +69,7 @@ export const answerSaveSchema = z.strictObject({
   validUntil: isoDate.nullable().optional(),
   version: versionField.optional().meta({ description: 'Changing an existing answer: the version you read (or If-Match); without it 428, stale 409. A first answer needs none.' }),
 });
-export const answersQuerySchema = z.strictObject({ productVersionId: z.uuid('must be a product version id'), profileId: z.preprocess(emptyToUndefined, z.uuid('must be a profile id').optional()) });
+export const answersQuerySchema = z.strictObject({ productVersionId: z.uuid('must be a product version id'), profileId: z.preprocess(emptyToUndefined, z.uuid('must be a profile id').optional()), ...pageQueryShape });
 export const verificationCreateSchema = z.strictObject({
   decision: z.enum(VERIFICATION_DECISIONS),
   noteForVendor: z.string().trim().max(5000).optional(),
@@ -353,4 +354,4 @@ export const registerSchema = z
   })
   .meta({ id: 'PublicRegister' });
 
-export const requestListSchema = z.object({ items: z.array(z.object({ productId: z.uuid(), productName: z.string(), requestedByOrganisationId: z.uuid(), createdAt: dateTime })) });
+export const requestListSchema = pagedListSchema(z.object({ productId: z.uuid(), productName: z.string(), requestedByOrganisationId: z.uuid(), createdAt: dateTime }));

@@ -4,6 +4,7 @@ import { apiTokenCreateSchema, apiTokenParams, apiTokenSchema, loginSchema, pass
 import type { AuthService } from './auth.service';
 import { sessionBody, tokenBody } from './auth.views';
 import { loginRequestInfo, sessionCookie, type SessionSettings } from './session-http';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const TAGS = ['Session'];
 const api = routeFamily({ surface: 'api', access: 'user', tags: TAGS });
@@ -66,8 +67,9 @@ export function authApi(deps: SessionSettings & { auth: AuthService }): RouteDef
       method: 'get',
       path: '/api/me/tokens',
       summary: 'List my API tokens',
-      responses: [{ status: 200, description: 'Active tokens (never the token values)', schema: z.object({ items: z.array(apiTokenSchema) }) }],
-      handler: async (ctx) => ({ items: (await auth.listApiTokens(ctx.actor)).map(tokenBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Active tokens (never the token values)', schema: pagedListSchema(apiTokenSchema) }],
+      handler: async (ctx) => pageOf((await auth.listApiTokens(ctx.actor)).map(tokenBody), ctx.query),
     }),
     api({
       method: 'post',

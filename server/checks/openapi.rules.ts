@@ -190,6 +190,16 @@ function listShape(model: ApiModel, op: Operation): { nextField: string | null }
   return null;
 }
 
+const CHANGES_PARAMETERS = /^(since|changedsince|changed_since|changedafter|changed_after|modifiedsince|modified_since|modifiedafter|modified_after|updatedsince|updated_since|updatedafter|updated_after|lastmodified|last_modified|fromdate|from_date|endretetter|endret_etter|endretsiden|sistendret|\$deltatoken|deltatoken|synctoken|sync_token|if-modified-since)$/i;
+const CHANGES_PATH = /\/(changes|changelog|delta|events|feed|endringer|hendelser|sync)(\/|$|\{)/i;
+const BULK_PATH = /\/(bulk|export|exports|eksport|dump|batch|uttrekk|masseuthenting|full)(\/|$|\{|\.)/i;
+const BULK_MEDIA = /^(application\/(x-)?ndjson|application\/jsonl|text\/csv|application\/zip|application\/gzip|application\/x-gzip)$/i;
+
+/** A bulk operation: a path like `/export` or `/bulk`, or a GET answering NDJSON, CSV or ZIP. */
+function isBulk(op: Operation): boolean {
+  return BULK_PATH.test(op.path) || (op.method === 'get' && op.responses.some((r) => isSuccess(r.status) && r.mediaTypes.some((m) => BULK_MEDIA.test(m))));
+}
+
 export const openapiPagination: RuleImplementation<'openapi.pagination'> = (context, params, findings) =>
   eachDescription(context, findings, (description) => {
     const { model } = description;
@@ -199,9 +209,14 @@ export const openapiPagination: RuleImplementation<'openapi.pagination'> = (cont
       const shape = listShape(model, op);
       if (!shape) continue;
       lists++;
+      const name = operationName(op);
+      // A bulk export answers the whole set on purpose: it is the alternative to reading page by page.
+      if (isBulk(op)) {
+        findings.notApplicable(at(description, op.pointer), message(`${name} er en masseuthenting og gir hele mengden samlet.`, `${name} is a bulk export and answers the whole set at once.`));
+        continue;
+      }
       const parameter = op.parameters.find((p) => p.in === 'query' && (PAGE_PARAMETERS.has(p.name.toLowerCase()) || extra.has(p.name.toLowerCase())));
       const link = op.responses.filter((r) => isSuccess(r.status)).some((r) => r.headers.some((h) => h.toLowerCase() === 'link'));
-      const name = operationName(op);
       if (parameter) findings.pass(at(description, parameter.pointer), message(`${name} deles i sider med parameteren «${parameter.name}».`, `${name} is paginated with the parameter "${parameter.name}".`));
       else if (link) findings.pass(at(description, op.pointer), message(`${name} deles i sider med Link-hodet.`, `${name} is paginated with the Link header.`));
       else if (shape.nextField) findings.pass(at(description, op.pointer), message(`${name} deles i sider med feltet «${shape.nextField}» i svaret.`, `${name} is paginated with the field "${shape.nextField}" in the answer.`));
@@ -210,16 +225,11 @@ export const openapiPagination: RuleImplementation<'openapi.pagination'> = (cont
     if (lists === 0) findings.notApplicable(locate(description.source), message('Beskrivelsen har ingen listeoperasjoner.', 'The description has no list operations.'));
   });
 
-const CHANGES_PARAMETERS = /^(since|changedsince|changed_since|changedafter|changed_after|modifiedsince|modified_since|modifiedafter|modified_after|updatedsince|updated_since|updatedafter|updated_after|lastmodified|last_modified|fromdate|from_date|endretetter|endret_etter|endretsiden|sistendret|\$deltatoken|deltatoken|synctoken|sync_token|if-modified-since)$/i;
-const CHANGES_PATH = /\/(changes|changelog|delta|events|feed|endringer|hendelser|sync)(\/|$|\{)/i;
-const BULK_PATH = /\/(bulk|export|exports|eksport|dump|batch|uttrekk|masseuthenting|full)(\/|$|\{|\.)/i;
-const BULK_MEDIA = /^(application\/(x-)?ndjson|application\/jsonl|text\/csv|application\/zip|application\/gzip|application\/x-gzip)$/i;
-
 export const openapiBulkChanges: RuleImplementation<'openapi.bulk-changes'> = (context, params, findings) =>
   eachDescription(context, findings, (description) => {
     const { model } = description;
     const changes = model.operations.find((op) => op.method === 'get' && (CHANGES_PATH.test(op.path) || op.parameters.some((p) => (p.in === 'query' || p.in === 'header') && CHANGES_PARAMETERS.test(p.name))));
-    const bulk = model.operations.find((op) => BULK_PATH.test(op.path) || (op.method === 'get' && op.responses.some((r) => isSuccess(r.status) && r.mediaTypes.some((m) => BULK_MEDIA.test(m)))));
+    const bulk = model.operations.find(isBulk);
     if (changes) findings.pass(at(description, changes.pointer), message(`Endringer siden et tidspunkt hentes med ${operationName(changes)}.`, `Changes since a point in time are read with ${operationName(changes)}.`));
     if (bulk) findings.pass(at(description, bulk.pointer), message(`Masseuthenting med ${operationName(bulk)}.`, `Bulk retrieval with ${operationName(bulk)}.`));
     const where = locate(description.source, { pointer: '/paths' });

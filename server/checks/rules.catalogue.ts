@@ -9,7 +9,7 @@ import type { Message } from './checks.schemas';
  * A rule's version changes when what it passes or fails changes; the rule set's version
  * changes with any rule's. Reports name both, so an old report says what it ran under.
  */
-export const RULE_SET_VERSION = '1.0.0';
+export const RULE_SET_VERSION = '1.1.0';
 
 const noParams = z.strictObject({});
 
@@ -47,7 +47,7 @@ export const RULES = {
     params: z.strictObject({ objectTypes: objectTypes.default('all-schemas') }),
   },
   'openapi.pagination': {
-    version: '1.0.0',
+    version: '1.1.0',
     input: 'openapi',
     title: { nb: 'Listeoperasjoner er delt i sider', en: 'List operations are paginated' },
     params: z.strictObject({ extraParameterNames: z.array(z.string().trim().min(1).max(100)).max(50).default([]) }),

@@ -43,6 +43,7 @@ import { tenderSchema } from '../tenders/tenders.schemas';
 import type { TendersService } from '../tenders/tenders.service';
 import { tenderBody } from '../tenders/tenders.views';
 import { coordinationBody, deviationBody, revisionBody, setBody, setListBody } from './joint-sets.views';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Joint requirement sets'] });
 const noContent = { successStatus: 204, responses: [{ status: 204, description: 'Done' }] };
@@ -55,8 +56,9 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       method: 'get',
       path: '/api/joint-sets',
       summary: 'Joint requirement sets your organisations take part in, and public sets with an adopted revision',
-      responses: [{ status: 200, description: 'Sets', schema: z.object({ items: z.array(z.object({ id: z.uuid(), title: z.string(), coordinator: z.string(), isPublic: z.boolean(), revisions: z.array(jointSetSchema.shape.revisions.element) })) }) }],
-      handler: async ({ actor }) => setListBody(await jointSets.list(actor)),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Sets', schema: pagedListSchema(z.object({ id: z.uuid(), title: z.string(), coordinator: z.string(), isPublic: z.boolean(), revisions: z.array(jointSetSchema.shape.revisions.element) })) }],
+      handler: async ({ actor, query }) => pageOf(setListBody(await jointSets.list(actor)).items, query),
     }),
     api({
       method: 'post',
@@ -297,8 +299,9 @@ export function jointSetApi(deps: { jointSets: JointSetsService; jointSetPackage
       path: '/api/joint-sets/:setId/revisions/:number/deviations',
       summary: 'Every participant\'s local deviations from the revision (participants)',
       params: revisionParams,
-      responses: [{ status: 200, description: 'Deviations by organisation', schema: z.object({ items: z.array(deviationOutSchema) }) }],
-      handler: async ({ actor, params }) => ({ items: (await jointSets.deviations(actor, params.setId, params.number)).deviations.map(deviationBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Deviations by organisation', schema: pagedListSchema(deviationOutSchema) }],
+      handler: async ({ actor, params, query }) => pageOf((await jointSets.deviations(actor, params.setId, params.number)).deviations.map(deviationBody), query),
     }),
     api({
       method: 'put',

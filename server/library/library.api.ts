@@ -21,6 +21,7 @@ import {
 } from './library.schemas';
 import type { LibraryService } from './library.service';
 import { librarySummary, versionBody } from './library.views';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Library'] });
 
@@ -31,7 +32,7 @@ const diffResponseSchema = z.object({
   changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown(), words: z.record(z.string(), z.array(z.object({ value: z.string(), added: z.boolean(), removed: z.boolean() }))).optional() })),
 });
 const renderResponseSchema = z.object({ key: z.string(), version: z.string(), kind: z.string(), title: z.record(z.string(), z.string()), text: z.record(z.string(), z.string()), responseGuidance: z.record(z.string(), z.string()) });
-const sourceListSchema = z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), publisher: z.string(), url: z.string(), kind: z.string() })) });
+const sourceListSchema = pagedListSchema(z.object({ id: z.string(), title: z.string(), publisher: z.string(), url: z.string(), kind: z.string() }));
 const localised = z.object({ nb: z.string(), en: z.string() });
 const packSummarySchema = z.object({ key: z.string(), title: localised, description: localised, domain: z.string(), items: z.array(z.string()), published: z.number().describe('Published items of the pack in the library') });
 const browseSchema = z.object({ packs: z.array(packSummarySchema), themes: z.array(z.object({ theme: z.number(), count: z.number() })) });
@@ -76,8 +77,9 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       path: '/api/library/items/:key/versions',
       summary: 'Version history of an item, newest first',
       params: itemKeyParams,
-      responses: [{ status: 200, description: 'Released versions', schema: z.object({ items: z.array(libraryVersionSchema) }) }],
-      handler: async ({ actor, params }) => ({ items: (await library.versions(actor, params.key)).map(versionBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Released versions', schema: pagedListSchema(libraryVersionSchema) }],
+      handler: async ({ actor, params, query }) => pageOf((await library.versions(actor, params.key)).map(versionBody), query),
     }),
     api({
       method: 'get',
@@ -122,8 +124,9 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       method: 'get',
       path: '/api/library/drafts',
       summary: 'Drafts visible to you: shared drafts and your organisations\' private drafts',
-      responses: [{ status: 200, description: 'Drafts', schema: z.object({ items: z.array(libraryVersionSchema) }) }],
-      handler: async ({ actor }) => ({ items: (await library.drafts(actor)).map(versionBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Drafts', schema: pagedListSchema(libraryVersionSchema) }],
+      handler: async ({ actor, query }) => pageOf((await library.drafts(actor)).map(versionBody), query),
     }),
     api({
       method: 'get',
@@ -206,8 +209,9 @@ export function libraryApi(deps: { library: LibraryService }): RouteDefinition[]
       method: 'get',
       path: '/api/library/sources',
       summary: 'Registered sources',
+      query: pageQuerySchema,
       responses: [{ status: 200, description: 'Sources', schema: sourceListSchema }],
-      handler: async () => ({ items: (await library.sources()).map((s) => ({ id: s.id, title: s.title, publisher: s.publisher, url: s.url, kind: s.kind })) }),
+      handler: async ({ query }) => pageOf((await library.sources()).map((s) => ({ id: s.id, title: s.title, publisher: s.publisher, url: s.url, kind: s.kind })), query),
     }),
     api({
       method: 'get',

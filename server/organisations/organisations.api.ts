@@ -17,6 +17,7 @@ import {
 } from './organisations.schemas';
 import type { OrganisationsService } from './organisations.service';
 import { invitationBody, invitationUrl, memberBody, organisationBody, type PublicUrl } from './organisations.views';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const TAGS = ['Organisations'];
 const api = routeFamily({ surface: 'api', access: 'user', tags: TAGS });
@@ -72,8 +73,9 @@ export function organisationsApi(deps: { organisations: OrganisationsService; pu
       path: '/api/organisations/:orgId/members',
       summary: 'List members',
       params: organisationIdParams,
-      responses: [{ status: 200, description: 'Members', schema: z.object({ items: z.array(memberSchema) }) }],
-      handler: async ({ actor, params }) => ({ items: (await organisations.members(actor, params.orgId)).map(memberBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Members', schema: pagedListSchema(memberSchema) }],
+      handler: async ({ actor, params, query }) => pageOf((await organisations.members(actor, params.orgId)).map(memberBody), query),
     }),
     api({
       method: 'put',
@@ -113,8 +115,9 @@ export function organisationsApi(deps: { organisations: OrganisationsService; pu
       path: '/api/organisations/:orgId/invitations',
       summary: 'List pending invitations (owners)',
       params: organisationIdParams,
-      responses: [{ status: 200, description: 'Pending invitations', schema: z.object({ items: z.array(invitationSchema) }) }],
-      handler: async ({ actor, params }) => ({ items: (await organisations.pendingInvitations(actor, params.orgId)).map(invitationBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Pending invitations', schema: pagedListSchema(invitationSchema) }],
+      handler: async ({ actor, params, query }) => pageOf((await organisations.pendingInvitations(actor, params.orgId)).map(invitationBody), query),
     }),
     api({
       method: 'post',

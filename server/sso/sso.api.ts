@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import { z } from 'zod';
 import { defineRoute, routeFamily, type RouteDefinition } from '../shared/http/route';
 import type { IdentityProvidersService } from './identity-providers.service';
 import {
@@ -17,6 +16,7 @@ import {
   roleMappingSchema,
 } from './sso.schemas';
 import { identityBody, loginButton, organisationSsoBody, providerBody, roleMappingBody } from './sso.views';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const TAGS = ['Single sign-on'];
 const user = routeFamily({ surface: 'api', access: 'user', tags: TAGS });
@@ -34,16 +34,18 @@ export function ssoApi(deps: SsoApiDeps): RouteDefinition[] {
       surface: 'api',
       access: 'public',
       summary: 'The identity providers to log in with',
+      query: pageQuerySchema,
       tags: TAGS,
-      responses: [{ status: 200, description: 'The login buttons', schema: z.object({ items: z.array(loginButtonSchema) }) }],
-      handler: async () => ({ items: (await providers.loginProviders()).map((p) => loginButton(p)) }),
+      responses: [{ status: 200, description: 'The login buttons', schema: pagedListSchema(loginButtonSchema) }],
+      handler: async ({ query }) => pageOf((await providers.loginProviders()).map((p) => loginButton(p)), query),
     }),
     admin({
       method: 'get',
       path: '/api/identity-providers',
       summary: 'List identity providers',
-      responses: [{ status: 200, description: 'The providers, the environment’s first', schema: z.object({ items: z.array(providerSchema) }) }],
-      handler: async (ctx) => ({ items: (await providers.list(ctx.actor)).map((p) => providerBody(p, publicUrl(ctx))) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'The providers, the environment’s first', schema: pagedListSchema(providerSchema) }],
+      handler: async (ctx) => pageOf((await providers.list(ctx.actor)).map((p) => providerBody(p, publicUrl(ctx))), ctx.query),
     }),
     admin({
       method: 'post',
@@ -128,8 +130,9 @@ export function ssoApi(deps: SsoApiDeps): RouteDefinition[] {
       method: 'get',
       path: '/api/me/identities',
       summary: 'The identity provider accounts linked to mine',
-      responses: [{ status: 200, description: 'The linked identities', schema: z.object({ items: z.array(identitySchema) }) }],
-      handler: async (ctx) => ({ items: (await providers.identities(ctx.actor)).map(identityBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'The linked identities', schema: pagedListSchema(identitySchema) }],
+      handler: async (ctx) => pageOf((await providers.identities(ctx.actor)).map(identityBody), ctx.query),
     }),
   ];
 }

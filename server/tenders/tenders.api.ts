@@ -29,6 +29,7 @@ import {
 } from './tenders.schemas';
 import type { TendersService } from './tenders.service';
 import { tenderBody, tenderItemBody, tenderSummary } from './tenders.views';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Tenders'] });
 
@@ -264,8 +265,9 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       path: '/api/tenders/:tenderId/revisions',
       summary: 'Issued revisions',
       params: tenderParams,
-      responses: [{ status: 200, description: 'Revisions, newest first', schema: z.object({ items: z.array(z.object({ revision: z.number(), issuedAt: z.string() })) }) }],
-      handler: async ({ actor, params }) => ({ items: (await tenders.revisions(actor, params.tenderId)).map((r) => ({ revision: r.revision, issuedAt: r.issuedAt.toISOString() })) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Revisions, newest first', schema: pagedListSchema(z.object({ revision: z.number(), issuedAt: z.string() })) }],
+      handler: async ({ actor, params, query }) => pageOf((await tenders.revisions(actor, params.tenderId)).map((r) => ({ revision: r.revision, issuedAt: r.issuedAt.toISOString() })), query),
     }),
     api({
       method: 'get',
@@ -288,10 +290,9 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       path: '/api/tenders/:tenderId/responses',
       summary: 'Imported vendor responses',
       params: tenderParams,
-      responses: [{ status: 200, description: 'Responses', schema: z.object({ items: z.array(z.object({ id: z.uuid(), vendorName: z.string(), revision: z.number(), importedAt: z.string(), answers: z.array(z.object({ key: z.string(), answer: z.string(), explanation: z.string(), documentation: z.string() })) })) }) }],
-      handler: async ({ actor, params }) => ({
-        items: (await tenders.responses(actor, params.tenderId)).map((r) => ({ id: r.id, vendorName: r.vendorName, revision: r.revision, importedAt: r.importedAt.toISOString(), answers: r.answers })),
-      }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Responses', schema: pagedListSchema(z.object({ id: z.uuid(), vendorName: z.string(), revision: z.number(), importedAt: z.string(), answers: z.array(z.object({ key: z.string(), answer: z.string(), explanation: z.string(), documentation: z.string() })) })) }],
+      handler: async ({ actor, params, query }) => pageOf((await tenders.responses(actor, params.tenderId)).map((r) => ({ id: r.id, vendorName: r.vendorName, revision: r.revision, importedAt: r.importedAt.toISOString(), answers: r.answers })), query),
     }),
     api({
       method: 'post',
@@ -314,8 +315,9 @@ export function tendersApi(deps: { tenders: TendersService; uploadLimitBytes: nu
       method: 'get',
       path: '/api/library/selections',
       summary: 'Saved selections of library items of your organisations',
-      responses: [{ status: 200, description: 'Selections', schema: z.object({ items: z.array(z.object({ id: z.uuid(), name: z.string(), organisationId: z.uuid(), keys: z.array(z.string()) })) }) }],
-      handler: async ({ actor }) => ({ items: (await tenders.selections(actor)).map((s) => ({ id: s.id, name: s.name, organisationId: s.organisationId, keys: s.keys })) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Selections', schema: pagedListSchema(z.object({ id: z.uuid(), name: z.string(), organisationId: z.uuid(), keys: z.array(z.string()) })) }],
+      handler: async ({ actor, query }) => pageOf((await tenders.selections(actor)).map((s) => ({ id: s.id, name: s.name, organisationId: s.organisationId, keys: s.keys })), query),
     }),
     api({
       method: 'post',

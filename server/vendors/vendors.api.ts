@@ -32,6 +32,7 @@ import {
 } from './vendors.schemas';
 import type { VendorsService } from './vendors.service';
 import { exposureBody, productBody, productSummaryBody, usageBody, vendorBody, versionBody } from './vendors.views';
+import { pageOf, pageQuerySchema, pagedListSchema } from '../shared/http/list-page';
 
 const vendorApi = routeFamily({ surface: 'api', access: 'user', tags: ['Vendors'] });
 const productApi = routeFamily({ surface: 'api', access: 'user', tags: ['Products'] });
@@ -94,8 +95,9 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
       path: '/api/vendors/:vendorId/invitations',
       summary: 'Pending invitations of vendor contacts',
       params: vendorParams,
-      responses: [{ status: 200, description: 'Pending invitations', schema: z.object({ items: z.array(invitationSchema) }) }],
-      handler: async ({ actor, params }) => ({ items: (await vendors.pendingInvitations(actor, params.vendorId)).map(invitationBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Pending invitations', schema: pagedListSchema(invitationSchema) }],
+      handler: async ({ actor, params, query }) => pageOf((await vendors.pendingInvitations(actor, params.vendorId)).map(invitationBody), query),
     }),
     vendorApi({
       method: 'post',
@@ -175,8 +177,9 @@ export function vendorsApi(deps: { vendors: VendorsService; publicUrl: PublicUrl
       path: '/api/products/:productId/versions',
       summary: 'List a product\'s versions, newest release first',
       params: productParams,
-      responses: [{ status: 200, description: 'Versions', schema: z.object({ items: z.array(productVersionSchema) }) }],
-      handler: async ({ actor, params }) => ({ items: (await vendors.versions(actor, params.productId)).map(versionBody) }),
+      query: pageQuerySchema,
+      responses: [{ status: 200, description: 'Versions', schema: pagedListSchema(productVersionSchema) }],
+      handler: async ({ actor, params, query }) => pageOf((await vendors.versions(actor, params.productId)).map(versionBody), query),
     }),
     productApi({
       method: 'post',

@@ -171,17 +171,18 @@ const API: Record<string, ValidRequest> = {
   // mistake, it must not log in again and replace the session the other cases use.
   'POST /api/session': { body: () => ({ email: 'nobody@example.no', password: 'not the password' }) },
   'PUT /api/me/password': { body: () => ({ currentPassword: TEST_PASSWORD, newPassword: 'another long passphrase' }) },
+  'GET /api/me/tokens': { query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/me/tokens': { body: () => ({ name: 'Skript', expiresInDays: 30 }) },
   'DELETE /api/me/tokens/:tokenId': { params: (_f, s) => ({ tokenId: s.tokenId }) },
   'GET /api/organisations': { query: () => ({ kind: 'buyer', q: 'kommune', page: '1', pageSize: '10' }) },
   'POST /api/organisations': { body: (f) => ({ kind: 'council', name: `Nytt råd ${unique()}`, orgNumber: ORG_NUMBER, parentId: f.org.id }) },
   'GET /api/organisations/:orgId': { params: (f) => ({ orgId: f.org.id }) },
   'PATCH /api/organisations/:orgId': { params: (f) => ({ orgId: f.org.id }), body: (f) => ({ name: `Nytt navn ${unique()}`, orgNumber: ORG_NUMBER, version: f.org.version }) },
-  'GET /api/organisations/:orgId/members': { params: (f) => ({ orgId: f.org.id }) },
+  'GET /api/organisations/:orgId/members': { params: (f) => ({ orgId: f.org.id }), query: () => ({ page: '1', pageSize: '10' }) },
   'GET /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }) },
   'PUT /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }), body: () => ({ role: 'viewer', version: 1 }) },
   'DELETE /api/organisations/:orgId/members/:userId': { params: (f) => ({ orgId: f.org.id, userId: f.member.id }) },
-  'GET /api/organisations/:orgId/invitations': { params: (f) => ({ orgId: f.org.id }) },
+  'GET /api/organisations/:orgId/invitations': { params: (f) => ({ orgId: f.org.id }), query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/organisations/:orgId/invitations': { params: (f) => ({ orgId: f.org.id }), body: () => ({ email: `ny-${unique()}@example.no`, role: 'viewer' }) },
   'DELETE /api/organisations/:orgId/invitations/:invitationId': { params: (f) => ({ orgId: f.org.id, invitationId: f.invitationId }) },
   'POST /api/invitations/:token/accept': { params: (f) => ({ token: f.invitationToken }), body: () => ({ name: 'Ny Bruker', password: 'a long enough password' }), emptyBodyIsValid: true },
@@ -189,6 +190,9 @@ const API: Record<string, ValidRequest> = {
     query: (f) => ({ organisationId: f.org.id, action: 'organisation.updated', entityType: 'organisation', entityId: f.org.id, actor: 'someone@example.no', from: '2026-01-01', to: '2026-12-31', page: '1', pageSize: '10' }),
   },
   // Single sign-on. The providers are the administrator's; a case let through by mistake names a provider that does not exist.
+  'GET /api/sso/providers': { query: () => ({ page: '1', pageSize: '10' }) },
+  'GET /api/me/identities': { query: () => ({ page: '1', pageSize: '10' }) },
+  'GET /api/identity-providers': { query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/identity-providers': {
     body: (f) => ({
       slug: `idp-${unique()}`,
@@ -238,11 +242,13 @@ const API: Record<string, ValidRequest> = {
   'GET /api/library/items': { query: () => ({ ...LIBRARY_FILTERS, sort: 'key', page: '1', pageSize: '10' }), badQuery: LIBRARY_BAD_QUERY },
   'POST /api/library/items': { body: (f) => ({ ...ITEM_CONTENT, key: 'ZZZ-999', organisationId: f.org.id }) },
   'GET /api/library/items/:key': { params: (f) => ({ key: f.itemKey }), query: () => ({ version: '1.1.0' }) },
-  'GET /api/library/items/:key/versions': { params: (f) => ({ key: f.itemKey }) },
+  'GET /api/library/items/:key/versions': { params: (f) => ({ key: f.itemKey }), query: () => ({ page: '1', pageSize: '10' }) },
   'GET /api/library/items/:key/diff': { params: (f) => ({ key: f.itemKey }), query: () => ({ from: '1.1.0', to: '1.1.0' }), badQuery: { from: SEMVER_BAD, to: SEMVER_BAD } },
   'GET /api/library/items/:key/export': { params: (f) => ({ key: f.itemKey }) },
   'POST /api/library/items/:key/drafts': { params: (f) => ({ key: f.itemKey }), body: (f) => ({ organisationId: f.org.id }), emptyBodyIsValid: true },
   'POST /api/library/items/:key/deprecate': { params: (f) => ({ key: f.itemKey }), body: () => ({ replacedBy: 'EXP-002' }), emptyBodyIsValid: true },
+  'GET /api/library/drafts': { query: () => ({ page: '1', pageSize: '10' }) },
+  'GET /api/library/sources': { query: () => ({ page: '1', pageSize: '10' }) },
   'GET /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }) },
   'PUT /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }), body: () => ({ ...ITEM_CONTENT, version: 1 }) },
   'DELETE /api/library/drafts/:draftId': { params: (f) => ({ draftId: f.draftId }) },
@@ -255,6 +261,7 @@ const API: Record<string, ValidRequest> = {
   'POST /api/tenders/:tenderId/kravbank': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({}), emptyBodyIsValid: true, multipart: true },
   // A revision number has no upper bound here: a high one is well-formed, and 404 if never issued.
   'GET /api/tenders/:tenderId/kravbank': { params: (f) => ({ tenderId: f.tenderId }), query: () => ({ revision: '1' }), badQuery: { revision: ['0', '-1', '1.5', 'abc', '1e400'] } },
+  'GET /api/library/selections': { query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/library/selections': { body: (f) => ({ name: 'Utvalg', keys: ['EXP-001'], organisationId: f.org.id }) },
   'DELETE /api/library/selections/:selectionId': { params: (f) => ({ selectionId: f.selectionId }) },
 
@@ -292,7 +299,7 @@ const API: Record<string, ValidRequest> = {
   'GET /api/tenders/:tenderId/checks': { params: (f) => ({ tenderId: f.tenderId }) },
   'POST /api/tenders/:tenderId/issue': { params: (f) => ({ tenderId: f.tenderId }) },
   'POST /api/tenders/:tenderId/close': { params: (f) => ({ tenderId: f.tenderId }) },
-  'GET /api/tenders/:tenderId/revisions': { params: (f) => ({ tenderId: f.tenderId }) },
+  'GET /api/tenders/:tenderId/revisions': { params: (f) => ({ tenderId: f.tenderId }), query: () => ({ page: '1', pageSize: '10' }) },
   'GET /api/tenders/:tenderId/documents/:document': { params: (f) => ({ tenderId: f.tenderId, document: 'requirements.json' }), query: () => ({ revision: '1' }) },
   // Machine check runs: of the fixture answer, version and tender; a run id that names no run.
   // An empty id means "any", so only wrong non-empty ids are bad.
@@ -304,7 +311,7 @@ const API: Record<string, ValidRequest> = {
   'GET /api/check-runs/:checkRunId/status': { params: () => ({ checkRunId: CHECK_RUN_ID }) },
   'POST /api/check-runs/:checkRunId/rerun': { params: () => ({ checkRunId: CHECK_RUN_ID }), body: () => ({}), emptyBodyIsValid: true },
   'POST /api/tenders/:tenderId/check-runs': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({ bidder: 'Tenkt Leverandør AS' }), multipart: true },
-  'GET /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }) },
+  'GET /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }), query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/tenders/:tenderId/responses': { params: (f) => ({ tenderId: f.tenderId }), body: () => ({ vendorName: 'Tenkt Leverandør AS', revision: '1' }), multipart: true },
 
   // Assessment profiles. A case let through by mistake acts on the target organisation's own profile.
@@ -319,11 +326,11 @@ const API: Record<string, ValidRequest> = {
     body: () => ({ name: 'Nytt profilnavn', description: 'Ny beskrivelse.', visibility: 'shared', items: [{ key: 'EXP-001' }, { key: 'API-003' }], changeNote: 'Ny utgave.', version: 1 }),
   },
   'DELETE /api/profiles/:profileId': { params: (f) => ({ profileId: f.profileId }) },
-  'GET /api/profiles/:profileId/requests': { params: (f) => ({ profileId: f.profileId }) },
+  'GET /api/profiles/:profileId/requests': { params: (f) => ({ profileId: f.profileId }), query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/profiles/:profileId/requests': { params: (f) => ({ profileId: f.profileId }), body: (f) => ({ productId: f.productId, organisationId: f.org.id }) },
 
   // Answers, reviews and the thread, of the vendor's product version.
-  'GET /api/assessments/answers': { query: (f) => ({ productVersionId: f.versionId, profileId: f.profileId }) },
+  'GET /api/assessments/answers': { query: (f) => ({ productVersionId: f.versionId, profileId: f.profileId, page: '1', pageSize: '10' }) },
   'POST /api/assessments/answers': {
     body: (f) => ({
       productVersionId: f.versionId,
@@ -344,7 +351,7 @@ const API: Record<string, ValidRequest> = {
     params: (f) => ({ answerId: f.answerId }),
     body: (f) => ({ decision: 'accepted', noteForVendor: 'Godkjent.', internalNote: 'Sjekket mot uttrekket.', organisationId: f.org.id, version: f.answerVersion }),
   },
-  'GET /api/assessments/answers/:answerId/messages': { params: (f) => ({ answerId: f.answerId }) },
+  'GET /api/assessments/answers/:answerId/messages': { params: (f) => ({ answerId: f.answerId }), query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/assessments/answers/:answerId/messages': { params: (f) => ({ answerId: f.answerId }), body: (f) => ({ body: 'Kan dere sende et eksempel på uttrekket?', organisationId: f.org.id }) },
 
   // Scores, comparison and the review queue against the target organisation's profile.
@@ -366,7 +373,7 @@ const API: Record<string, ValidRequest> = {
     params: (f) => ({ vendorId: f.vendor.id }),
     body: (f) => ({ name: `Nytt leverandørnavn ${unique()} AS`, orgNumber: f.vendor.orgNumber, website: 'https://leverandor.example', version: f.vendor.version }),
   },
-  'GET /api/vendors/:vendorId/invitations': { params: (f) => ({ vendorId: f.vendor.id }) },
+  'GET /api/vendors/:vendorId/invitations': { params: (f) => ({ vendorId: f.vendor.id }), query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/vendors/:vendorId/invitations': { params: (f) => ({ vendorId: f.vendor.id }), body: () => ({ email: `kontakt-${unique()}@example.no` }) },
   'DELETE /api/vendors/:vendorId/invitations/:invitationId': { params: (f) => ({ vendorId: f.vendor.id, invitationId: f.vendorInvitationId }) },
   'GET /api/products': { query: (f) => ({ q: 'fag', domain: 'school', deployment: 'saas', vendorId: f.vendor.id, page: '1', pageSize: '10' }) },
@@ -376,7 +383,7 @@ const API: Record<string, ValidRequest> = {
     params: (f) => ({ productId: f.productId }),
     body: () => ({ name: `Fagsystem ${unique()}`, description: 'Ny beskrivelse.', domains: ['school'], deployment: 'hosted', version: 1 }),
   },
-  'GET /api/products/:productId/versions': { params: (f) => ({ productId: f.productId }) },
+  'GET /api/products/:productId/versions': { params: (f) => ({ productId: f.productId }), query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/products/:productId/versions': { params: (f) => ({ productId: f.productId }), body: () => ({ label: `2.${unique()}`, releaseDate: '2026-05-01' }) },
   'GET /api/products/:productId/versions/:versionId': { params: (f) => ({ productId: f.productId, versionId: f.versionId }) },
   'PATCH /api/products/:productId/versions/:versionId': {
@@ -398,6 +405,7 @@ const API: Record<string, ValidRequest> = {
   'DELETE /api/usages/:usageId': { params: (f) => ({ usageId: f.usageId }) },
 
   // Joint requirement sets. :number 1 is adopted, 2 is a draft copy of it.
+  'GET /api/joint-sets': { query: () => ({ page: '1', pageSize: '10' }) },
   'POST /api/joint-sets': { body: (f) => ({ title: 'Felles kravsett', description: 'Storbyenes felles krav.', domain: 'school', isPublic: false, organisationId: f.org.id }) },
   'POST /api/joint-sets/import': { body: (f) => ({ organisationId: f.org.id }), emptyBodyIsValid: true, multipart: true },
   'GET /api/joint-sets/:setId': { params: (f) => ({ setId: f.setId }) },
@@ -423,7 +431,7 @@ const API: Record<string, ValidRequest> = {
   'GET /api/joint-sets/:setId/revisions/:number/consultation-report': { params: (f) => ({ setId: f.setId, number: '1' }) },
   'GET /api/joint-sets/:setId/revisions/:number/coordination': { params: (f) => ({ setId: f.setId, number: '1' }) },
   'POST /api/joint-sets/:setId/revisions/:number/signoffs': { params: (f) => ({ setId: f.setId, number: '1' }), body: (f) => ({ decision: 'signed', note: 'Vedtatt av kommunedirektøren.', organisationId: f.org.id }) },
-  'GET /api/joint-sets/:setId/revisions/:number/deviations': { params: (f) => ({ setId: f.setId, number: '1' }) },
+  'GET /api/joint-sets/:setId/revisions/:number/deviations': { params: (f) => ({ setId: f.setId, number: '1' }), query: () => ({ page: '1', pageSize: '10' }) },
   'PUT /api/joint-sets/:setId/revisions/:number/deviations/:key': {
     params: (f) => ({ setId: f.setId, number: '1', key: 'EXP-001' }),
     // A deviation that leaves the item out takes no type, weight or values, so the valid body changes the item.

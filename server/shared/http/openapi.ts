@@ -34,6 +34,13 @@ const ifMatchHeader = z.object({
 
 const etagHeader = { ETag: { description: 'The version of what was read, for If-Match on a later update', schema: { type: 'string' as const } } };
 
+/**
+ * How the API changes, as the document states it (and as Datakrav's own API-description check
+ * asks of vendors). The version in `info.version` is the application's.
+ */
+const DEPRECATION_POLICY =
+  'Versioning and deprecation: additions (new operations, optional fields, new fields in answers) come in any release. An operation or field to be removed or changed incompatibly is first marked `deprecated: true` in this document, named in the release notes, and kept for at least two minor releases and six months before it goes.';
+
 /** Builds the OpenAPI 3.1 document from the same route definitions and zod schemas that serve requests. */
 export function buildOpenApiDocument(routes: RouteDefinition[], info: { version: string; serverUrl?: string }) {
   const registry = new OpenAPIRegistry();
@@ -61,6 +68,8 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
       };
       responses['428'] = problemResponse('No version sent: send `version` in the body or the header If-Match');
     }
+    // One error handler answers every error, these and any other, in the same shape.
+    responses.default = problemResponse('Any other error, in the same shape: 413 for a body or file over the limit, 429 after too many attempts, 500 when the server fails, 503 when the database does not answer');
     registry.registerPath({
       method: route.method,
       path: route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
@@ -84,7 +93,8 @@ export function buildOpenApiDocument(routes: RouteDefinition[], info: { version:
     info: {
       title: 'Datakrav API',
       version: info.version,
-      description: 'Shared anti-lock-in requirements, tender documents and vendor data-access assessments. Errors are RFC 9457 problem details.',
+      description: `Shared anti-lock-in requirements, tender documents and vendor data-access assessments. Errors are RFC 9457 problem details.\n\n${DEPRECATION_POLICY}`,
+      'x-deprecation-policy': DEPRECATION_POLICY,
       license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
     },
     servers: [{ url: info.serverUrl ?? '/' }],
