@@ -9,9 +9,14 @@ export type ChartSeries = { score: number | null; qualification: 'qualified' | '
 export type ChartRow = { label: string; claimed: ChartSeries; verified: ChartSeries };
 export type ChartText = { title: string; description: string; claimed: string; verified: string; disqualified: string; open: string; noScore: string };
 
-const WIDTH = 760;
 const LEFT = 12;
 const BAR_AREA = 560;
+/**
+ * Room to the right of a full bar for its label, the longest being "100 Verified score – A
+ * requirements not settled" at 11 px, so no label is cut off at the edge of the picture.
+ */
+const LABEL_ROOM = 300;
+const WIDTH = LEFT + BAR_AREA + 6 + LABEL_ROOM;
 const BAR_HEIGHT = 12;
 const ROW_HEIGHT = 54;
 const TOP = 78;

@@ -27,6 +27,8 @@ beforeAll(async () => {
   ctx = await createTestApp();
   await syncLibraryFrom(ctx.services);
   await seedDemo(ctx.services);
+  // As in the running app, queued jobs (the machine checks of evidence files) are worked off in the background.
+  ctx.services.jobs.runner.start();
   server = ctx.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -36,6 +38,7 @@ beforeAll(async () => {
   });
 }, 300_000);
 afterAll(async () => {
+  await ctx?.services.jobs.runner.stop();
   await browser?.close();
   await new Promise((resolve) => server.close(resolve));
   await ctx.close();
@@ -228,12 +231,15 @@ test('When a vendor answers a requirement with evidence using the keyboard alone
   await pressAndLoad(page, 'Enter');
   await expectAnnounced(page, /Svaret på [A-Z]+-\d+ er lagret/);
 
+  // Evidence files are checked by machine: the check's page follows the job in place, in a
+  // live region, and links back to the answer.
+  expect(new URL(page.url()).pathname).toMatch(/^\/assessments\/check-runs\/[0-9a-f-]{36}$/);
+  await expect(page.locator('#check-run-status').getAttribute('aria-live')).resolves.toBe('polite');
+  await page.waitForFunction(() => ['done', 'failed'].includes((document.querySelector('[data-check-run]') as HTMLElement | null)?.dataset.state ?? ''), undefined, { timeout: 60_000 });
+  await expect(page.locator('#check-run-status').textContent()).resolves.toMatch(/\S/);
+  await follow(page, { href: /^\/assessments\/answers\/[0-9a-f-]{36}#checks$/ });
+
   // The saved answer, its evidence file and the explanation as the vendor wrote them.
-  if (!/^\/assessments\/answers\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname)) {
-    const saved = (await page.locator('[role=status]').first().textContent()) ?? '';
-    const key = /Svaret på ([A-Z]+-\d+)/.exec(saved)?.[1] as string;
-    await follow(page, { href: new RegExp(`^/assessments/answers/[0-9a-f-]{36}$`), name: new RegExp(`^${key}|${key}`) });
-  }
   vendorAnswerPath = new URL(page.url()).pathname;
   await expect(page.locator('main').textContent()).resolves.toContain(VENDOR_EXPLANATION);
   await expect(page.locator('a[download]', { hasText: 'eksportformater.txt' }).count()).resolves.toBe(1);
@@ -312,14 +318,14 @@ test('When the coordinator finishes a consultation and signs off with the keyboa
   const button = await page.evaluate(() => document.activeElement?.tagName);
   if (button === 'SELECT') await tabTo(page, { name: /^Besvar$/ });
   await pressAndLoad(page, 'Enter');
-  await expectAnnounced(page, /./);
+  await expectAnnounced(page, /Innspillet er besvart/);
   await expect(page.locator('main').textContent()).resolves.toContain('Kravet tas inn som foreslått.');
 
   // Adopting asks for confirmation in the browser's own dialog, which the test accepts.
   page.once('dialog', (dialog) => void dialog.accept());
   await tabTo(page, { name: /^Vedta revisjonen$/ });
   await pressAndLoad(page, 'Enter');
-  await expectAnnounced(page, /./);
+  await expectAnnounced(page, /Revisjonen er vedtatt/);
 
   await follow(page, { href: /\/revisions\/2\/consultation$/ });
   expect(await tabThroughAll(page)).toBeGreaterThan(3);
@@ -329,7 +335,7 @@ test('When the coordinator finishes a consultation and signs off with the keyboa
   await page.keyboard.type('Vedtatt av kommunedirektøren.');
   await tabTo(page, { name: /^Signer for Eksempelby/ });
   await pressAndLoad(page, 'Enter');
-  await expectAnnounced(page, /./);
+  await expectAnnounced(page, /Revisjonen er signert/);
   await expect(page.locator('#signoffs').textContent()).resolves.toContain('Vedtatt av kommunedirektøren.');
   expect(await tabThroughAll(page)).toBeGreaterThan(3);
   await page.close();
