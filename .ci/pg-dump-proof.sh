@@ -41,14 +41,15 @@ counts() {
   done
 }
 
-# Starts the app on a database and waits until /healthz answers, then stops it.
+# Starts the app on a database (with DEMO=true it writes the demo data first) and waits until
+# /healthz answers, then stops it.
 start_app() {
-  local url="$1" log="$2"
-  DATABASE_URL="$url" PORT="$PORT" HOST=127.0.0.1 DATA_DIR="$WORK/data" LOG_LEVEL=warn NODE_ENV=production \
+  local url="$1" log="$2" demo="$3"
+  DATABASE_URL="$url" PORT="$PORT" HOST=127.0.0.1 DATA_DIR="$WORK/data" LOG_LEVEL=warn NODE_ENV=production DEMO="$demo" \
     ADMIN_EMAIL=admin@dump-proof.example ADMIN_PASSWORD=dump-proof-password-2026 \
-    node dist/server/start.js --demo >"$log" 2>&1 &
+    node dist/server/start.js >"$log" 2>&1 &
   APP_PID=$!
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 240); do
     if curl -fsS "http://127.0.0.1:${PORT}/healthz" >/dev/null 2>&1; then
       kill "$APP_PID"
       wait "$APP_PID" 2>/dev/null || true
@@ -62,7 +63,7 @@ start_app() {
     fi
     sleep 0.5
   done
-  echo "The app was not ready on /healthz within a minute:" >&2
+  echo "The app was not ready on /healthz within two minutes:" >&2
   cat "$log" >&2
   return 1
 }
@@ -71,7 +72,7 @@ start_app() {
 
 started=$(date +%s)
 createdb "$SOURCE_DB"
-start_app "${SERVER}/${SOURCE_DB}" "$WORK/source.log"
+start_app "${SERVER}/${SOURCE_DB}" "$WORK/source.log" true
 counts "$SOURCE_DB" >"$WORK/source.counts"
 if [ "$(awk '$1 == "tenders" { print $2 }' "$WORK/source.counts")" = "0" ]; then
   echo "The demo data was not written: no tenders in ${SOURCE_DB}." >&2
@@ -84,7 +85,7 @@ pg_dump --format=custom --file="$WORK/datakrav.dump" "$DATABASE_URL"
 createdb "$RESTORED_DB"
 pg_restore --no-owner --dbname="${SERVER}/${RESTORED_DB}" "$WORK/datakrav.dump"
 
-start_app "${SERVER}/${RESTORED_DB}" "$WORK/restored.log"
+start_app "${SERVER}/${RESTORED_DB}" "$WORK/restored.log" false
 counts "$RESTORED_DB" >"$WORK/restored.counts"
 
 if ! diff -u "$WORK/source.counts" "$WORK/restored.counts"; then
