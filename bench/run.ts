@@ -2,7 +2,8 @@
  * `npm run bench`: library sync and search on the embedded database (PGlite in a temporary
  * folder, as `npm start` uses it). Targets: sync of 2,000 items under 5 s; search p95 under 50 ms;
  * the tender documents and the assessment comparison (see the files they import); the machine
- * checks (bench/checks.bench.ts). With DATABASE_URL set, the assessment comparison is measured
+ * checks (bench/checks.bench.ts); the export and import of a generated installation
+ * (bench/exit.run.ts). With DATABASE_URL set, the assessment comparison is measured
  * on that PostgreSQL server too.
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -175,6 +176,11 @@ async function main(): Promise<void> {
       const onServer = await execFileAsync(process.execPath, ['--import', 'tsx', runner, generatedDir, path.join(work, 'assessments-server')], { maxBuffer: 1 << 20 });
       results.push(onServer.stdout.trim());
     }
+
+    // Leaving Datakrav: the export of a generated installation beside the database's own dump, and
+    // its import into an empty installation, in a fresh process so that the RSS growth is the export's.
+    const exit = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'exit.run.ts'), generatedDir, path.join(work, 'exit')], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });
+    results.push(exit.stdout.trim());
 
     // The machine checks, each part in a fresh process, so that the RSS measured is the check's alone.
     const checks = path.join(__dirname, 'checks.bench.ts');
