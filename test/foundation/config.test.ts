@@ -19,7 +19,7 @@ describe('configuration', () => {
     expect(message).toMatch(/PORT:/);
     expect(message).toMatch(/DATABASE_URL: must start with postgres:\/\//);
     expect(message).toMatch(/ADMIN_PASSWORD: must be at least 12 characters/);
-    expect(message).toMatch(/BODY_LIMIT: must be a size such as 512kb or 2mb/);
+    expect(message).toMatch(/BODY_LIMIT: must be a size such as 512kb, 2mb or 4gb/);
   });
 
   test('When running in production, then cookies are Secure unless turned off explicitly', () => {
