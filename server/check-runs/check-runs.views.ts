@@ -56,8 +56,20 @@ export function locationText(location: Location | null, lang: Language): string 
   return parts.join(', ');
 }
 
+/** The names of the engine's finding details, as the report page shows them; others keep their own name. */
+const DETAIL_NAMES: Record<string, Record<Language, string>> = {
+  records: { nb: 'poster', en: 'records' },
+  fields: { nb: 'felt', en: 'fields' },
+  dates: { nb: 'datoer', en: 'dates' },
+  operations: { nb: 'operasjoner', en: 'operations' },
+  detected: { nb: 'funnet', en: 'detected' },
+  unlisted: { nb: 'ikke listet', en: 'not listed' },
+  excerpt: { nb: 'utdrag', en: 'excerpt' },
+};
+
 function findingView(finding: Finding, lang: Language) {
-  return { outcome: finding.outcome, level: finding.level, message: finding.message[lang], location: locationText(finding.location, lang), details: Object.entries(finding.details ?? {}).map(([name, value]) => ({ name, value: String(value) })) };
+  const details = Object.entries(finding.details ?? {}).map(([name, value]) => ({ name: DETAIL_NAMES[name]?.[lang] ?? name, value: String(value) }));
+  return { outcome: finding.outcome, level: finding.level, message: finding.message[lang], location: locationText(finding.location, lang), details };
 }
 
 /** The report page's model: state, then per rule its outcome and findings, failures first. */

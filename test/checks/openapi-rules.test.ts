@@ -82,6 +82,16 @@ describe('OpenAPI rules', () => {
     expect(messagesOf(await check([ownName], [{ rule: 'openapi.pagination', params: { extraParameterNames: ['sidetall'] } }]), 'openapi.pagination')).toEqual(['GET /elever is paginated with the parameter "sidetall".']);
   });
 
+  test('When a list is a bulk export, then openapi.pagination finds it not applicable while an unpaged list beside it still fails', async () => {
+    const list = { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } } } } };
+    const api = file('api.json', JSON.stringify({ openapi: '3.0.3', info: { title: 'x', version: '1' }, paths: { '/eksport': { get: { responses: { '200': list } } }, '/elever': { get: { responses: { '200': list } } } } }));
+    const report = await check([api], ['openapi.pagination']);
+    expect(outcome(report, 'openapi.pagination')).toBe('fail');
+    expect(messagesOf(report, 'openapi.pagination', 'not_applicable')).toEqual(['GET /eksport is a bulk export and answers the whole set at once.']);
+    expect(messagesOf(report, 'openapi.pagination', 'fail')).toEqual(['GET /elever returns a list, but has no page or cursor parameter, no Link header and no "next" field.']);
+    expect(report.rules.find((r) => r.rule === 'openapi.pagination')?.version).toBe('1.1.0');
+  });
+
   test('When a changes-since parameter and a bulk export exist, then openapi.bulk-changes passes even when both are required; without them it fails', async () => {
     const both = await check([good()], [{ rule: 'openapi.bulk-changes', params: { require: 'both' } }]);
     expect(messagesOf(both, 'openapi.bulk-changes')).toEqual(['Changes since a point in time are read with GET /elever.', 'Bulk retrieval with POST /export.']);
