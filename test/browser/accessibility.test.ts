@@ -15,7 +15,10 @@ import { syncLibraryFrom } from '../helpers/library';
  * English, follows links from the start page; one page of each page shape (route pattern) is
  * scanned with axe after every disclosure and dialog is opened, every form on it is submitted
  * empty once and its error state scanned, every tab stop must show visible focus, and the page
- * must reflow at 320 CSS px and at 200 % zoom without sideways scrolling.
+ * must reflow at 320 CSS px and at 200 % zoom without sideways scrolling. Axe scans every page
+ * shape as every role that reaches it, in both languages; what does not depend on the role is
+ * done once: a form's error state per language, focus per page shape, reflow per page shape and
+ * language. The roles crawl side by side, each in its own browser context.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
