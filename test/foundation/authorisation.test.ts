@@ -947,6 +947,9 @@ const CALLS: Record<string, Call> = {
   'POST /api/tenders/:tenderId/items/:itemId/upgrade': { body: () => ({}) },
   'POST /tenders/:tenderId/items/:itemId/upgrade': { body: () => ({}) },
   'POST /tenders/:tenderId/items/:itemId/move': { body: () => ({ direction: 'down' }) },
+  // The removal confirmations send the version they showed (added like every page form's) and, for a section, the items listed: none, as it is empty.
+  'POST /tenders/:tenderId/items/:itemId/remove': { body: () => ({}) },
+  'POST /tenders/:tenderId/sections/:sectionId/remove': { body: () => ({ items: '' }) },
   'POST /api/tenders/:tenderId/sections': { body: () => ({ title: 'Ny seksjon' }) },
   'POST /tenders/:tenderId/sections': { body: () => ({ title: 'Ny seksjon' }) },
   'PUT /api/tenders/:tenderId/sections/:sectionId': { body: () => ({ title: 'Nytt seksjonsnavn' }) },
