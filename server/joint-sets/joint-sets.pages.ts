@@ -316,7 +316,7 @@ export function jointSetPages(deps: { jointSets: JointSetsService; jointSetPacka
       body: signoffSchema,
       run: async ({ actor, params, body, audit, t }) => {
         await jointSets.signoff(actor, params.setId, params.number, body, audit);
-        return done(`${revisionHome(params)}/coordination`, t(`jointSets.signoff.done.${body.decision}`));
+        return done(`${revisionHome(params)}/coordination`, t(`jointSets.coordination.done.${body.decision}`));
       },
     }),
     revisionForm({

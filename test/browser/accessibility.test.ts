@@ -415,7 +415,7 @@ function crawlEveryCase(): Promise<Map<string, string[]>> {
 test.each(cases)('When %s browses every page shape in %s, then axe finds no WCAG 2.2 AA violation, not even in the error state of a form, focus is always visible and nothing scrolls sideways at 320 px or 200 % zoom', async (roleName, lang) => {
   const results = await crawlEveryCase();
   expect(results.get(`${roleName}/${lang}`)).toEqual([]);
-}, 1_800_000);
+}, 3_600_000);
 
 test('When the page routes are listed, then every one is checked by the accessibility crawl and every page shape was reached', () => {
   const routes = routesOf(ctx.app).filter((r) => r.surface === 'page' && r.method === 'get').map((r) => r.path);
