@@ -82,8 +82,13 @@ describe('the joint-set pages', () => {
     const notEmpty = await form(c.osloEditor, `/joint-sets/${id}/revisions/1/sections/${sections[0]?.id}/remove`);
     expect(notEmpty.status).toBe(409);
     expect(((await c.osloEditor.agent.get(`/api/joint-sets/${id}/revisions/1`)).body.sections as { title: string }[]).map((s) => s.title)).toEqual(['Eksport av data', 'API']);
+    const api = (await itemsOf(c.osloEditor, id, 1)).find((i) => i.key === 'API-003');
+    expect((await form(c.osloEditor, `/joint-sets/${id}/revisions/1/items/${api?.id}`, { type: 'V', weight: '15' })).status).toBe(303);
     const page = await c.osloEditor.agent.get(`/joint-sets/${id}/revisions/1`);
     expect(page.text).toContain('EXP-001 – Full eksport av alle data når som helst');
+    // A weight is shown where it counts: for the weighted requirement, not for the absolute one.
+    expect(page.text).toContain('<span>Vekt: 15</span>');
+    expect(page.text).not.toContain('<span>Vekt: 0</span>');
     expect(page.text).toContain('Send på høring');
     const bergenView = await c.osloViewer.agent.get(`/joint-sets/${id}/revisions/1`);
     expect(bergenView.text).not.toContain('Send på høring');
