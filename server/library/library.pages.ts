@@ -144,7 +144,11 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
         return showEditor(ctx, { draft, form, conflict: { ...conflict, fields: conflictFields(rowToForm(draft), typed, labels) } }, status);
       },
       run: async (ctx) => {
-        const saved = await library.updateDraft(ctx.actor, ctx.params.draftId, ctx.body, ctx.audit);
+        // The editor has no fields for the SSA alignment and the verification phases: the draft keeps its own.
+        const draft = await library.getDraft(ctx.actor, ctx.params.draftId);
+        const phases = ctx.body.verification.phases ?? draft.verification.phases;
+        const body = { ...ctx.body, ssa: ctx.body.ssa ?? draft.ssa, verification: { ...ctx.body.verification, ...(phases ? { phases } : {}) } };
+        const saved = await library.updateDraft(ctx.actor, ctx.params.draftId, body, ctx.audit);
         return { to: `/library/drafts/${saved.id}`, flash: { kind: 'success', message: ctx.t('library.edit.saved') } };
       },
     }),

@@ -168,6 +168,21 @@ describe('the machine checks in the editor', () => {
     expect(stored.body.checks).toEqual(draft.checks);
   });
 
+  test('When a draft with an SSA alignment and verification phases is saved through the form, then both are kept though the form has no fields for them', async () => {
+    for (const key of ['FMT-004', 'HEL-004']) {
+      const draft = (await startDraft(key)) as StoredDraft & { ssa: unknown; verification: { phases?: string[] } };
+      const stored = await editor.agent.get(`/api/library/drafts/${draft.draft.id}`);
+      expect(key === 'FMT-004' ? stored.body.ssa : stored.body.verification.phases).toBeTruthy();
+      const saved = await editor.agent.post(`/library/drafts/${draft.draft.id}`).type('form').send(draftFields(draft, { 'title[nb]': `${draft.title.nb} (lagret i skjemaet)` }));
+      expect(saved.status).toBe(303);
+      const after = await editor.agent.get(`/api/library/drafts/${draft.draft.id}`);
+      expect(after.body.title.nb).toBe(`${draft.title.nb} (lagret i skjemaet)`);
+      expect(after.body.ssa).toEqual(stored.body.ssa);
+      expect(after.body.verification.phases).toEqual(stored.body.verification.phases);
+    }
+    expect((await editor.agent.get('/api/library/items/FMT-004')).body.ssa).toMatchObject({ annex: 'general-terms-changes' });
+  });
+
   test('When the checks are edited in the form, then the draft has the new checks and the change is audited before and after', async () => {
     const draft = await startDraft('API-001');
     const checksYaml = ['- rule: openapi.parses', '- rule: openapi.read-operations', '  params:', '    objectTypes: [Elev, Skole]', '- rule: openapi.pagination'].join('\n');
