@@ -203,6 +203,7 @@ test('When a vendor answers a requirement with evidence using the keyboard alone
   await tabTo(page, { name: /^Oppfyller$/ });
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowDown');
+  await expect(page.locator('input[name=status]:checked').getAttribute('value')).resolves.toBe('partly');
   await page.keyboard.press('ArrowUp');
   await expect(page.locator('input[name=status]:checked').getAttribute('value')).resolves.toBe('meets');
   await tabTo(page, { name: /^Forklaring$/ });
