@@ -1200,6 +1200,7 @@ function fillPath(path: string, f: Fixtures, s: Session): string {
     setId: f.setId,
     commentId: f.commentId,
     exportId: EXPORT_ID,
+    importId: IMPORT_ID,
     providerId: PROVIDER_ID,
     mappingId: MAPPING_ID,
     checkRunId: CHECK_RUN_ID,
