@@ -2,10 +2,13 @@
 /// <reference lib="dom.iterable" />
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { AxeBuilder } from '@axe-core/playwright';
 import { match } from 'path-to-regexp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { routesOf } from '../../server/app';
+import { checkRuns } from '../../server/check-runs/check-runs.table';
+import { jointSets } from '../../server/joint-sets/joint-sets.table';
 import { seedDemo, DEMO_PASSWORD } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { syncLibraryFrom } from '../helpers/library';
@@ -145,7 +148,7 @@ const reflowChecked = new Map<string, Set<string>>(LANGS.map((l) => [l, new Set<
 const formsDone = new Map<string, Set<string>>(LANGS.map((l) => [l, new Set<string>()]));
 
 beforeAll(async () => {
-  ctx = await createTestApp({ PUBLIC_REGISTER: 'true', ACCESSIBILITY_CONTACT: 'uu@datakrav.example', ACCESSIBILITY_STATEMENT_URL: 'https://uustatus.no/nb/erklaringer/publisert/00000000-0000-0000-0000-000000000000' });
+  ctx = await createTestApp({ PUBLIC_REGISTER: 'true', OIDC_SECRET_KEY: randomBytes(32).toString('base64'), ACCESSIBILITY_CONTACT: 'uu@datakrav.example', ACCESSIBILITY_STATEMENT_URL: 'https://uustatus.no/nb/erklaringer/publisert/00000000-0000-0000-0000-000000000000' });
   await syncLibraryFrom(ctx.services);
   await ctx.services.auth.ensureFirstAdmin({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
   await seedDemo(ctx.services);
@@ -156,6 +159,7 @@ beforeAll(async () => {
   const failedImport = await ctx.services.jobs.queue.enqueue({ kind: 'exit.import', payload: { scope: 'installation', file: 'gone.zip', sha256: '0'.repeat(64), formatVersion: 1, requestedBy: null, requestedByEmail: ADMIN_EMAIL }, maxAttempts: 1 });
   await ctx.services.jobs.runner.runOnce();
   ROLES.find((r) => r.name === 'admin')?.start.push(`/exit/imports/${failedImport.id}`);
+  await seedWhatTheDemoLacks();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -166,6 +170,58 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await ctx.close();
 });
+
+/** The first page a role opens, after the ones it starts from. */
+function startAt(role: string, url: string): void {
+  ROLES.find((r) => r.name === role)?.start.push(url);
+}
+
+/**
+ * Records the demo data has none of, so that every page shape has a page to scan: an identity
+ * provider, an export, a library draft, and the demo's check runs worked by the job runner. Pages
+ * reached only by a URL (a diff between two versions, the no-role notice of single sign-on) are
+ * where the roles that can open them start; the no-role notice is for someone logged in.
+ */
+async function seedWhatTheDemoLacks(): Promise<void> {
+  const logIn = async (email: string, password: string) => {
+    const agent = ctx.request();
+    const session = await agent.post('/api/session').send({ email, password }).expect(201);
+    return { agent, csrf: session.body.csrfToken as string };
+  };
+  const admin = await logIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+  const orgs = (await admin.agent.get('/api/organisations').expect(200)).body.items as { id: string; name: string }[];
+  const city = orgs.find((o) => o.name === 'Eksempelby kommune (demo)');
+  const provider = await admin.agent.post('/api/identity-providers').set('X-CSRF-Token', admin.csrf).send({ slug: 'eksempelby-id', displayName: 'Eksempelby ID', issuer: 'https://login.eksempelby.example', clientId: 'datakrav', clientSecret: 'a-client-secret-for-the-crawl', organisationId: city?.id });
+  expect(provider.status).toBe(201);
+  startAt('admin', `/admin/identity-providers/${provider.body.id}`);
+  startAt('vendor', '/auth/oidc/no-role');
+
+  const owner = await logIn('eier@eksempelby.example', DEMO_PASSWORD);
+  const exported = await owner.agent.post('/api/exit/exports').set('X-CSRF-Token', owner.csrf).send({ scope: 'organisation', organisationId: city?.id });
+  expect(exported.status).toBe(202);
+  startAt('owner', `/exit/exports/${exported.body.id}`);
+
+  const editor = await logIn('innkjoper@eksempelby.example', DEMO_PASSWORD);
+  const draft = await editor.agent.post('/api/library/items/EXP-002/drafts').set('X-CSRF-Token', editor.csrf).send({});
+  expect(draft.status).toBe(201);
+  startAt('editor', `/library/drafts/${draft.body.draft.id}`);
+  startAt('editor', `/library/drafts/${draft.body.draft.id}/discard`);
+
+  while ((await ctx.services.jobs.runner.runOnce()).length > 0) {
+    // The demo's check runs and the export, one job at a time.
+  }
+  const [run] = await ctx.services.database.db.select({ id: checkRuns.id }).from(checkRuns).limit(1);
+  if (!run) throw new Error('the demo has no check run');
+  startAt('assessor', `/assessments/check-runs/${run.id}`);
+
+  const before = (await editor.agent.get('/api/library/items/EXP-004').expect(200)).body as { version: string };
+  const next = (await editor.agent.post('/api/library/items/EXP-004/drafts').set('X-CSRF-Token', editor.csrf).send({})).body as { draft: { id: string; revision: number } };
+  const published = await editor.agent.post(`/api/library/drafts/${next.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'minor', changeNote: { nb: 'Ny versjon for gjennomgangen.', en: 'New version for the crawl.' }, version: next.draft.revision });
+  expect(published.status).toBe(200);
+  startAt('editor', `/library/items/EXP-004/diff?from=${before.version}&to=${published.body.version}`);
+  const [set] = await ctx.services.database.db.select({ id: jointSets.id }).from(jointSets).limit(1);
+  startAt('coordinator', `/joint-sets/${set?.id}/diff?from=1&to=2`);
+}
 
 /** An invitation link is only ever sent by e-mail, so the invitation page is reached by its URL. */
 async function inviteSomeone(): Promise<string> {
