@@ -2,6 +2,7 @@
 /// <reference lib="dom.iterable" />
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,7 +18,7 @@ import { syncLibraryFrom } from '../helpers/library';
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS_DIR = process.env.SHOTS_DIR ?? '/work/notes/shots/tender';
+const SHOTS_DIR = process.env.SHOTS_DIR ?? path.join(tmpdir(), 'datakrav-shots', 'tender');
 /** The page with every section open measured about 4,800 px at 1280 px; the collapsed page must stay well below. */
 const MAX_COLLAPSED_HEIGHT = 3200;
 
@@ -98,7 +99,10 @@ test('When the procurement officer opens the demo tender at 1280 px and at 390 p
   expect(wide.height).toBeLessThan(MAX_COLLAPSED_HEIGHT);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'tender-1280.png'), fullPage: true });
 
-  await page.evaluate(() => document.querySelectorAll('#items details').forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  // Sections open one at a time, as a reader opens them: the first one, by its summary.
+  await sections.first().locator('summary').click();
+  await expect(page.locator('#items details.dk-tender-section[open]').count()).resolves.toBe(1);
+  await page.waitForFunction((collapsed) => document.documentElement.scrollHeight > collapsed, wide.height, { timeout: 10_000 }).catch(() => undefined);
   const opened = await layout(page);
   expect(opened.height).toBeGreaterThan(wide.height);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'tender-1280-sections-open.png'), fullPage: true });
