@@ -8,7 +8,6 @@ import { createDatabase } from './db/client';
 import { seedDemo } from './demo/demo.seed';
 import { ensureBaselineProfile } from './assessments/assessments.service';
 import { createServices } from './services';
-import { loadLibraryFiles } from './library/library.files';
 import { SYSTEM_AUDIT } from './auth/actor';
 import { createLogger } from './shared/logger';
 import { backupName, pruneBackups, writeBackupFile } from './db/backup';
@@ -30,7 +29,8 @@ async function main(): Promise<void> {
   const demo = config.DEMO || process.argv.includes('--demo');
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
 
-  const phases: Record<string, number> = {};
+  // Loading the modules happens before main(), counted from the process's own start.
+  const phases: Record<string, number> = { modules: Math.round(performance.now()) };
   let phaseStart = startedAt;
   const phase = <T>(name: string, value: T): T => {
     const now = process.hrtime.bigint();
@@ -38,13 +38,12 @@ async function main(): Promise<void> {
     phaseStart = now;
     return value;
   };
-  phase('modules', null);
 
   const database = phase('database', await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, template: config.DATABASE_URL ? undefined : readTemplate(DATABASE_TEMPLATE_DIR) }));
   phase('migrations', await database.migrate());
-  const services = createServices(database, config);
+  const services = phase('services', createServices(database, config));
 
-  const libraryReport = phase('library', config.LIBRARY_SYNC_ON_START ? await services.library.sync(await loadLibraryFiles(path.resolve(config.LIBRARY_DIR)), SYSTEM_AUDIT) : null);
+  const libraryReport = phase('library', config.LIBRARY_SYNC_ON_START ? await services.library.syncFolder(path.resolve(config.LIBRARY_DIR), SYSTEM_AUDIT) : undefined);
   phase('baselineProfile', await ensureBaselineProfile(services));
   const admin = phase('administrator', await services.auth.ensureFirstAdmin({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }));
   const demoResult = phase('demo', demo ? await seedDemo(services) : null);
@@ -74,6 +73,8 @@ async function main(): Promise<void> {
   }
   if (libraryReport) {
     lines.push(`Requirement library: ${libraryReport.added} versions added, ${libraryReport.unchanged} unchanged (from ${path.resolve(config.LIBRARY_DIR)}).`);
+  } else if (libraryReport === null) {
+    lines.push(`Requirement library: its files are unchanged since the last sync (${path.resolve(config.LIBRARY_DIR)}).`);
   }
   if (demoResult) lines.push(`Demo data: log in as any of ${demoResult.emails.join(', ')} with the password ${demoResult.password}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);

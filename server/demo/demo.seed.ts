@@ -37,7 +37,8 @@ const USERS: DemoUser[] = [
 export async function seedDemo(services: Services): Promise<{ emails: string[]; password: string }> {
   const { db } = services.database;
   const { organisations: orgs, auth: users, audit } = services.repositories;
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  // Hashed only when a user is missing: a start on seeded data then spends no time on argon2.
+  let passwordHash: Promise<string> | undefined;
   await db.transaction(async (tx) => {
     const ids = new Map<string, string>();
     for (const org of ORGANISATIONS) {
@@ -51,7 +52,8 @@ export async function seedDemo(services: Services): Promise<{ emails: string[]; 
     for (const user of USERS) {
       let row = await users.findUserByEmail(tx, user.email);
       if (!row) {
-        row = await users.insertUser(tx, { email: user.email, name: user.name, passwordHash });
+        passwordHash ??= hashPassword(DEMO_PASSWORD);
+        row = await users.insertUser(tx, { email: user.email, name: user.name, passwordHash: await passwordHash });
         await audit.record(tx, SYSTEM_AUDIT, { organisationId: null, action: 'user.created', entityType: 'user', entityId: row.id, after: { email: row.email, demo: true } });
       }
       for (const [orgKey, role] of user.memberships) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CORE_SCHEMA, loadAll, load, YAMLException } from 'js-yaml';
@@ -90,6 +91,19 @@ async function listYamlFiles(dir: string): Promise<string[]> {
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
+}
+
+/**
+ * The SHA-256 of every file a sync reads, with their paths relative to the folder: the same
+ * files in another checkout hash the same, and a renamed, added or removed file changes it.
+ */
+export async function hashLibraryFiles(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const absolute of await listYamlFiles(dir)) {
+    const content = await readFile(absolute);
+    hash.update(`${path.relative(dir, absolute).split(path.sep).join('/')}\0${content.length}\0`).update(content);
+  }
+  return hash.digest('hex');
 }
 
 const isPackFile = (relative: string) => relative.split(path.sep)[0] === PACKS_DIR;

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import type { Category, Domain, ItemKind, ItemStatus, RequirementType } from './library.codes';
-import { libraryPacks, librarySources, libraryVersions, type LibraryPackRow, type LibrarySourceRow, type LibraryVersionInsert, type LibraryVersionRow } from './library.table';
+import { libraryPacks, librarySources, librarySyncState, libraryVersions, type LibraryPackRow, type LibrarySourceRow, type LibraryVersionInsert, type LibraryVersionRow } from './library.table';
 
 import type { PackFile, Source } from './library.schemas';
 
@@ -122,6 +122,16 @@ export function createLibraryRepository() {
 
     async sources(db: Database): Promise<LibrarySourceRow[]> {
       return db.select().from(librarySources).orderBy(asc(librarySources.id));
+    },
+
+    async syncedFilesHash(db: Database): Promise<string | undefined> {
+      const [row] = await db.select({ filesHash: librarySyncState.filesHash }).from(librarySyncState).where(eq(librarySyncState.id, 'files'));
+      return row?.filesHash;
+    },
+
+    async recordSyncedFiles(db: Database, filesHash: string): Promise<void> {
+      const values = { filesHash, syncedAt: new Date() };
+      await db.insert(librarySyncState).values({ id: 'files', ...values }).onConflictDoUpdate({ target: librarySyncState.id, set: values });
     },
 
     async allSharedVersions(db: Database): Promise<LibraryVersionRow[]> {

@@ -3,7 +3,7 @@ import type { AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
 import type { LoadedLibrary } from './library.files';
 import type { LibraryRepository } from './library.repository';
-import { syncLibrary, type SyncReport } from './library.sync';
+import { syncLibrary, syncLibraryFolder, type SyncReport } from './library.sync';
 import { createLibraryEditing } from './library-editing.service';
 import { createLibraryExport } from './library-export.service';
 import { createLibraryReading } from './library-reading.service';
@@ -15,6 +15,8 @@ export function createLibraryService(deps: LibraryServiceDeps) {
   const { db, libraryRepository, auditRepository } = deps;
   return {
     sync: (library: LoadedLibrary, context: AuditContext): Promise<SyncReport> => syncLibrary({ db, libraryRepository, auditRepository }, library, context),
+    /** The folder's files synced unless they are the ones the last such sync read (then null). */
+    syncFolder: (dir: string, context: AuditContext): Promise<SyncReport | null> => syncLibraryFolder({ db, libraryRepository, auditRepository }, dir, context),
     ...createLibraryReading({ db, libraryRepository }),
     ...createLibraryEditing({ db, libraryRepository, auditRepository, now: deps.now ?? (() => new Date()) }),
     ...createLibraryExport({ db, libraryRepository, auditRepository }),

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import type { AuditContext } from '../auth/actor';
 import type { AuditEntry, AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
-import { LibraryFilesError, type LibraryProblem, type LoadedLibrary } from './library.files';
+import { hashLibraryFiles, LibraryFilesError, loadLibraryFiles, type LibraryProblem, type LoadedLibrary } from './library.files';
 import type { LibraryRepository } from './library.repository';
 import type { ItemContent, ItemFile } from './library.schemas';
 import type { LibraryVersionInsert, LibraryVersionRow } from './library.table';
+
+type SyncDeps = { db: Database; libraryRepository: LibraryRepository; auditRepository: AuditRepository };
 
 export type SyncReport = { added: number; updated: number; statusChanged: number; unchanged: number; sourcesWritten: number; packsWritten: number };
 
@@ -111,9 +113,10 @@ export function rowToItemFile(row: LibraryVersionRow): ItemFile {
  * sync is written; deprecation follows the file. A second sync of the same files writes nothing.
  */
 export async function syncLibrary(
-  deps: { db: Database; libraryRepository: LibraryRepository; auditRepository: AuditRepository },
+  deps: SyncDeps,
   library: LoadedLibrary,
   context: AuditContext,
+  filesHash?: string,
 ): Promise<SyncReport> {
   const { db, libraryRepository: repo, auditRepository: audit } = deps;
   return db.transaction(async (tx) => {
@@ -184,6 +187,18 @@ export async function syncLibrary(
     await repo.insertVersions(tx, toInsert);
     await audit.recordMany(tx, context, imported);
     report.packsWritten = await repo.upsertPacks(tx, library.packs.map((p) => p.pack));
+    if (filesHash) await repo.recordSyncedFiles(tx, filesHash);
     return report;
   });
+}
+
+/**
+ * The sync at start: reads the folder's files and, when they hash as at the last sync, stops
+ * there (null), having read one row and parsed nothing. Otherwise it validates and syncs them and
+ * records their hash in the same transaction, so a refused sync is tried again at the next start.
+ */
+export async function syncLibraryFolder(deps: SyncDeps, dir: string, context: AuditContext): Promise<SyncReport | null> {
+  const filesHash = await hashLibraryFiles(dir);
+  if ((await deps.libraryRepository.syncedFilesHash(deps.db)) === filesHash) return null;
+  return syncLibrary(deps, await loadLibraryFiles(dir), context, filesHash);
 }

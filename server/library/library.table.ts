@@ -102,6 +102,17 @@ export const libraryPacks = pgTable('library_packs', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * What the last sync from the library folder read: the SHA-256 of its files. A start whose folder
+ * hashes the same skips the sync, so it reads one row instead of every version.
+ */
+export const librarySyncState = pgTable('library_sync_state', {
+  /** One row, 'files': the library folder the application syncs from. */
+  id: text('id').primaryKey(),
+  filesHash: text('files_hash').notNull(),
+  syncedAt: timestamp('synced_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** A version as the application reads it; the generated search vectors stay in the database. */
 export type LibraryVersionRow = Omit<typeof libraryVersions.$inferSelect, 'searchNb' | 'searchEn'>;
 export type LibraryVersionInsert = typeof libraryVersions.$inferInsert;
