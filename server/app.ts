@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -28,6 +29,7 @@ import { systemApi } from './system/system.api';
 import { AppError } from './shared/errors';
 import { createErrorHandler, notFoundHandler } from './shared/http/error-handler';
 import { mountRoutes } from './shared/http/router';
+import { createStaticAssets } from './shared/http/static-assets';
 import type { RouteDefinition } from './shared/http/route';
 import { createI18n } from './shared/i18n';
 import type { Logger } from './shared/logger';
@@ -51,6 +53,16 @@ function trustProxySetting(value: string): boolean | number | string {
   return value;
 }
 
+/**
+ * Archives and office files (ZIP, DOCX, XLSX) are compressed already: gzip would only cost CPU,
+ * so they go out as they are; pages, JSON, CSS and JS are compressed when the client asks.
+ */
+const ALREADY_COMPRESSED = /^application\/(zip|gzip|x-7z-compressed|vnd\.openxmlformats-officedocument\.|vnd\.oasis\.opendocument\.)/;
+function compressibleResponse(req: Request, res: Response): boolean {
+  const type = String(res.getHeader('Content-Type') ?? '');
+  return !ALREADY_COMPRESSED.test(type) && compression.filter(req, res);
+}
+
 /** Builds the Express application; it never listens, so tests drive it with supertest. */
 export function createApp(deps: AppDeps): Express {
   const { config, services, logger } = deps;
@@ -61,8 +73,15 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+  const assets = createStaticAssets(
+    [
+      { prefix: '/static/designsystemet', dir: path.join(NODE_MODULES_DIR, '@digdir', 'designsystemet-css', 'dist') },
+      { prefix: '/static/app', dir: path.join(TEMPLATES_DIR, 'assets') },
+    ],
+    { watch: config.NODE_ENV === 'development', plainMaxAge: config.NODE_ENV === 'production' ? '1h' : 0 },
+  );
   // Templates are compiled once and kept, except while developing, where an edited template shows on reload.
-  configureViews(app, { cache: config.NODE_ENV !== 'development' });
+  configureViews(app, { cache: config.NODE_ENV !== 'development', assetUrl: assets.assetUrl });
 
   app.use(
     pinoHttp({
@@ -100,9 +119,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const staticOptions = { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false as const, fallthrough: false };
-  app.use('/static/designsystemet', express.static(path.join(NODE_MODULES_DIR, '@digdir', 'designsystemet-css', 'dist'), staticOptions));
-  app.use('/static/app', express.static(path.join(TEMPLATES_DIR, 'assets'), staticOptions));
+  app.use(compression({ filter: compressibleResponse }));
+  assets.mount(app);
 
   app.use(cookieParser());
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));

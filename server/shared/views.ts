@@ -85,13 +85,14 @@ export const viewHelpers = {
   join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''),
 };
 
-export function configureViews(app: Express, options: { cache: boolean }): void {
+export function configureViews(app: Express, options: { cache: boolean; assetUrl: (url: string) => string }): void {
   const engine = create({
     extname: '.hbs',
     defaultLayout: 'main',
     layoutsDir: path.join(TEMPLATES_DIR, 'layouts'),
     partialsDir: path.join(TEMPLATES_DIR, 'partials'),
-    helpers: viewHelpers,
+    // `asset` gives a static file's content-hashed URL, which browsers may cache for a year.
+    helpers: { ...viewHelpers, asset: (url: string) => options.assetUrl(url) },
   });
   app.engine('.hbs', engine.engine);
   app.set('view engine', '.hbs');
