@@ -4,14 +4,15 @@
  * the tender documents and the assessment comparison (see the files they import); the machine
  * checks (bench/checks.bench.ts); the export and import of a generated installation
  * (bench/exit.run.ts). With DATABASE_URL set, the assessment comparison is measured
- * on that PostgreSQL server too.
+ * on that PostgreSQL server too. Last, the load on the pages and API beside a bare Express floor
+ * (bench/load.run.ts), which `npm run bench -- load` runs alone.
  */
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { toYaml } from '../server/library/library.versions';
 import { SYSTEM_AUDIT, type Actor } from '../server/auth/actor';
 import { Packer } from 'docx';
 import { generateDocument } from '../server/documents/documents';
@@ -22,11 +23,9 @@ import { loadConfig } from '../server/config';
 import { createDatabase } from '../server/db/client';
 import { loadLibraryFiles } from '../server/library/library.files';
 import { createServices } from '../server/services';
-import { PROJECT_ROOT } from '../server/shared/paths';
-import type { ItemFile } from '../server/library/library.schemas';
+import { generateLibrary, SHIPPED_LIBRARY } from './library-data';
 
 const execFileAsync = promisify(execFile);
-const SHIPPED = path.join(PROJECT_ROOT, 'requirements');
 const GENERATED_ITEMS = 2000;
 const SEARCHES = 300;
 const QUERIES = ['eksport', 'sletting', 'exit plan', 'API', 'arkivuttrekk', 'personopplysninger', 'sensor', 'data format', 'overgang', 'notice period', 'Maskinporten', 'dokumentasjon'];
@@ -34,20 +33,6 @@ const FILTERS = [{}, { kind: 'clause' as const }, { category: 'export' as const 
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-async function generateLibrary(dir: string): Promise<void> {
-  await cp(path.join(SHIPPED, 'sources.yaml'), path.join(dir, 'sources.yaml'));
-  const shipped = (await loadLibraryFiles(SHIPPED)).items.map((i) => i.item);
-  for (let n = 0; n < GENERATED_ITEMS; n++) {
-    const template = shipped[n % shipped.length] as ItemFile;
-    const prefix = `G${String.fromCharCode(65 + Math.floor(n / 999) % 26)}${String.fromCharCode(65 + Math.floor(n / (999 * 26)))}`;
-    const key = `${prefix}-${String((n % 999) + 1).padStart(3, '0')}`;
-    const item: ItemFile = { ...template, key, title: { nb: `${template.title.nb} (${n})`, en: `${template.title.en} (${n})` }, supersedes: null, replacedBy: null };
-    const folder = path.join(dir, item.category);
-    await mkdir(folder, { recursive: true });
-    await writeFile(path.join(folder, `${key}.yaml`), toYaml(item));
-  }
 }
 
 function median(values: number[]): number {
@@ -130,17 +115,17 @@ async function main(): Promise<void> {
     await shippedDb.migrate();
     const shippedServices = createServices(shippedDb, config);
     let started = performance.now();
-    const shippedLibrary = await loadLibraryFiles(SHIPPED);
+    const shippedLibrary = await loadLibraryFiles(SHIPPED_LIBRARY);
     const shippedReport = await shippedServices.library.sync(shippedLibrary, SYSTEM_AUDIT);
     results.push(`Sync of the shipped library (${shippedReport.added} items, load + validate + write): ${Math.round(performance.now() - started)} ms`);
     started = performance.now();
-    await shippedServices.library.sync(await loadLibraryFiles(SHIPPED), SYSTEM_AUDIT);
+    await shippedServices.library.sync(await loadLibraryFiles(SHIPPED_LIBRARY), SYSTEM_AUDIT);
     results.push(`Second sync of the shipped library (writes nothing): ${Math.round(performance.now() - started)} ms`);
     await shippedDb.close();
 
     const generatedDir = path.join(work, 'generated');
     await mkdir(generatedDir);
-    await generateLibrary(generatedDir);
+    await generateLibrary(generatedDir, GENERATED_ITEMS);
     const db = await createDatabase({ dataDir: path.join(work, 'large') });
     await db.migrate();
     const services = createServices(db, config);
@@ -194,7 +179,24 @@ async function main(): Promise<void> {
   process.stdout.write(`${results.join('\n')}\n`);
 }
 
-main().catch((error: unknown) => {
+/** The load benchmark in processes of its own (bench/load.run.ts); its progress goes to stderr as it runs. */
+async function runLoad(flags: string[]): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load.run.ts'), ...flags], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the load benchmark exited with ${code}`);
+}
+
+// `npm run bench` runs every part, the load last; `npm run bench -- load [--quick]` the load
+// alone; `npm run bench -- --postgres` the two-instance load on the server in DATABASE_URL.
+const args = process.argv.slice(2);
+const loadFlags: string[] = args.filter((arg) => arg === '--quick' || arg === '--postgres');
+const unknown = args.filter((arg) => arg !== 'load' && !loadFlags.includes(arg));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown part or flag: ${unknown.join(' ')}. Parts: load (with --quick or --postgres); no part runs them all.\n`);
+  process.exit(2);
+}
+const loadOnly = args.includes('load') || loadFlags.includes('--postgres');
+(loadOnly ? runLoad(loadFlags) : main().then(() => runLoad(loadFlags))).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
@@ -52,7 +53,7 @@ describeEmbedded('restarts on the embedded database', () => {
     await killed;
 
     const second = await start(dataDir);
-    expect(second.output()).toContain('Requirement library: 0 versions added');
+    expect(second.output()).toContain('Requirement library: its files are unchanged since the last sync');
     const again = supertest.agent(second.url);
     const relogin = await again.post('/api/session').send(ADMIN);
     expect(relogin.status).toBe(201);
@@ -63,6 +64,35 @@ describeEmbedded('restarts on the embedded database', () => {
 
     const stopped = exited(second.child);
     second.child.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+  }, 90_000);
+
+  test('When SIGTERM arrives while a request is in flight, then that request is still answered, new connections are refused, and the process exits 0', async () => {
+    const running = await start(dataDir);
+    const { port } = new URL(running.url);
+    const body = JSON.stringify(ADMIN);
+    // The request's headers are sent and its body held back, so it is in flight when SIGTERM comes.
+    const inFlight = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/session', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } });
+    const answered = new Promise<{ status: number | undefined; text: string }>((resolve, reject) => {
+      inFlight.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+      });
+      inFlight.on('error', reject);
+    });
+    inFlight.write(body.slice(0, 10));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const stopped = exited(running.child);
+    running.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+    inFlight.end(body.slice(10));
+
+    const response = await answered;
+    expect(response.status).toBe(201);
+    expect(JSON.parse(response.text)).toMatchObject({ csrfToken: expect.any(String) });
     expect(await stopped).toBe(0);
   }, 90_000);
 
