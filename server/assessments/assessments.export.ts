@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '../shared/exceljs';
 import type { Translator } from '../shared/i18n';
 import type { Cell, ComparisonRow, ProfileItemView } from './assessments.cells';
 import { VERDICTS, type Score } from './scoring';
@@ -97,7 +97,7 @@ function tableColumnNames(header: string[]): string[] {
  * reader announces each cell with its column heading and the filter buttons sort and filter it.
  */
 export async function toXlsx(table: ExportTable, sheetName: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJs()).Workbook();
   workbook.creator = 'Datakrav';
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31), { views: [{ state: 'frozen', xSplit: 3, ySplit: 1 }] });
   const columns = tableColumnNames(table.header);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Cell, type CellValue, type DataValidation, type Style, Workbook, type Worksheet } from 'exceljs';
+import type { Cell, CellValue, DataValidation, Style, Workbook, Worksheet } from 'exceljs';
+import { loadExcelJs } from '../shared/exceljs';
 import JSZip from 'jszip';
 import { AppError, type FieldError } from '../shared/errors';
 import type { DocumentItem, DocumentLanguage, TenderDocumentModel } from './document-model';
@@ -277,7 +278,7 @@ export async function buildResponseSheet(model: TenderDocumentModel): Promise<Bu
   const date = new Date(`${model.date}T00:00:00Z`);
   const lastRow = HEADER_ROW + items.length;
 
-  const workbook = new Workbook();
+  const workbook = new (await loadExcelJs()).Workbook();
   workbook.creator = 'Datakrav';
   workbook.lastModifiedBy = 'Datakrav';
   workbook.created = date;
@@ -359,7 +360,7 @@ async function loadWorkbook(file: Buffer): Promise<Workbook> {
   const notXlsx = () => invalid([{ path: 'file', message: 'The file is not an Excel workbook (.xlsx). Upload the response sheet downloaded from Datakrav, saved as .xlsx.' }]);
   // Every xlsx is a zip; checking the signature first gives a clear answer for PDFs, CSVs and old .xls files.
   if (file.length < 4 || file.readUInt32LE(0) !== 0x04034b50) throw notXlsx();
-  const workbook = new Workbook();
+  const workbook = new (await loadExcelJs()).Workbook();
   try {
     // exceljs declares its own Buffer type; a Node Buffer is what it reads.
     await workbook.xlsx.load(file as unknown as Parameters<Workbook['xlsx']['load']>[0]);
