@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   if (demoResult) lines.push(`Demo data: log in as any of ${demoResult.emails.join(', ')} with the password ${demoResult.password}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
   logger.info({ port, database: database.kind, startupMs: Math.round(startupMs) }, 'listening');
-  logger.debug({ phases }, 'start-up phases (ms)');
+  logger.debug({ phases, ...(demoResult ? { demoPhases: demoResult.phases } : {}) }, 'start-up phases (ms)');
 
   const backupDir = config.BACKUP_DIR && database.kind === 'pglite' ? path.resolve(config.BACKUP_DIR) : null;
   const scheduledBackup = backupDir

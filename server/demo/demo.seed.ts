@@ -34,8 +34,16 @@ const USERS: DemoUser[] = [
  * Seeds clearly fictional organisations and users. Idempotent: what exists is left alone,
  * so `--demo` can be given on every start.
  */
-export async function seedDemo(services: Services): Promise<{ emails: string[]; password: string }> {
+export async function seedDemo(services: Services): Promise<{ emails: string[]; password: string; phases: Record<string, number> }> {
   const { db } = services.database;
+  // How long each part takes, for the start-up split in the debug log.
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
   const { organisations: orgs, auth: users, audit } = services.repositories;
   // Hashed only when a user is missing: a start on seeded data then spends no time on argon2.
   let passwordHash: Promise<string> | undefined;
@@ -62,12 +70,18 @@ export async function seedDemo(services: Services): Promise<{ emails: string[]; 
       }
     }
   });
+  phase(passwordHash ? 'usersWithArgon2' : 'users');
   await seedDemoTender(services);
+  phase('tender');
   await seedDemoVendors(services);
+  phase('vendors');
   await seedDemoAssessments(services);
+  phase('assessments');
   await seedDemoCheckRuns(services);
+  phase('checkRuns');
   await seedDemoJointSets(services);
-  return { emails: USERS.map((u) => u.email), password: DEMO_PASSWORD };
+  phase('jointSets');
+  return { emails: USERS.map((u) => u.email), password: DEMO_PASSWORD, phases };
 }
 
 const DEMO_TENDER_REFERENCE = 'DEMO-2026/17';
