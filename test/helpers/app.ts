@@ -21,7 +21,7 @@ export type TestContext = {
  * handler that answers another shape than it documents fails the test that calls it. A test file
  * may turn this off with `checkResponses: false` only while its feature's drifts are being fixed.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean; onQuery?: (query: string) => void } = {}): Promise<TestContext> {
+export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void } = {}): Promise<TestContext> {
   const { database, drop } = await createTestDatabase(options.onQuery);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
