@@ -7,7 +7,7 @@ export const organisationRequired = () => new AppError('exit.organisation_requir
 export const backupAdminOnly = () => new AppError('exit.backup_admin_required', 403, 'Only an administrator can take a backup.');
 export const backupOnPostgres = () => new AppError('exit.backup_use_pg_dump', 409, 'This installation runs on PostgreSQL: take backups with pg_dump (see the README).');
 
-export const importAdminOnly = () => new AppError('exit.import_admin_required', 403, 'Only an administrator can import an installation export.');
+export const importAdminOnly = () => new AppError('exit.import_admin_required', 403, 'Only an administrator of this installation can import an export.');
 export const importOwnerOrAdminOnly = () => new AppError('exit.import_owner_required', 403, 'Only an administrator or an owner of an organisation can import an organisation export.');
 export const importFileRequired = () => new AppError('exit.import_file_required', 400, 'Choose the export (zip) to import.', { errors: [{ path: 'body.file', message: 'is required' }] });
 export const importNotFound = () => new AppError('exit.import_not_found', 404, 'No such import.');
