@@ -11,7 +11,7 @@ import { chainEntryOf } from '../../server/exit/organisation-import';
 import { createJobRunner } from '../../server/jobs/job-runner';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { buildOrganisation, buildUser, loginAs, TEST_PASSWORD, type LoggedIn } from '../helpers/factories';
+import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD, type LoggedIn } from '../helpers/factories';
 import { copyOfLibrary, syncLibraryFrom } from '../helpers/library';
 import { buildProduct, syncLibraryAndBaseline } from '../assessments/fixtures';
 
@@ -85,7 +85,7 @@ const count = async (ctx: TestContext, table: string) => Number(((await ctx.serv
 beforeAll(async () => {
   ({ ctx: source } = await installation());
   await syncLibraryAndBaseline(source.services);
-  city = await buildOrganisation(source.services, { name: 'Kildeby kommune' });
+  city = await buildOrganisation(source.services, { name: 'Kildeby kommune', orgNumber: orgNumberFrom('96412345') });
   const partner = await buildOrganisation(source.services, { name: 'Partnerby kommune' });
   const vendorOrg = await buildOrganisation(source.services, { kind: 'vendor', name: 'Flytt AS' });
   cityOwner = await loginAs(source, await buildUser(source.services, { email: `eier-${Date.now()}@kildeby.no`, memberships: [[city, 'owner']] }));
@@ -186,6 +186,11 @@ describe('When an organisation export is imported into another installation that
   });
 
   test('then a member new here has an account without a password and without administration, and the reused account is not made an administrator', async () => {
+    const members = await admin.agent.get(`/api/organisations/${status.organisation.id}/members`);
+    expect(members.body.items.map((m: { email: string; role: string }) => [m.email.toLowerCase(), m.role]).sort()).toEqual([
+      [cityEditor.user.email.toLowerCase(), 'editor'],
+      [cityOwner.user.email, 'owner'],
+    ].sort());
     const refused = await target.request().post('/api/session').send({ email: cityOwner.user.email, password: TEST_PASSWORD });
     expect(refused.status).toBe(401);
     const me = await editorThere.agent.get('/api/session');
@@ -239,6 +244,19 @@ test('When a vendor\'s export is imported, then its product, answers and evidenc
   const vendor = await loginAs(target, seller);
   const download = await vendor.agent.get(`/api/assessments/evidence/${evidence[0]?.id}`).buffer(true).parse(binary);
   expect({ status: download.status, sha256: sha256(download.body as Buffer) }).toEqual({ status: 200, sha256: sha256(evidenceBytes) });
+});
+
+test('When the installation has an organisation with another name but the same organisation number, then the import is refused by name with 409 and nothing is written', async () => {
+  const { ctx: target } = await installation();
+  await syncLibraryAndBaseline(target.services);
+  const admin = await loginAs(target, await buildUser(target.services, { isAdmin: true }));
+  await buildOrganisation(target.services, { name: 'Nytt navn kommune', orgNumber: city.orgNumber });
+  const res = await upload(admin, cityExport.bytes);
+  expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'exit.import_organisation_exists' });
+  expect(res.body.detail).toContain(`organisation number of "Kildeby kommune" (Nytt navn kommune, ${city.orgNumber})`);
+  expect(await count(target, 'organisations')).toBe(1);
+  expect(await count(target, 'tenders')).toBe(0);
+  expect((await admin.agent.get('/api/audit').query({ action: 'exit.import_requested' })).body.items).toEqual([]);
 });
 
 describe('When an organisation import is refused, then the answer names the problem and nothing is written', () => {
