@@ -27,7 +27,7 @@ import { createOrganisationImportRepository } from './organisation-import.reposi
 export const EXIT_EXPORT_JOB = 'exit.export';
 export const EXIT_IMPORT_JOB = 'exit.import';
 
-export type ImportPayload = { scope: 'installation' | 'organisation'; organisationName?: string | null; file: string; sha256: string; formatVersion: number; requestedBy: string | null; requestedByEmail: string | null };
+export type ImportPayload = { scope: 'installation' | 'organisation'; file: string; sha256: string; formatVersion: number; requestedBy: string | null; requestedByEmail: string | null };
 export type ImportResult = { rows: Record<string, number>; files: number; auditChains: { chain: string; chainSeq: number; entryHash: string }[] } & Partial<Omit<OrganisationImportResult, 'rows'>>;
 
 export type ExportPayload = { scope: 'installation' | 'organisation'; organisationId: string | null; requestedBy: string | null; requestedByEmail: string | null };
@@ -235,7 +235,7 @@ export function createExitService(deps: ExitServiceDeps) {
         const file = `${randomUUID()}.zip`;
         await mkdir(importsDir, { recursive: true });
         await rename(upload.path, path.join(importsDir, file));
-        const payload: ImportPayload = { scope, organisationName, file, sha256, formatVersion: archive.writtenFormat, requestedBy: actor.userId, requestedByEmail: actor.email };
+        const payload: ImportPayload = { scope, file, sha256, formatVersion: archive.writtenFormat, requestedBy: actor.userId, requestedByEmail: actor.email };
         return await db.transaction(async (tx) => {
           const job = await jobQueue.enqueue({ kind: EXIT_IMPORT_JOB, payload, maxAttempts: 1 }, tx);
           await audit.record(tx, context, { organisationId: null, action: 'exit.import_requested', entityType: 'import', entityId: job.id, after: { scope, organisation: organisationName, sha256, formatVersion: archive.writtenFormat, files: archive.manifest.files.length } });

@@ -96,9 +96,13 @@ async function sourceOrganisation(archive: ExportArchive): Promise<Record<string
  * installation: an organisation here with its name or number, library items whose key and
  * version exist here with other content (all of them named).
  */
-export async function checkOrganisationImport(db: Database, reader: OrganisationImportRepository, archive: ExportArchive): Promise<{ organisation: Record<string, unknown>; library: Map<string, { id: string; contentHash: string }> }> {
+export async function checkOrganisationImport(
+  db: Database,
+  reader: OrganisationImportRepository,
+  archive: ExportArchive,
+): Promise<{ organisation: Record<string, unknown>; library: Map<string, { id: string; contentHash: string }>; audit: Awaited<ReturnType<typeof verifiedSourceAudit>> }> {
   const organisation = await sourceOrganisation(archive);
-  await verifiedSourceAudit(archive, String(organisation.id));
+  const audit = await verifiedSourceAudit(archive, String(organisation.id));
   const name = String(organisation.name);
   const existing = await reader.organisationsNamed(db, name, (organisation.org_number as string | null) ?? null);
   if (existing.length > 0) throw importOrganisationExists(name, existing.map(({ name: n, orgNumber }) => ({ name: n, orgNumber })));
@@ -110,7 +114,7 @@ export async function checkOrganisationImport(db: Database, reader: Organisation
     if (here && here.contentHash !== row.content_hash) conflicts.push(`${String(row.key)}@${String(row.version)}`);
   }
   if (conflicts.length > 0) throw importLibraryConflict(conflicts.sort());
-  return { organisation, library };
+  return { organisation, library, audit };
 }
 
 /**
@@ -245,7 +249,7 @@ export async function importOrganisation(deps: Deps, archive: ExportArchive, con
   }
   if (!organisation) throw importOrganisationMissing(sourceId);
 
-  const source = await verifiedSourceAudit(archive, sourceId);
+  const source = checked.audit;
   rows[AUDIT_ENTITY] = source.rows.length;
   const result: OrganisationImportResult = {
     organisation: { ...organisation, sourceId },
