@@ -18,6 +18,7 @@ import {
   type AssessmentProfileRow,
   type AssessmentProfileVersionRow,
   type EvidenceFileRow,
+  type ProfileVisibility,
   type VerificationDecision,
   type VerificationRow,
 } from './assessments.table';
@@ -85,21 +86,20 @@ const sameThread = (key: ThreadKey) => and(eq(answers.productVersionId, key.prod
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const dateOf = (value: unknown): Date | null => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
 
+/**
+ * The profiles a scope sees, as one union of index lookups (an OR of the conditions would make the
+ * database read every profile).
+ */
 function profileVisibility(scope: ProfileScope): SQL | undefined {
   if (scope.all) return undefined;
-  const visible: SQL[] = [eq(assessmentProfiles.visibility, 'public')];
-  if (scope.memberOrganisationIds.length > 0) visible.push(inArray(assessmentProfiles.ownerOrganisationId, scope.memberOrganisationIds));
-  if (scope.buyerSide) visible.push(eq(assessmentProfiles.visibility, 'shared'));
+  const visibilities: ProfileVisibility[] = scope.buyerSide ? ['public', 'shared'] : ['public'];
+  const visible: SQL[] = [sql`select ${assessmentProfiles.id} from ${assessmentProfiles} where ${inArray(assessmentProfiles.visibility, visibilities)}`];
+  if (scope.memberOrganisationIds.length > 0) visible.push(sql`select ${assessmentProfiles.id} from ${assessmentProfiles} where ${inArray(assessmentProfiles.ownerOrganisationId, scope.memberOrganisationIds)}`);
   if (scope.vendorOrganisationIds.length > 0) {
-    visible.push(
-      inArray(
-        assessmentProfiles.id,
-        // A vendor sees the profiles it was asked to answer for one of its products.
-        sql`(select ${assessmentRequests.profileId} from ${assessmentRequests} join ${products} on ${products.id} = ${assessmentRequests.productId} where ${inArray(products.vendorOrganisationId, scope.vendorOrganisationIds)})`,
-      ),
-    );
+    // A vendor sees the profiles it was asked to answer for one of its products.
+    visible.push(sql`select ${assessmentRequests.profileId} from ${assessmentRequests} join ${products} on ${products.id} = ${assessmentRequests.productId} where ${inArray(products.vendorOrganisationId, scope.vendorOrganisationIds)}`);
   }
-  return or(...visible);
+  return inArray(assessmentProfiles.id, sql`(${sql.join(visible, sql` union `)})`);
 }
 
 function productConditions(filter: ProductFilter): SQL[] | null {

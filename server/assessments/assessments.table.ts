@@ -38,7 +38,7 @@ export const assessmentProfiles = pgTable('assessment_profiles', {
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [uniqueIndex('assessment_profiles_slug_unique').on(t.slug)]);
+}, (t) => [uniqueIndex('assessment_profiles_slug_unique').on(t.slug), index('assessment_profiles_owner_idx').on(t.ownerOrganisationId), index('assessment_profiles_visibility_idx').on(t.visibility)]);
 
 /** Each change to a profile's items makes a new version; scores name the version they used. */
 export const assessmentProfileVersions = pgTable(

@@ -5,8 +5,47 @@ import type { ActorMembership } from './actor';
 import { apiTokens, sessions, type ApiTokenRow, type SessionRow } from './sessions.table';
 import { users, type UserRow } from './users.table';
 
+/** A live session with its user and the user's memberships, as one row. */
+export type SessionActorRow = { session: SessionRow; user: UserRow; memberships: ActorMembership[] };
+
+/**
+ * The memberships of the row's user as a JSON array, ordered by organisation name: read in the
+ * same statement as the session or token, so authenticating a request costs one round trip.
+ */
+const membershipsJson = sql<ActorMembership[]>`coalesce((
+  select json_agg(json_build_object('organisationId', o.id, 'organisationName', o.name, 'kind', o.kind, 'role', m.role, 'parentId', o.parent_id) order by o.name)
+  from ${memberships} m join ${organisations} o on o.id = m.organisation_id
+  where m.user_id = ${users.id}), '[]'::json)`;
+
+/**
+ * Every request that carries a session cookie runs this statement, so it is built once per
+ * database and sent as a prepared statement: neither the query builder nor the server's planner
+ * repeats its work per request.
+ */
+function sessionActorQuery(db: Database) {
+  return db
+    .select({ session: sessions, user: users, memberships: membershipsJson })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), sql`${sessions.expiresAt} > ${sql.placeholder('now')}::timestamptz`))
+    .limit(1)
+    .prepare('auth_session_actor');
+}
+
 export function createAuthRepository() {
+  const sessionActorQueries = new WeakMap<Database, ReturnType<typeof sessionActorQuery>>();
   return {
+    /** The live session of a token hash with its user and memberships, in one statement. */
+    async findSessionActor(db: Database, tokenHash: string, now: Date): Promise<SessionActorRow | undefined> {
+      let query = sessionActorQueries.get(db);
+      if (!query) {
+        query = sessionActorQuery(db);
+        sessionActorQueries.set(db, query);
+      }
+      const rows = await query.execute({ tokenHash, now: now.toISOString() });
+      return rows[0];
+    },
+
     async countUsers(db: Database): Promise<number> {
       const rows = await db.select({ n: count() }).from(users);
       return Number(rows[0]?.n ?? 0);
@@ -50,15 +89,6 @@ export function createAuthRepository() {
     async insertSession(db: Database, values: { tokenHash: string; userId: string; csrfToken: string; expiresAt: Date; activeOrganisationId: string | null; userAgent: string | null }): Promise<SessionRow> {
       const rows = await db.insert(sessions).values(values).returning();
       return rows[0] as SessionRow;
-    },
-
-    async findLiveSession(db: Database, tokenHash: string, now: Date): Promise<SessionRow | undefined> {
-      const rows = await db
-        .select()
-        .from(sessions)
-        .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
-        .limit(1);
-      return rows[0];
     },
 
     async touchSession(db: Database, id: string, now: Date, expiresAt: Date): Promise<void> {

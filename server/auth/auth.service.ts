@@ -1,7 +1,7 @@
 import type { Database } from '../db/client';
 import type { AuditRepository } from '../audit/audit.repository';
 import { notFound } from '../shared/errors';
-import type { Actor, AuditContext } from './actor';
+import type { Actor, ActorMembership, AuditContext } from './actor';
 import { auditContextOf, membershipIn } from './actor';
 import type { AuthRepository } from './auth.repository';
 import { apiTokenNotFound, invalidCredentials, ssoRequired, tooManyAttempts, wrongCurrentPassword } from './auth.errors';
@@ -38,7 +38,10 @@ export function createAuthService(deps: AuthServiceDeps) {
   const sessionLifetimeMs = deps.sessionHours * 60 * 60 * 1000;
 
   async function actorFor(user: UserRow, via: Actor['via'], session: SessionRow | null): Promise<Actor> {
-    const memberships = await users.membershipsOf(db, user.id);
+    return actorOf(user, await users.membershipsOf(db, user.id), via, session);
+  }
+
+  function actorOf(user: UserRow, memberships: ActorMembership[], via: Actor['via'], session: SessionRow | null): Actor {
     return {
       userId: user.id,
       email: user.email,
@@ -118,14 +121,13 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** The actor of a session cookie, or null when the session is unknown or expired. */
     async authenticateSession(token: string): Promise<Actor | null> {
       const at = now();
-      const session = await users.findLiveSession(db, sha256(token), at);
-      if (!session) return null;
-      const user = await users.findUserById(db, session.userId);
-      if (!user || user.disabledAt) return null;
+      const found = await users.findSessionActor(db, sha256(token), at);
+      if (!found || found.user.disabledAt) return null;
+      const { session, user, memberships } = found;
       if (at.getTime() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) {
         await users.touchSession(db, session.id, at, new Date(at.getTime() + sessionLifetimeMs));
       }
-      return actorFor(user, 'session', session);
+      return actorOf(user, memberships, 'session', session);
     },
 
     async authenticateApiToken(token: string): Promise<Actor | null> {

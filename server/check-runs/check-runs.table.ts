@@ -59,6 +59,8 @@ export const checkRuns = pgTable(
     index('check_runs_answer_idx').on(t.answerId, t.createdAt),
     index('check_runs_product_version_idx').on(t.productVersionId, t.createdAt),
     index('check_runs_tender_idx').on(t.tenderId, t.createdAt),
+    index('check_runs_organisation_idx').on(t.organisationId, t.createdAt),
+    index('check_runs_created_idx').on(t.createdAt),
     check('check_runs_state_check', sql`${t.state} in ('queued', 'running', 'done', 'failed')`),
     check('check_runs_subject_check', sql`(${t.answerId} is not null and ${t.productVersionId} is not null) or ${t.tenderId} is not null`),
   ],

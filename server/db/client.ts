@@ -43,8 +43,8 @@ export type DatabaseOptions = {
   poolSize?: number;
   inMemory?: boolean;
   template?: Blob | undefined;
-  /** Told of every statement the app sends (its SQL, without parameters): how tests count the queries a request makes. */
-  onQuery?: ((query: string) => void) | undefined;
+  /** Told of every statement the app sends, with its parameters: how tests count and explain the queries a request makes. */
+  onQuery?: ((query: string, params: unknown[]) => void) | undefined;
 };
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -53,7 +53,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   return createPglite(options.inMemory ? undefined : path.resolve(options.dataDir ?? './data', 'pglite'), options.template, logger);
 }
 
-type QueryLogger = { logger?: { logQuery: (query: string) => void } };
+type QueryLogger = { logger?: { logQuery: (query: string, params: unknown[]) => void } };
 
 async function createPglite(dataDir: string | undefined, template: Blob | undefined, logger: QueryLogger): Promise<DatabaseHandle> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });

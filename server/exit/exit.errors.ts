@@ -7,7 +7,7 @@ export const organisationRequired = () => new AppError('exit.organisation_requir
 export const backupAdminOnly = () => new AppError('exit.backup_admin_required', 403, 'Only an administrator can take a backup.');
 export const backupOnPostgres = () => new AppError('exit.backup_use_pg_dump', 409, 'This installation runs on PostgreSQL: take backups with pg_dump (see the README).');
 
-export const importAdminOnly = () => new AppError('exit.import_admin_required', 403, 'Only an administrator can import an installation export.');
+export const importAdminOnly = () => new AppError('exit.import_admin_required', 403, 'Only an administrator of this installation can import an export.');
 export const importOwnerOrAdminOnly = () => new AppError('exit.import_owner_required', 403, 'Only an administrator or an owner of an organisation can import an organisation export.');
 export const importFileRequired = () => new AppError('exit.import_file_required', 400, 'Choose the export (zip) to import.', { errors: [{ path: 'body.file', message: 'is required' }] });
 export const importNotFound = () => new AppError('exit.import_not_found', 404, 'No such import.');
@@ -32,6 +32,5 @@ export const importChecksumMismatch = (name: string, actual: { sha256: string; b
   new AppError('exit.import_checksum_mismatch', 400, `The file "${name}" does not match the manifest: its SHA-256 is ${actual.sha256} (${actual.bytes} bytes), the manifest says ${expected.sha256} (${expected.bytes} bytes).`, {
     extensions: { entry: name, sha256: actual.sha256, expectedSha256: expected.sha256 },
   });
-export const importWrongScope = (expected: string, actual: string) => new AppError('exit.import_wrong_scope', 400, `This is an export of ${actual === 'installation' ? 'an installation' : 'an organisation'}; import it as ${actual === 'installation' ? 'an installation' : 'an organisation'}, not as ${expected === 'installation' ? 'an installation' : 'an organisation'}.`, { extensions: { scope: actual } });
 export const importNotEmpty = (what: string) =>
   new AppError('exit.import_not_empty', 409, `An installation export is imported only into an empty installation, and this one already holds ${what}. Start a new installation (an empty database) and import there.`, { extensions: { holds: what } });

@@ -53,7 +53,7 @@ export function exitPages(deps: { exit: ExitService }, settings: { importLimitBy
     }),
     formRoute({
       path: '/exit/imports',
-      summary: 'Import an installation export into this empty installation',
+      summary: 'Import an export: an installation into this empty installation, or an organisation as a new one',
       access: 'user',
       bodyType: 'multipart',
       body: importUploadSchema,
@@ -73,7 +73,7 @@ export function exitPages(deps: { exit: ExitService }, settings: { importLimitBy
       handler: async (ctx) => {
         const status = importStatus(await exit.findImport(ctx.actor, ctx.params.importId));
         if (status.state === 'queued' || status.state === 'running') ctx.res.set('Refresh', '3');
-        ctx.render('exit/import', { title: ctx.t('exit.import.statusTitle'), nav: 'exit', import: status, rows: Object.entries(status.rows ?? {}).map(([entity, count]) => ({ entity, count })) });
+        ctx.render('exit/import', { title: ctx.t('exit.import.statusTitle'), nav: 'exit', import: status, rows: Object.entries(status.rows ?? {}).map(([entity, count]) => ({ entity, count })), matched: Object.entries(status.matched ?? {}).map(([entity, count]) => ({ entity, count })) });
       },
     }),
   ];

@@ -32,7 +32,7 @@ export const importIdParams = z.strictObject({ importId: z.uuid('must be an impo
 export const importStatusSchema = z
   .object({
     id: z.uuid(),
-    scope: z.enum(['installation']),
+    scope: z.enum(['installation', 'organisation']),
     state: z.enum(['queued', 'running', 'done', 'failed']),
     progress: z.number(),
     createdAt: z.string(),
@@ -40,6 +40,10 @@ export const importStatusSchema = z
     sha256: z.string(),
     formatVersion: z.number(),
     rows: z.record(z.string(), z.number()).nullable(),
+    organisation: z.object({ id: z.uuid(), name: z.string(), url: z.string() }).nullable().describe('The organisation an organisation export was imported as'),
+    matched: z.record(z.string(), z.number()).nullable().describe('Rows that already existed here and that imported rows point to (accounts by e-mail, library versions by key and version)'),
+    leftOut: z.array(z.object({ entity: z.string(), rows: z.number(), reason: z.string() })).nullable().describe('Rows of an organisation export not imported, with why'),
+    cleared: z.array(z.object({ entity: z.string(), column: z.string(), rows: z.number(), reason: z.string() })).nullable().describe('References cleared because they pointed to rows not imported'),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
   })
   .meta({ id: 'Import' });

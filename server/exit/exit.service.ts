@@ -17,16 +17,18 @@ import { PROJECT_ROOT } from '../shared/paths';
 import type { TenderDocumentModel } from '../documents/document-model';
 import { generateDocument, TENDER_DOCUMENTS } from '../documents/documents';
 import { writeExport, type Manifest } from './exit-export';
-import { backupAdminOnly, backupOnPostgres, exportNotFound, exportNotReady, importAdminOnly, importNotEmpty, importNotFound, importWrongScope, installationExportAdminOnly, organisationRequired } from './exit.errors';
+import { backupAdminOnly, backupOnPostgres, exportNotFound, exportNotReady, importAdminOnly, importNotEmpty, importNotFound, installationExportAdminOnly, organisationRequired } from './exit.errors';
 import { createHash } from 'node:crypto';
 import { EXIT_ENTITIES, entityColumns, type ExitImportRepository, type ExitRepository } from './exit.repository';
 import type { ExportRequest } from './exit.schemas';
+import { checkOrganisationImport, importOrganisation, type OrganisationImportResult } from './organisation-import';
+import { createOrganisationImportRepository } from './organisation-import.repository';
 
 export const EXIT_EXPORT_JOB = 'exit.export';
 export const EXIT_IMPORT_JOB = 'exit.import';
 
-export type ImportPayload = { scope: 'installation'; file: string; sha256: string; formatVersion: number; requestedBy: string | null; requestedByEmail: string | null };
-export type ImportResult = { rows: Record<string, number>; files: number; auditChains: { chain: string; chainSeq: number; entryHash: string }[] };
+export type ImportPayload = { scope: 'installation' | 'organisation'; file: string; sha256: string; formatVersion: number; requestedBy: string | null; requestedByEmail: string | null };
+export type ImportResult = { rows: Record<string, number>; files: number; auditChains: { chain: string; chainSeq: number; entryHash: string }[] } & Partial<Omit<OrganisationImportResult, 'rows'>>;
 
 export type ExportPayload = { scope: 'installation' | 'organisation'; organisationId: string | null; requestedBy: string | null; requestedByEmail: string | null };
 export type ExportResult = { file: string; sha256: string; bytes: number; files: number; formatVersion: number };
@@ -78,6 +80,7 @@ export function createExitService(deps: ExitServiceDeps) {
   const exportsDir = path.resolve(deps.dataDir, 'exports');
   const importsDir = path.resolve(deps.dataDir, 'imports');
   const { importRepository } = deps;
+  const organisationImports = createOrganisationImportRepository();
 
   async function visibleExport(actor: Actor, id: string): Promise<JobRow> {
     const job = await jobQueue.find(id);
@@ -172,13 +175,23 @@ export function createExitService(deps: ExitServiceDeps) {
     });
   }
 
+  /** Writes an organisation export into this installation as a new organisation, in one transaction (`organisation-import.ts`). */
+  async function importOrganisationExport(job: JobRow, archive: ExportArchive): Promise<ImportResult> {
+    const payload = importPayloadOf(job);
+    const context: AuditContext = { actorUserId: payload.requestedBy, actorEmail: payload.requestedByEmail, requestId: null, ip: null };
+    const result = await db.transaction((tx) =>
+      importOrganisation({ db: tx, audit, writer: importRepository, reader: organisationImports }, archive, context, { jobId: job.id, sha256: payload.sha256, formatVersion: payload.formatVersion }),
+    );
+    return { ...result, files: archive.manifest.files.length, auditChains: result.audit.sourceChain ? [result.audit.sourceChain] : [] };
+  }
+
   const importHandler: JobHandler = async (job) => {
     const payload = importPayloadOf(job);
     const file = path.join(importsDir, payload.file);
     try {
       const archive = await openExportArchive(file, deps.importLimits, { verifyContent: false });
       try {
-        return await importInstallation(job, archive);
+        return payload.scope === 'organisation' ? await importOrganisationExport(job, archive) : await importInstallation(job, archive);
       } finally {
         archive.close();
       }
@@ -195,26 +208,37 @@ export function createExitService(deps: ExitServiceDeps) {
     jobHandlers: { [EXIT_EXPORT_JOB]: handler, [EXIT_IMPORT_JOB]: importHandler } as Record<string, JobHandler>,
 
     /**
-     * Checks an uploaded installation export (administrators) and queues its import: every
-     * problem with the file or the installation is answered here, before anything is written.
+     * Checks an uploaded export (administrators) and queues its import: every problem with the
+     * file or the installation is answered here, before anything is written. An installation
+     * export goes into an empty installation; an organisation export into any installation, as
+     * a new organisation (refused when one here has its name or number, or a library item's key
+     * and version hold other content here).
      * The upload is a temporary file; it is moved into the data folder for the job.
      */
     async requestImport(actor: Actor, upload: { path: string }, context: AuditContext): Promise<JobRow> {
       try {
         if (!actor.isAdmin) throw importAdminOnly();
         const archive = await openExportArchive(upload.path, deps.importLimits);
-        archive.close();
-        if (archive.manifest.scope.kind !== 'installation') throw importWrongScope('installation', archive.manifest.scope.kind);
-        const holds = await importRepository.installationHolds(db);
-        if (holds) throw importNotEmpty(holds);
+        const scope = archive.manifest.scope.kind;
+        let organisationName: string | null = null;
+        try {
+          if (scope === 'organisation') {
+            organisationName = String((await checkOrganisationImport(db, organisationImports, archive)).organisation.name);
+          } else {
+            const holds = await importRepository.installationHolds(db);
+            if (holds) throw importNotEmpty(holds);
+          }
+        } finally {
+          archive.close();
+        }
         const sha256 = await sha256OfFile(upload.path);
         const file = `${randomUUID()}.zip`;
         await mkdir(importsDir, { recursive: true });
         await rename(upload.path, path.join(importsDir, file));
-        const payload: ImportPayload = { scope: 'installation', file, sha256, formatVersion: archive.writtenFormat, requestedBy: actor.userId, requestedByEmail: actor.email };
+        const payload: ImportPayload = { scope, file, sha256, formatVersion: archive.writtenFormat, requestedBy: actor.userId, requestedByEmail: actor.email };
         return await db.transaction(async (tx) => {
           const job = await jobQueue.enqueue({ kind: EXIT_IMPORT_JOB, payload, maxAttempts: 1 }, tx);
-          await audit.record(tx, context, { organisationId: null, action: 'exit.import_requested', entityType: 'import', entityId: job.id, after: { scope: 'installation', sha256, formatVersion: archive.writtenFormat, files: archive.manifest.files.length } });
+          await audit.record(tx, context, { organisationId: null, action: 'exit.import_requested', entityType: 'import', entityId: job.id, after: { scope, organisation: organisationName, sha256, formatVersion: archive.writtenFormat, files: archive.manifest.files.length } });
           return job;
         });
       } finally {

@@ -33,6 +33,19 @@ export function importStatus(job: JobRow) {
     sha256: payload.sha256,
     formatVersion: payload.formatVersion,
     rows: importResultOf(job)?.rows ?? null,
+    ...organisationImportStatus(job),
     error: job.error ?? null,
+  };
+}
+
+/** What an organisation import adds to its status: the new organisation, and what was matched, left out or cleared. */
+function organisationImportStatus(job: JobRow) {
+  const result = importResultOf(job);
+  const organisation = result?.organisation;
+  return {
+    organisation: organisation ? { id: organisation.id, name: organisation.name, url: `/organisations/${organisation.id}` } : null,
+    matched: result?.matched ?? null,
+    leftOut: result?.leftOut ?? null,
+    cleared: result?.cleared ?? null,
   };
 }

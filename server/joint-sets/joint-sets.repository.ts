@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { assessmentProfiles } from '../assessments/assessments.table';
 import { organisations } from '../organisations/organisations.table';
@@ -31,21 +31,25 @@ export function createJointSetsRepository() {
   return {
     /** Sets where one of the organisations participates (in any status), and public sets with an adopted revision. */
     async list(db: Database, scope: { organisationIds: string[] | 'all'; includePublic: boolean }): Promise<(JointSetRow & { coordinatorName: string })[]> {
-      const conditions: SQL[] = [];
+      // The ids the scope sees, as one union of index lookups: an OR of the conditions would make
+      // the database read every set.
+      const visible: SQL[] = [];
       if (scope.organisationIds !== 'all') {
         if (scope.organisationIds.length > 0) {
-          conditions.push(inArray(jointSets.id, db.select({ id: jointSetParticipants.jointSetId }).from(jointSetParticipants).where(inArray(jointSetParticipants.organisationId, scope.organisationIds))));
+          visible.push(sql`select ${jointSetParticipants.jointSetId} from ${jointSetParticipants} where ${inArray(jointSetParticipants.organisationId, scope.organisationIds)}`);
         }
         if (scope.includePublic) {
-          conditions.push(and(eq(jointSets.isPublic, true), inArray(jointSets.id, db.select({ id: jointSetRevisions.jointSetId }).from(jointSetRevisions).where(inArray(jointSetRevisions.status, ['adopted', 'superseded'])))) as SQL);
+          visible.push(
+            sql`select ${jointSetRevisions.jointSetId} from ${jointSetRevisions} join ${jointSets} on ${jointSets.id} = ${jointSetRevisions.jointSetId} where ${jointSets.isPublic} and ${inArray(jointSetRevisions.status, ['adopted', 'superseded'])}`,
+          );
         }
-        if (conditions.length === 0) return [];
+        if (visible.length === 0) return [];
       }
       const rows = await db
         .select({ set: jointSets, coordinatorName: organisations.name })
         .from(jointSets)
         .innerJoin(organisations, eq(organisations.id, jointSets.coordinatorOrganisationId))
-        .where(conditions.length > 0 ? or(...conditions) : undefined)
+        .where(visible.length > 0 ? inArray(jointSets.id, sql`(${sql.join(visible, sql` union `)})`) : undefined)
         .orderBy(desc(jointSets.updatedAt));
       return rows.map((r) => ({ ...r.set, coordinatorName: r.coordinatorName }));
     },

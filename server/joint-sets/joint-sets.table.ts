@@ -39,7 +39,7 @@ export const jointSets = pgTable('joint_sets', {
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+}, (t) => [index('joint_sets_updated_idx').on(t.updatedAt)]);
 
 /** Organisations invited by the coordinator; the coordinator itself is a participant that accepted. */
 export const jointSetParticipants = pgTable(
@@ -95,6 +95,7 @@ export const jointSetRevisions = pgTable(
     uniqueIndex('joint_set_revisions_number_unique').on(t.jointSetId, t.number),
     uniqueIndex('joint_set_revisions_one_open').on(t.jointSetId).where(sql`${t.status} in ('draft', 'consultation')`),
     uniqueIndex('joint_set_revisions_one_adopted').on(t.jointSetId).where(sql`${t.status} = 'adopted'`),
+    index('joint_set_revisions_status_idx').on(t.status, t.jointSetId),
     check('joint_set_revisions_status_check', sql`${t.status} in ('draft', 'consultation', 'adopted', 'superseded')`),
   ],
 );

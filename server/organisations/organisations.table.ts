@@ -26,6 +26,9 @@ export const organisations = pgTable(
     foreignKey({ columns: [t.parentId], foreignColumns: [t.id] }).onDelete('restrict'),
     uniqueIndex('organisations_org_number_unique').on(t.orgNumber),
     uniqueIndex('organisations_name_unique').on(sql`lower(${t.name})`),
+    // Lists of organisations, of all kinds or of one, are sorted by name.
+    index('organisations_name_idx').on(t.name),
+    index('organisations_kind_name_idx').on(t.kind, t.name),
     check('organisations_kind_check', sql`${t.kind} in ('buyer', 'council', 'vendor')`),
     check('organisations_council_parent_check', sql`(${t.kind} = 'council') = (${t.parentId} is not null)`),
   ],

@@ -29,7 +29,7 @@ export const identityProviders = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('identity_providers_slug_unique').on(t.slug), index('identity_providers_organisation_idx').on(t.organisationId)],
+  (t) => [uniqueIndex('identity_providers_slug_unique').on(t.slug), index('identity_providers_organisation_idx').on(t.organisationId), index('identity_providers_display_name_idx').on(t.displayName)],
 );
 
 /** A user's account at a provider, matched by issuer and subject, never by e-mail. */

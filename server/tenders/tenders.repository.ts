@@ -33,11 +33,14 @@ export function createTendersRepository() {
       const conditions: SQL[] = [];
       if (filter.organisationIds !== 'all') {
         if (filter.organisationIds.length === 0) return { rows: [], total: 0 };
+        // One set of ids from both indexes (as buyer, as co-buyer): an OR of the two would make
+        // the database read every tender.
+        const ids = filter.organisationIds;
         conditions.push(
-          or(
-            inArray(tenders.buyerOrganisationId, filter.organisationIds),
-            inArray(tenders.id, db.select({ id: tenderCoBuyers.tenderId }).from(tenderCoBuyers).where(inArray(tenderCoBuyers.organisationId, filter.organisationIds))),
-          ) as SQL,
+          inArray(
+            tenders.id,
+            sql`(select ${tenders.id} from ${tenders} where ${inArray(tenders.buyerOrganisationId, ids)} union select ${tenderCoBuyers.tenderId} from ${tenderCoBuyers} where ${inArray(tenderCoBuyers.organisationId, ids)})`,
+          ),
         );
       }
       if (filter.status) conditions.push(eq(tenders.status, filter.status));

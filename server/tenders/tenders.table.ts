@@ -42,6 +42,7 @@ export const tenders = pgTable(
   },
   (t) => [
     index('tenders_buyer_idx').on(t.buyerOrganisationId, t.updatedAt),
+    index('tenders_updated_idx').on(t.updatedAt),
     uniqueIndex('tenders_reference_unique').on(t.buyerOrganisationId, sql`lower(${t.reference})`),
     check('tenders_status_check', sql`${t.status} in ('draft', 'issued', 'closed')`),
     check('tenders_language_check', sql`${t.language} in ('nb', 'en')`),

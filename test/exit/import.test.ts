@@ -199,8 +199,8 @@ describe('When an import is refused, then the answer names the problem and nothi
     await expectRefused(Buffer.from('name,value\nthis,is csv\n'), 400, 'exit.import_not_zip', /not a complete zip archive/);
   });
 
-  test('an organisation export offered as an installation', async () => {
-    await expectRefused(await altered({ 'manifest.json': JSON.stringify({ ...exported.manifest, scope: { kind: 'organisation', organisationId: '00000000-0000-4000-8000-000000000000' } }) }), 400, 'exit.import_wrong_scope', /export of an organisation/);
+  test('an installation export whose manifest is changed to name an organisation its data does not hold', async () => {
+    await expectRefused(await altered({ 'manifest.json': JSON.stringify({ ...exported.manifest, scope: { kind: 'organisation', organisationId: '00000000-0000-4000-8000-000000000000' } }) }), 400, 'exit.import_organisation_missing', /export of organisation 00000000-0000-4000-8000-000000000000, but data\/organisations\.jsonl does not hold it/);
   });
 
   test('an installation that already holds organisations', async () => {

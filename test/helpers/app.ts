@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import { createApp } from '../../server/app';
@@ -20,13 +21,29 @@ export type TestContext = {
  * handler that answers another shape than it documents fails the test that calls it. A test file
  * may turn this off with `checkResponses: false` only while its feature's drifts are being fixed.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean; onQuery?: (query: string) => void } = {}): Promise<TestContext> {
+export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void } = {}): Promise<TestContext> {
   const { database, drop } = await createTestDatabase(options.onQuery);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
   const app = createApp({ config, services, logger: createLogger({ level: 'silent' }), version: 'test' });
-  if (options.checkResponses === false) return { app, services, request: () => supertest.agent(app), close: drop };
-  const document = (await supertest(app).get('/api/openapi.json')).body as OpenApiDocument;
+  // One listening server for the whole file: an agent given the bare app would open and close a
+  // server for every request it sends.
+  const server = await listen(app);
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await drop();
+  };
+  if (options.checkResponses === false) return { app, services, request: () => supertest.agent(server), close };
+  const document = (await supertest(server).get('/api/openapi.json')).body as OpenApiDocument;
   const check = createResponseValidator(document);
-  return { app, services, request: () => validatingAgent(supertest.agent(app), check), close: drop };
+  return { app, services, request: () => validatingAgent(supertest.agent(server), check), close };
+}
+
+function listen(app: Express): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
 }
