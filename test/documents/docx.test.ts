@@ -5,6 +5,7 @@ import mammoth from 'mammoth';
 import { buildContractAnnexDocx } from '../../server/documents/contract-annex.docx';
 import type { DocumentItem, DocumentLanguage, TenderDocumentModel } from '../../server/documents/document-model';
 import { buildSpecificationDocx } from '../../server/documents/specification.docx';
+import { setZipEntryDates } from '../../server/documents/zip-entry-dates';
 
 type ItemSpec = Pick<DocumentItem, 'number' | 'key' | 'title' | 'text'> & Partial<DocumentItem>;
 
@@ -334,6 +335,15 @@ describe('Drafts and edge cases', () => {
     }
   });
 
+
+  test('When a packed file is not laid out as the zip file expected, then dating its entries fails rather than leaving the time of packing', async () => {
+    expect(() => setZipEntryDates(Buffer.from('PK\x03\x04 not a zip file at all'), '2025-03-01')).toThrow(/no end of central directory record/);
+    const packed = await buildContractAnnexDocx(buildModel('en'));
+    const end = packed.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const moved = Buffer.from(packed);
+    moved.writeUInt32LE(packed.readUInt32LE(end + 16) + 1, end + 16);
+    expect(() => setZipEntryDates(moved, '2025-03-01')).toThrow(/no central directory header at byte/);
+  });
 
   test('When the tender is a draft, then cover, header and footer say so instead of a revision number', async () => {
     const { zip, text } = await unpack(await buildSpecificationDocx(buildModel('nb', { isDraft: true, revision: 0 })));
