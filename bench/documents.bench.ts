@@ -14,7 +14,7 @@ const ITEMS = 300;
 const SECTIONS = 12;
 const RUNS = 20;
 const WARM_UP = 2;
-export const TARGET_RATIO = 1.3;
+const TARGET_RATIO = 1.3;
 
 const TEXT: Record<DocumentLanguage, { text: string[]; guidance: string[]; title: string; section: string; item: string; buyers: string[] }> = {
   nb: {
@@ -104,7 +104,7 @@ export function syntheticModel(language: DocumentLanguage = 'nb', kind: Document
   };
 }
 
-export function median(values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;

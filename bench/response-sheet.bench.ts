@@ -23,7 +23,7 @@ const TEXT =
   'Beskrivelsen skal være tilgjengelig for kunden og for tredjeparter kunden velger, uten krav om taushetserklæring eller ekstra kostnad.';
 const GUIDANCE = 'Oppgi adressen til API-beskrivelsen, og lever en dekningsmatrise som for hver objekttype viser hvilket endepunkt som gir lesetilgang.';
 
-export function syntheticModel(language: DocumentLanguage = 'nb'): TenderDocumentModel {
+function syntheticModel(language: DocumentLanguage = 'nb'): TenderDocumentModel {
   const sections: DocumentSection[] = Array.from({ length: SECTIONS }, (_, s) => ({ number: String(s + 1), title: `Kapittel ${s + 1}`, items: [] }));
   for (let n = 0; n < REQUIREMENTS; n++) {
     const section = sections[n % SECTIONS] as DocumentSection;
