@@ -1,14 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  BookmarkEnd,
+  BookmarkStart,
   BorderStyle,
   Document,
   Footer,
   Header,
   HeadingLevel,
+  InternalHyperlink,
+  LeaderType,
   Packer,
   PageNumber,
   PageOrientation,
+  PageReference,
   Paragraph,
   ShadingType,
   Tab,
@@ -22,14 +27,15 @@ import {
   WidthType,
   type FileChild,
   type IRunOptions,
+  type ParagraphChild,
   type ISectionOptions,
   type ITableCellBorders,
 } from 'docx';
 import Handlebars from 'handlebars';
-import JSZip from 'jszip';
 import { formatList } from '../library/clause-template';
 import { TEMPLATES_DIR } from '../shared/paths';
 import type { DocumentItem, DocumentLanguage, TenderDocumentModel } from './document-model';
+import { setZipEntryDates } from './zip-entry-dates';
 
 /**
  * What the requirement specification and the contract annex share: page geometry, styles,
@@ -267,13 +273,62 @@ export function cellParagraphs(text: string, spacingAfter = 60): Paragraph[] {
   return textParagraphs(text, {}, spacingAfter, TABLE_TEXT_STYLE);
 }
 
-export function heading(text: string, level: 1 | 2, options: { pageBreakBefore?: boolean } = {}): Paragraph {
+export type HeadingOptions = { pageBreakBefore?: boolean };
+
+export function heading(text: string, level: 1 | 2, options: HeadingOptions = {}): Paragraph {
+  return headingParagraph(level, options, [new TextRun(cleanText(text))]);
+}
+
+function headingParagraph(level: 1 | 2, options: HeadingOptions, children: ParagraphChild[]): Paragraph {
   return new Paragraph({
     heading: level === 1 ? HeadingLevel.HEADING_1 : HeadingLevel.HEADING_2,
     pageBreakBefore: options.pageBreakBefore,
     keepNext: true,
-    children: [new TextRun(cleanText(text))],
+    children,
   });
+}
+
+/**
+ * A heading's text between the start and end of a bookmark with the id given. docx's own
+ * `Bookmark` takes its id from a counter shared by every document the process builds, so the id
+ * would depend on what was built before; `BookmarkStart` and `BookmarkEnd` take the id from us,
+ * and docx documents them as children of a paragraph although its children's type leaves them out.
+ */
+function bookmarked(name: string, id: number, text: string): ParagraphChild[] {
+  return [new BookmarkStart(name, id) as unknown as ParagraphChild, new TextRun(cleanText(text)), new BookmarkEnd(id) as unknown as ParagraphChild];
+}
+
+/**
+ * A document's table of contents, written by Datakrav from the headings it lists rather than as a
+ * TOC field: LibreOffice shows a TOC field as it was written and does not update it when it opens
+ * the file, while it does compute page references as it lays out the pages. Each entry links to
+ * its heading's bookmark and shows the heading's page through a PAGEREF field of its own, which
+ * LibreOffice fills on load and Word updates on open (the document asks Word to update its
+ * fields). No page number is estimated here. The bookmarks are numbered from 1 in the order the
+ * headings are made, which is their order in the document, so the same model gives the same bytes.
+ */
+export class Contents {
+  private readonly headings: { title: string; level: 1 | 2; bookmark: string }[] = [];
+
+  /** A heading listed in the contents. */
+  heading(text: string, level: 1 | 2, options: HeadingOptions = {}): Paragraph {
+    const id = this.headings.length + 1;
+    const bookmark = `_Toc${id}`;
+    this.headings.push({ title: cleanText(text), level, bookmark });
+    return headingParagraph(level, options, bookmarked(bookmark, id, text));
+  }
+
+  /** One paragraph per heading made so far, in Word's TOC styles, the page number at the right margin. */
+  entries(width: number): Paragraph[] {
+    return this.headings.map(
+      ({ title, level, bookmark }) =>
+        new Paragraph({
+          style: `TOC${level}`,
+          tabStops: [{ type: TabStopType.RIGHT, position: width, leader: LeaderType.DOT }],
+          children: [new InternalHyperlink({ anchor: bookmark, children: [new TextRun(title), new TextRun({ children: [new Tab()] }), new PageReference(bookmark, { hyperlink: true })] })],
+        }),
+    );
+  }
 }
 
 const RULE = { style: BorderStyle.SINGLE, size: 4, color: COLOUR.rule };
@@ -334,13 +389,14 @@ export async function traceabilityChapter(
   kind: DocumentItem['kind'],
   items: readonly DocumentItem[],
   orientation: Orientation,
+  contents?: Contents,
 ): Promise<FileChild[]> {
   const labels = COMMON_LABELS[model.language];
   const prose = await renderProse(model.language, 'traceability', { ...proseContext(model), clauses: kind === 'clause' });
   const [keyWidth, sourceWidth] = [1500, 3600];
   const titleWidth = TEXT_WIDTH[orientation] - keyWidth - sourceWidth;
   return [
-    heading(labels.traceability, 1, { pageBreakBefore: true }),
+    contents ? contents.heading(labels.traceability, 1, { pageBreakBefore: true }) : heading(labels.traceability, 1, { pageBreakBefore: true }),
     ...proseParagraphs(prose),
     gridTable(
       [labels.traceabilityColumns.key, labels.traceabilityColumns[kind], labels.traceabilityColumns.source],
@@ -521,58 +577,15 @@ function corePropertiesXml(model: TenderDocumentModel, properties: DocumentPrope
   ].join('');
 }
 
-const TOC_FIELD_BEGIN = /<w:r><w:fldChar w:fldCharType="begin"[^>]*\/><w:instrText xml:space="preserve">TOC [^<]*<\/w:instrText><w:fldChar w:fldCharType="separate"\/><\/w:r>/;
-const FIELD_END_RUN = /<w:r><w:fldChar w:fldCharType="end"\/><\/w:r>/g;
-
 /**
- * LibreOffice shows a table of contents field as it was written and does not update it when it
- * opens the file, while it does compute page references as it lays out the pages. So the entries
- * docx writes from the headings are kept, but outside a TOC field: each links to its heading and
- * shows the heading's page through its own PAGEREF field, which LibreOffice fills on load and Word
- * updates on open (the document asks Word to update its fields). No page number is estimated here.
- */
-function contentsWithPageReferences(documentXml: string): string {
-  return documentXml.replace(/<w:sdtContent>([\s\S]*?)<\/w:sdtContent>/g, (whole, content: string) => {
-    if (!TOC_FIELD_BEGIN.test(content)) return whole;
-    const entries = content.replace(TOC_FIELD_BEGIN, '').replace(FIELD_END_RUN, '').replace(/<w:p><\/w:p>/g, '');
-    return `<w:sdtContent>${entries}</w:sdtContent>`;
-  });
-}
-
-/**
- * docx numbers bookmarks (their ids and their `_Toc` names, which the contents link to) from
- * counters shared by every document the process builds; they are numbered again here from 1 in
- * the order they appear, so the numbers depend on the document only.
- */
-function numberedBookmarks(documentXml: string): string {
-  const ids = new Map<string, number>();
-  const names = new Map<string, number>();
-  return documentXml
-    .replace(/(<w:bookmark(?:Start|End)\b[^>]*?\sw:id=")([0-9]+)"/g, (_whole, start: string, id: string) => {
-      if (!ids.has(id)) ids.set(id, ids.size + 1);
-      return `${start}${ids.get(id)}"`;
-    })
-    .replace(/_Toc([0-9]+)/g, (_whole, number: string) => {
-      if (!names.has(number)) names.set(number, names.size + 1);
-      return `_Toc${names.get(number)}`;
-    });
-}
-
-/**
- * Packs the document so that the same model always gives the same bytes: the zip entries carry
- * the document's date instead of the time of packing and bookmarks are numbered per document, so an issued revision downloaded today, or
- * in another installation it was exported to, has the SHA-256 it had when it was issued.
+ * Packs the document so that the same model always gives the same bytes: the core properties come
+ * from the model, bookmarks are numbered per document (see `Contents`), and the zip entries carry
+ * the document's date instead of the time of packing, so an issued revision downloaded today, or in
+ * another installation it was exported to, has the SHA-256 it had when it was issued. docx packs
+ * the file once; nothing is unpacked or compressed again.
  */
 export async function packDocument(document: Document, model: TenderDocumentModel, properties: DocumentProperties): Promise<Buffer> {
   const packed = await Packer.toBuffer(document, false, [{ path: 'docProps/core.xml', data: corePropertiesXml(model, properties) }]);
-  const zip = await JSZip.loadAsync(packed);
-  const part = zip.file('word/document.xml');
-  if (part) {
-    const xml = await part.async('string');
-    const changed = numberedBookmarks(contentsWithPageReferences(xml));
-    if (changed !== xml) zip.file('word/document.xml', changed);
-  }
-  const date = new Date(`${model.date.slice(0, 10)}T00:00:00Z`);
-  for (const entry of Object.values(zip.files)) entry.date = date;
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  setZipEntryDates(packed, model.date);
+  return packed;
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Cell, CellValue, DataValidation, Style, Workbook, Worksheet } from 'exceljs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { loadExcelJs } from '../shared/exceljs';
-import JSZip from 'jszip';
 import { AppError, type FieldError } from '../shared/errors';
 import type { DocumentItem, DocumentLanguage, TenderDocumentModel } from './document-model';
+import { setZipEntryDates } from './zip-entry-dates';
 
 /**
  * The vendor response sheet ("svarskjema"): one row per requirement of a tender revision, the
@@ -253,29 +254,31 @@ const ANSWER_SHEET_PATH = 'xl/worksheets/sheet1.xml';
 const CUSTOM_ROW_HEIGHT = /<row r="(\d+)" ht="([\d.]+)" customHeight="1"/g;
 
 /**
- * Finishes the file exceljs wrote: every zip entry dated `date`, so one revision always gives
- * the same bytes; and the requirement rows' heights marked as automatic rather than custom
- * (exceljs marks every height custom), so Excel grows a row when a vendor types a long answer.
+ * Finishes the file exceljs wrote with its entries stored, not compressed: the requirement rows'
+ * heights are marked as automatic rather than custom (exceljs marks every height custom), so Excel
+ * grows a row when a vendor types a long answer; then every entry is compressed once, in exceljs's
+ * order, and dated `isoDate`, so one revision always gives the same bytes. fflate compresses in
+ * JavaScript, so the bytes do not depend on the zlib of the machine or of the Node.js version.
  */
-async function finishFile(file: Buffer, date: Date): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(file);
-  const sheetXml = await zip.file(ANSWER_SHEET_PATH)?.async('string');
-  if (sheetXml !== undefined) {
-    zip.file(
-      ANSWER_SHEET_PATH,
-      sheetXml.replace(CUSTOM_ROW_HEIGHT, (row: string, number: string, height: string) => (Number(number) >= FIRST_ROW ? `<row r="${number}" ht="${height}"` : row)),
+function finishFile(stored: Buffer, isoDate: string): Buffer {
+  const files = unzipSync(stored, { filter: (entry) => !entry.name.endsWith('/') });
+  const sheet = files[ANSWER_SHEET_PATH];
+  if (sheet) {
+    files[ANSWER_SHEET_PATH] = strToU8(
+      strFromU8(sheet).replace(CUSTOM_ROW_HEIGHT, (row: string, number: string, height: string) => (Number(number) >= FIRST_ROW ? `<row r="${number}" ht="${height}"` : row)),
     );
   }
-  zip.forEach((_path, entry) => {
-    entry.date = date;
-  });
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  const zip = zipSync(files, { level: 6 });
+  const file = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+  setZipEntryDates(file, isoDate);
+  return file;
 }
 
-export async function buildResponseSheet(model: TenderDocumentModel): Promise<Buffer> {
+/** The response sheet as an exceljs workbook, before it is written; the benchmark writes it on its own. */
+export async function createResponseWorkbook(model: TenderDocumentModel): Promise<Workbook> {
   const labels = LABELS[model.language];
   const items = requirementsOf(model);
-  const date = new Date(`${model.date}T00:00:00Z`);
+  const date = modelDate(model);
   const lastRow = HEADER_ROW + items.length;
 
   const workbook = new (await loadExcelJs()).Workbook();
@@ -325,7 +328,16 @@ export async function buildResponseSheet(model: TenderDocumentModel): Promise<Bu
   await sheet.protect('', PROTECTION);
 
   await addMetadataSheet(workbook, model, labels, items);
-  return finishFile(Buffer.from(await workbook.xlsx.writeBuffer()), date);
+  return workbook;
+}
+
+function modelDate(model: TenderDocumentModel): Date {
+  return new Date(`${model.date}T00:00:00Z`);
+}
+
+export async function buildResponseSheet(model: TenderDocumentModel): Promise<Buffer> {
+  const workbook = await createResponseWorkbook(model);
+  return finishFile(Buffer.from(await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } })), model.date);
 }
 
 // ---------------------------------------------------------------------------------------------

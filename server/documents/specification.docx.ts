@@ -1,9 +1,10 @@
-import { AlignmentType, Paragraph, TableOfContents, TextRun, type Document, type FileChild } from 'docx';
+import { AlignmentType, Paragraph, TextRun, type Document, type FileChild } from 'docx';
 import { formatList } from '../library/clause-template';
 import type { DocumentCoordination, DocumentItem, DocumentLanguage, DocumentSection, TenderDocumentModel } from './document-model';
 import {
   COLOUR,
   COMMON_LABELS,
+  Contents,
   TEXT_WIDTH,
   TABLE_TEXT_STYLE,
   bodyCell,
@@ -15,7 +16,6 @@ import {
   formatDate,
   formatNumber,
   gridTable,
-  heading,
   packDocument,
   pageSection,
   proseContext,
@@ -137,11 +137,11 @@ function requirementRow(item: DocumentItem, language: DocumentLanguage) {
   ];
 }
 
-function requirementTables(sections: DocumentSection[], language: DocumentLanguage): FileChild[] {
+function requirementTables(sections: DocumentSection[], language: DocumentLanguage, contents: Contents): FileChild[] {
   const labels = LABELS[language];
   if (sections.length === 0) return [new Paragraph({ children: [new TextRun(labels.noRequirements)] })];
   return sections.flatMap((section) => [
-    heading(`${section.number} ${section.title}`, 1),
+    contents.heading(`${section.number} ${section.title}`, 1),
     gridTable(
       labels.columns,
       COLUMN_WIDTHS,
@@ -153,12 +153,13 @@ function requirementTables(sections: DocumentSection[], language: DocumentLangua
 const DEVIATION_WIDTHS = [3200, TEXT_WIDTH.landscape - 3200 - 4800, 4800];
 
 /** The annex listing the buyer's documented local deviations from the joint set the tender started from. */
-function deviationsAnnex(coordination: DocumentCoordination, language: DocumentLanguage): FileChild[] {
+function deviationsAnnex(coordination: DocumentCoordination, language: DocumentLanguage, contents: Contents): FileChild[] {
   const labels = LABELS[language];
   const [requirement, deviation, justification] = DEVIATION_WIDTHS as [number, number, number];
-  if (coordination.deviations.length === 0) return [heading(labels.deviationsAnnex, 1, { pageBreakBefore: true }), new Paragraph({ children: [new TextRun(labels.noDeviations)] })];
+  const title = contents.heading(labels.deviationsAnnex, 1, { pageBreakBefore: true });
+  if (coordination.deviations.length === 0) return [title, new Paragraph({ children: [new TextRun(labels.noDeviations)] })];
   return [
-    heading(labels.deviationsAnnex, 1, { pageBreakBefore: true }),
+    title,
     gridTable(
       labels.deviationColumns,
       DEVIATION_WIDTHS,
@@ -171,7 +172,7 @@ function deviationsAnnex(coordination: DocumentCoordination, language: DocumentL
   ];
 }
 
-async function coordinationStatement(model: TenderDocumentModel, coordination: DocumentCoordination): Promise<FileChild[]> {
+async function coordinationStatement(model: TenderDocumentModel, coordination: DocumentCoordination, contents: Contents): Promise<FileChild[]> {
   const text = await renderProse(model.language, 'specification-coordination', {
     ...proseContext(model),
     jointSet: coordination.setTitle,
@@ -181,7 +182,7 @@ async function coordinationStatement(model: TenderDocumentModel, coordination: D
     organisationCount: coordination.organisations.length,
     deviationCount: coordination.deviations.length,
   });
-  return [heading(LABELS[model.language].coordination, 1), ...proseParagraphs(text)];
+  return [contents.heading(LABELS[model.language].coordination, 1), ...proseParagraphs(text)];
 }
 
 /** The specification as a docx Document, before packing; the benchmark packs it on its own. */
@@ -208,22 +209,27 @@ export async function createSpecificationDocument(model: TenderDocumentModel): P
     renderProse(model.language, 'specification-evaluation', context),
   ]);
 
-  const front: FileChild[] = [
-    ...coverBlock(model, { annexLabel: labels.annexLabel, documentTitle: labels.documentTitle, withDeadline: true, note: labels.coverNote }),
-    new Paragraph({ pageBreakBefore: true, spacing: { after: 240 }, children: [new TextRun({ text: labels.contents, bold: true, size: 30, color: COLOUR.accent })] }),
-    new TableOfContents(labels.contents, { hyperlink: true, headingStyleRange: '1-2' }),
-    heading(labels.introduction, 1, { pageBreakBefore: true }),
+  // The headings are made in the order they appear, and the contents listing them last.
+  const contents = new Contents();
+  const chapters: FileChild[] = [
+    contents.heading(labels.introduction, 1, { pageBreakBefore: true }),
     ...proseParagraphs(introduction),
-    ...(model.coordination ? await coordinationStatement(model, model.coordination) : []),
-    heading(labels.instructions, 1),
+    ...(model.coordination ? await coordinationStatement(model, model.coordination, contents) : []),
+    contents.heading(labels.instructions, 1),
     ...proseParagraphs(instructions),
-    heading(labels.evaluation, 1),
+    contents.heading(labels.evaluation, 1),
     ...proseParagraphs(evaluation),
   ];
   const tables: FileChild[] = [
-    ...requirementTables(sections, model.language),
-    ...(await traceabilityChapter(model, 'requirement', requirements, 'landscape')),
-    ...(model.coordination ? deviationsAnnex(model.coordination, model.language) : []),
+    ...requirementTables(sections, model.language, contents),
+    ...(await traceabilityChapter(model, 'requirement', requirements, 'landscape', contents)),
+    ...(model.coordination ? deviationsAnnex(model.coordination, model.language, contents) : []),
+  ];
+  const front: FileChild[] = [
+    ...coverBlock(model, { annexLabel: labels.annexLabel, documentTitle: labels.documentTitle, withDeadline: true, note: labels.coverNote }),
+    new Paragraph({ pageBreakBefore: true, spacing: { after: 240 }, children: [new TextRun({ text: labels.contents, bold: true, size: 30, color: COLOUR.accent })] }),
+    ...contents.entries(TEXT_WIDTH.portrait),
+    ...chapters,
   ];
 
   const document = createDocument(model, [

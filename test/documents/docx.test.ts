@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
+import { fromBuffer, type Entry } from 'yauzl';
 import mammoth from 'mammoth';
 import { buildContractAnnexDocx } from '../../server/documents/contract-annex.docx';
 import type { DocumentItem, DocumentLanguage, TenderDocumentModel } from '../../server/documents/document-model';
 import { buildSpecificationDocx } from '../../server/documents/specification.docx';
+import { setZipEntryDates } from '../../server/documents/zip-entry-dates';
 
 type ItemSpec = Pick<DocumentItem, 'number' | 'key' | 'title' | 'text'> & Partial<DocumentItem>;
 
@@ -198,6 +200,15 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
     const references = [...spec.documentXml.matchAll(/<w:instrText[^>]*>PAGEREF (_Toc\d+) \\h<\/w:instrText>/g)].map((m) => m[1] as string);
     expect(references.length).toBeGreaterThanOrEqual(6);
     for (const bookmark of references) expect(spec.documentXml).toContain(`<w:bookmarkStart w:name="${bookmark}"`);
+    // One entry per heading, in the order of the headings, each in Word's TOC style for its level,
+    // and the bookmarks numbered from 1 in this document whatever else the process built before.
+    const headings = [...spec.documentXml.matchAll(/<w:p><w:pPr><w:pStyle w:val="Heading1"\/>(?:(?!<\/w:p>)[\s\S])*?<\/w:p>/g)].map((m) => m[0]);
+    expect(headings.map((h) => h.match(/<w:bookmarkStart w:name="(_Toc\d+)" w:id="(\d+)"\/>/)?.slice(1))).toEqual(headings.map((_h, i) => [`_Toc${i + 1}`, String(i + 1)]));
+    expect(references).toEqual(headings.map((_h, i) => `_Toc${i + 1}`));
+    const entries = [...spec.documentXml.matchAll(/<w:p><w:pPr><w:pStyle w:val="TOC1"\/>(?:(?!<\/w:p>)[\s\S])*?<\/w:p>/g)].map((m) => runText(m[0]));
+    expect(entries).toEqual(headings.map(runText));
+    expect(entries).toContain(`2 ${TEXTS[language].sections[1]}`);
+    expect(await part(spec.zip, /^word\/styles\.xml$/)).toContain('w:styleId="TOC1"');
     if (language === 'nb') {
       expect(spec.text).toContain('Kundens kravspesifikasjon');
       expect(spec.text).toContain('Innhold');
@@ -297,7 +308,43 @@ describe.each(['nb', 'en'] as const)('Word documents in %s', (language) => {
   });
 });
 
+/** The name and modification time of every entry, as an unzipping program reads them, in UTC. */
+function entryDates(zip: Buffer): Promise<[string, string][]> {
+  return new Promise((resolve, reject) => {
+    fromBuffer(zip, { lazyEntries: true }, (error, file) => {
+      if (error) return reject(error);
+      const dates: [string, string][] = [];
+      file.on('entry', (entry: Entry) => {
+        dates.push([entry.fileName, entry.getLastModDate({ timezone: 'UTC' }).toISOString()]);
+        file.readEntry();
+      });
+      file.on('end', () => resolve(dates));
+      file.on('error', reject);
+      file.readEntry();
+    });
+  });
+}
+
 describe('Drafts and edge cases', () => {
+  test('When the documents are built, then every entry of the file is dated midnight of the model date', async () => {
+    const model = buildModel('nb', { date: '2026-02-28' });
+    for (const build of [buildSpecificationDocx, buildContractAnnexDocx]) {
+      const dates = await entryDates(await build(model));
+      expect(dates.map(([name]) => name)).toEqual(expect.arrayContaining(['word/document.xml', 'docProps/core.xml', '[Content_Types].xml']));
+      expect(new Set(dates.map(([, date]) => date))).toEqual(new Set(['2026-02-28T00:00:00.000Z']));
+    }
+  });
+
+
+  test('When a packed file is not laid out as the zip file expected, then dating its entries fails rather than leaving the time of packing', async () => {
+    expect(() => setZipEntryDates(Buffer.from('PK\x03\x04 not a zip file at all'), '2025-03-01')).toThrow(/no end of central directory record/);
+    const packed = await buildContractAnnexDocx(buildModel('en'));
+    const end = packed.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const moved = Buffer.from(packed);
+    moved.writeUInt32LE(packed.readUInt32LE(end + 16) + 1, end + 16);
+    expect(() => setZipEntryDates(moved, '2025-03-01')).toThrow(/no central directory header at byte/);
+  });
+
   test('When the tender is a draft, then cover, header and footer say so instead of a revision number', async () => {
     const { zip, text } = await unpack(await buildSpecificationDocx(buildModel('nb', { isDraft: true, revision: 0 })));
     expect(text).toContain('UTKAST');
