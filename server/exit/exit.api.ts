@@ -71,7 +71,10 @@ export function exitApi(deps: { exit: ExitService }, settings: { importLimitByte
       summary: 'An import\'s state, and the rows it imported (administrators)',
       params: importIdParams,
       responses: [{ status: 200, description: 'The import', schema: importStatusSchema }],
-      handler: async ({ actor, params }) => importStatus(await exit.findImport(actor, params.importId)),
+      handler: async ({ actor, params }) => {
+        const { job, progress } = await exit.findImport(actor, params.importId);
+        return importStatus(job, progress);
+      },
     }),
   ];
 }

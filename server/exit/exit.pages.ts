@@ -71,7 +71,8 @@ export function exitPages(deps: { exit: ExitService }, settings: { importLimitBy
       summary: 'An import\'s state and progress',
       params: importIdParams,
       handler: async (ctx) => {
-        const status = importStatus(await exit.findImport(ctx.actor, ctx.params.importId));
+        const { job, progress } = await exit.findImport(ctx.actor, ctx.params.importId);
+        const status = importStatus(job, progress);
         if (status.state === 'queued' || status.state === 'running') ctx.res.set('Refresh', '3');
         ctx.render('exit/import', { title: ctx.t('exit.import.statusTitle'), nav: 'exit', import: status, rows: Object.entries(status.rows ?? {}).map(([entity, count]) => ({ entity, count })) });
       },

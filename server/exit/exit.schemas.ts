@@ -39,6 +39,10 @@ export const importStatusSchema = z
     finishedAt: z.string().nullable(),
     sha256: z.string(),
     formatVersion: z.number(),
+    importing: z
+      .object({ entity: z.string(), rowsDone: z.number(), rowsTotal: z.number() })
+      .nullable()
+      .describe('While the import runs: the entity being written, and the rows written of all the export holds (null when not running, or when another instance runs it)'),
     rows: z.record(z.string(), z.number()).nullable(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
   })
