@@ -17,7 +17,7 @@ function exitPage(actor: Actor) {
   };
 }
 
-export function exitPages(deps: { exit: ExitService }, settings: { importLimitBytes: number }): RouteDefinition[] {
+export function exitPages(deps: { exit: ExitService }, settings: { importLimitBytes: number; uploadDir: string }): RouteDefinition[] {
   const { exit } = deps;
   const show = (ctx: BaseContext & { actor: Actor }, errors: unknown[] = [], status = 200, importErrors: unknown[] = []) => {
     ctx.render('exit/index', { title: ctx.t('exit.title'), nav: 'exit', errors, importErrors, ...exitPage(ctx.actor) }, status);
@@ -57,7 +57,7 @@ export function exitPages(deps: { exit: ExitService }, settings: { importLimitBy
       access: 'user',
       bodyType: 'multipart',
       body: importUploadSchema,
-      middleware: [singleFileToDisk(settings.importLimitBytes)],
+      middleware: [singleFileToDisk(settings.importLimitBytes, settings.uploadDir)],
       problemPath: 'file',
       rerender: (ctx, { formErrors }, status) => show(ctx, [], status, formErrors),
       run: async (ctx) => {

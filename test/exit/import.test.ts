@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -265,6 +265,26 @@ describe('When an import is refused, then the answer names the problem and nothi
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'exit.import_not_empty' });
     expect(res.body.detail).toMatch(/only into an empty installation, and this one already holds 3 organisation\(s\)/);
     expect((await sourceAdmin.agent.get('/api/audit').query({ action: 'exit.import_requested' })).body.items).toEqual([]);
+  });
+
+  test('an upload refused before its handler runs, or by it, leaves no temporary file in the data folder', async () => {
+    const tmp = (dir: string) => path.join(dir, 'tmp');
+    const leftovers = (dir: string) => (existsSync(tmp(dir)) ? readdirSync(tmp(dir)) : []);
+    const sourceDir = dirs[0] as string;
+    expect(leftovers(target.dir)).toEqual([]);
+    expect(leftovers(sourceDir)).toEqual([]);
+    const wrongToken = await target.admin.agent.post('/api/exit/imports').set('X-CSRF-Token', 'feil-token').attach('file', exported.bytes, 'eksport.zip');
+    expect({ status: wrongToken.status, code: wrongToken.body.code }).toEqual({ status: 403, code: 'auth.csrf_rejected' });
+    const wrongFormToken = await target.admin.agent.post('/exit/imports').field('_csrf', 'feil-token').attach('file', exported.bytes, 'eksport.zip');
+    expect(wrongFormToken.status).toBe(403);
+    const unknownField = await target.admin.agent.post('/api/exit/imports').set('X-CSRF-Token', target.admin.csrf).field('overwrite', 'true').attach('file', exported.bytes, 'eksport.zip');
+    expect({ status: unknownField.status, path: unknownField.body.errors?.[0]?.path }).toEqual({ status: 400, path: '(body)' });
+    const anonymous = await target.ctx.request().post('/api/exit/imports').attach('file', exported.bytes, 'eksport.zip');
+    expect(anonymous.status).toBe(401);
+    const notAdmin = await upload(sourceEditor, exported.bytes);
+    expect(notAdmin.body.code).toBe('exit.import_admin_required');
+    expect(leftovers(target.dir)).toEqual([]);
+    expect(leftovers(sourceDir)).toEqual([]);
   });
 
   test('someone who is not an administrator', async () => {
