@@ -6,24 +6,23 @@
  * (bench/exit.run.ts). With DATABASE_URL set, the assessment comparison is measured
  * on that PostgreSQL server too.
  */
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { toYaml } from '../server/library/library.versions';
 import { SYSTEM_AUDIT, type Actor } from '../server/auth/actor';
 import { Packer } from 'docx';
 import { generateDocument } from '../server/documents/documents';
 import { createSpecificationDocument } from '../server/documents/specification.docx';
 import { benchDocuments } from './documents.bench';
+import { generateLibrary } from './library.generate';
 import { benchResponseSheet } from './response-sheet.bench';
 import { loadConfig } from '../server/config';
 import { createDatabase } from '../server/db/client';
 import { loadLibraryFiles } from '../server/library/library.files';
 import { createServices } from '../server/services';
 import { PROJECT_ROOT } from '../server/shared/paths';
-import type { ItemFile } from '../server/library/library.schemas';
 
 const execFileAsync = promisify(execFile);
 const SHIPPED = path.join(PROJECT_ROOT, 'requirements');
@@ -34,20 +33,6 @@ const FILTERS = [{}, { kind: 'clause' as const }, { category: 'export' as const 
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-async function generateLibrary(dir: string): Promise<void> {
-  await cp(path.join(SHIPPED, 'sources.yaml'), path.join(dir, 'sources.yaml'));
-  const shipped = (await loadLibraryFiles(SHIPPED)).items.map((i) => i.item);
-  for (let n = 0; n < GENERATED_ITEMS; n++) {
-    const template = shipped[n % shipped.length] as ItemFile;
-    const prefix = `G${String.fromCharCode(65 + Math.floor(n / 999) % 26)}${String.fromCharCode(65 + Math.floor(n / (999 * 26)))}`;
-    const key = `${prefix}-${String((n % 999) + 1).padStart(3, '0')}`;
-    const item: ItemFile = { ...template, key, title: { nb: `${template.title.nb} (${n})`, en: `${template.title.en} (${n})` }, supersedes: null, replacedBy: null };
-    const folder = path.join(dir, item.category);
-    await mkdir(folder, { recursive: true });
-    await writeFile(path.join(folder, `${key}.yaml`), toYaml(item));
-  }
 }
 
 function median(values: number[]): number {
@@ -140,7 +125,7 @@ async function main(): Promise<void> {
 
     const generatedDir = path.join(work, 'generated');
     await mkdir(generatedDir);
-    await generateLibrary(generatedDir);
+    await generateLibrary(generatedDir, GENERATED_ITEMS);
     const db = await createDatabase({ dataDir: path.join(work, 'large') });
     await db.migrate();
     const services = createServices(db, config);
@@ -179,7 +164,7 @@ async function main(): Promise<void> {
 
     // Leaving Datakrav: the export of a generated installation beside the database's own dump, and
     // its import into an empty installation, in a fresh process so that the RSS growth is the export's.
-    const exit = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'exit.run.ts'), generatedDir, path.join(work, 'exit')], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });
+    const exit = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'exit.run.ts'), path.join(work, 'exit')], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });
     results.push(exit.stdout.trim());
 
     // The machine checks, each part in a fresh process, so that the RSS measured is the check's alone.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { deflateRawSync } from 'node:zlib';
 import yazl from 'yazl';
 import type { Database } from '../db/client';
 import { EXIT_ENTITIES, entityColumns, type ExitColumn, type ExitEntity, type ExitRepository } from './exit.repository';
@@ -113,6 +114,18 @@ async function openStream(dir: string, file: string) {
   };
 }
 
+/** Entries stored as they are in the zip: already compressed (DOCX and XLSX are zips themselves). */
+const STORED = /\.(docx|xlsx)$/;
+
+/**
+ * Whether deflating a file is worth its time, judged by its first 64 kB: evidence is often a PDF,
+ * an image or a zip that deflate cannot shrink, and deflating it anyway is most of the zip's time.
+ */
+function compressible(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 64 * 1024);
+  return sample.length < 1024 || deflateRawSync(sample, { level: 1 }).length < sample.length * 0.9;
+}
+
 /** The record an issued revision's documents are generated from: its JSON Lines row with the table's own keys. */
 function revisionFromRecord(columns: ExitColumn[], record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(columns.map((c) => [c.key, record[c.name]]));
@@ -135,6 +148,7 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
   try {
     const files: ManifestFile[] = [];
     const written = new Set<string>();
+    const stored = new Set<string>();
     const heads = new Map<string, ChainHead>();
     const organisationId = input.scope.kind === 'organisation' ? input.scope.organisationId : null;
     const entities = EXIT_ENTITIES.filter((e) => organisationId === null || e.organisation);
@@ -169,6 +183,7 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
                   written.add(file);
                   await mkdir(path.join(staging, 'files'), { recursive: true });
                   await writeFile(path.join(staging, file), value);
+                  if (!compressible(value)) stored.add(file);
                   files.push({ path: file, mediaType: 'application/octet-stream', bytes: value.length, sha256 });
                 }
                 record[`${column.name}_sha256`] = sha256;
@@ -223,7 +238,7 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
       auditChains: [...heads.values()].sort((a, b) => (a.chain < b.chain ? -1 : 1)),
     };
     await writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const result = await zipFolder(staging, ['manifest.json', ...files.map((f) => f.path)], input.target);
+    const result = await zipFolder(staging, ['manifest.json', ...files.map((f) => f.path)], input.target, (name) => STORED.test(name) || stored.has(name));
     await input.progress?.(100);
     return { manifest, ...result };
   } finally {
@@ -231,12 +246,12 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
   }
 }
 
-async function zipFolder(dir: string, names: string[], target: string): Promise<{ bytes: number; sha256: string }> {
+async function zipFolder(dir: string, names: string[], target: string, storedAsIs: (name: string) => boolean): Promise<{ bytes: number; sha256: string }> {
   await mkdir(path.dirname(target), { recursive: true });
   const partial = `${target}.partial`;
   const zip = new yazl.ZipFile();
   const mtime = new Date('2020-01-01T00:00:00Z');
-  for (const name of names) zip.addReadStream(createReadStream(path.join(dir, name)), name, { mtime, mode: 0o100644 });
+  for (const name of names) zip.addReadStream(createReadStream(path.join(dir, name)), name, { mtime, mode: 0o100644, compress: !storedAsIs(name) });
   zip.end();
   const out = createWriteStream(partial);
   const hash = createHash('sha256');
