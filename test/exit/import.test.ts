@@ -201,6 +201,33 @@ test('When an installation export is imported into an empty installation and exp
   }
 });
 
+// On the embedded database the import's transaction holds the one connection, so no request is
+// answered while it runs; its progress can be watched on PostgreSQL.
+(process.env.DATABASE_URL ? test : test.skip)('When an import is running, then its status in the API and on its page names the entity being written and the rows written of the total', async () => {
+  const target = await emptyInstallation();
+  const queued = await upload(target.admin, exported.bytes);
+  expect(queued.status).toBe(202);
+  const rowsTotal = exported.manifest.files.filter((f) => /^data\/[^/]+\.jsonl$/.test(f.path)).reduce((sum, f) => sum + (f.rows ?? 0), 0);
+  let seen = null as { api: Record<string, unknown>; page: string } | null;
+  let running: Promise<unknown> = Promise.resolve();
+  // The import's own audit entry waits for the installation chain's lock, held here, so the import
+  // stops after its last row until the status has been read.
+  await target.ctx.services.database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7311024, hashtext('installation'))`);
+    running = runJobs(target.ctx);
+    for (let attempt = 0; attempt < 300 && !seen; attempt++) {
+      const status = await target.admin.agent.get(`/api/exit/imports/${queued.body.id}`);
+      if (status.body.importing?.rowsDone === rowsTotal) seen = { api: status.body, page: (await target.admin.agent.get(`/exit/imports/${queued.body.id}`)).text };
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  await running;
+  expect(seen?.api).toMatchObject({ state: 'running', importing: { entity: 'audit_log', rowsDone: rowsTotal, rowsTotal }, rows: null });
+  expect(seen?.page).toContain(`Skriver audit_log: ${rowsTotal} av ${rowsTotal} rader`);
+  const admin = await loginAs(target.ctx, sourceAdmin.user);
+  expect((await admin.agent.get(`/api/exit/imports/${queued.body.id}`)).body).toMatchObject({ state: 'done', progress: 100, importing: null });
+});
+
 describe('When an import is refused, then the answer names the problem and nothing is written', () => {
   let target: Awaited<ReturnType<typeof emptyInstallation>>;
   beforeAll(async () => {
