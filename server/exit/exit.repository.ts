@@ -103,14 +103,20 @@ function orderColumns(table: PgTable): PgColumn[] {
 export function createExitRepository() {
   async function page(db: Database, entity: ExitEntity, organisationId: string | null, offset: number, limit: number): Promise<Record<string, unknown>[]> {
     const where = organisationId && entity.organisation ? entity.organisation(organisationId) : undefined;
-    const rows = await db
-      .select()
+    const columns = getTableColumns(entity.table);
+    // A file column is read as base64 and decoded natively: the embedded database hands bytea over
+    // as hex text that its driver decodes byte by byte in JavaScript, most of an export's reading.
+    const fileKey = entity.fileColumn ? Object.keys(columns).find((key) => columns[key]?.name === entity.fileColumn) : undefined;
+    const fields = fileKey ? { ...columns, [fileKey]: sql<string | null>`encode(${columns[fileKey]}, 'base64')` } : columns;
+    const rows = (await db
+      .select(fields)
       .from(entity.table)
       .where(where)
       .orderBy(...orderColumns(entity.table).map((c) => asc(c)))
       .limit(limit)
-      .offset(offset);
-    return rows as Record<string, unknown>[];
+      .offset(offset)) as Record<string, unknown>[];
+    if (fileKey) for (const row of rows) if (typeof row[fileKey] === 'string') row[fileKey] = Buffer.from(row[fileKey], 'base64');
+    return rows;
   }
 
   return {
