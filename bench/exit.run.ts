@@ -1,10 +1,9 @@
 /**
  * The exit benchmark in a process of its own, so that the RSS growth measured is the export's:
- * a generated installation (the library folder given, 200 products with answers, 50 issued
- * tenders of 30 items, 20,000 audit entries, 200 evidence files of 100 kB) exported as a zip by
- * the export job, beside the embedded database's own dump of the same data in the same run, then
- * imported into an empty installation. `bench/run.ts` starts it; arguments: the library folder
- * and a work folder. Targets: export ≤ 10 s with RSS growing ≤ 100 MB; import ≤ 2 × the export.
+ * a generated installation (1,000 library items, 200 products with answers, 50 issued tenders
+ * of 30 items, 20,000 audit entries, 200 evidence files of 100 kB) exported as a zip by the
+ * export job, beside the embedded database's own dump of the same data in the same run, then
+ * imported into an empty installation. `bench/run.ts` starts it; argument: a work folder. Targets: export ≤ 10 s with RSS growing ≤ 100 MB; import ≤ 2 × the export.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
@@ -19,7 +18,9 @@ import { createJobRunner } from '../server/jobs/job-runner';
 import { loadLibraryFiles } from '../server/library/library.files';
 import { createServices, type Services } from '../server/services';
 import { products, productVersions } from '../server/vendors/vendors.table';
+import { generateLibrary } from './library-data';
 
+const LIBRARY_ITEMS = 1000;
 const PRODUCTS = 200;
 const ANSWERS_PER_PRODUCT = 10;
 const TENDERS = 50;
@@ -91,8 +92,11 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; ms: num
 }
 
 async function main(): Promise<void> {
-  const [libraryDir, workDir] = process.argv.slice(2);
-  if (!libraryDir || !workDir) throw new Error('usage: exit.run.ts <library folder> <work folder>');
+  const [workDir] = process.argv.slice(2);
+  if (!workDir) throw new Error('usage: exit.run.ts <work folder>');
+  const libraryDir = path.join(workDir, 'library');
+  await mkdir(libraryDir, { recursive: true });
+  await generateLibrary(libraryDir, LIBRARY_ITEMS);
   const source = path.join(workDir, 'exit-source');
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: source });
   const database = await createDatabase({ dataDir: source });

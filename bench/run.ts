@@ -164,7 +164,7 @@ async function main(): Promise<void> {
 
     // Leaving Datakrav: the export of a generated installation beside the database's own dump, and
     // its import into an empty installation, in a fresh process so that the RSS growth is the export's.
-    const exit = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'exit.run.ts'), generatedDir, path.join(work, 'exit')], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });
+    const exit = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'exit.run.ts'), path.join(work, 'exit')], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });
     results.push(exit.stdout.trim());
 
     // The machine checks, each part in a fresh process, so that the RSS measured is the check's alone.

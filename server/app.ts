@@ -38,7 +38,7 @@ import { configureViews } from './shared/views';
 
 export type AppConfig = Pick<
   Config,
-  'NODE_ENV' | 'BODY_LIMIT' | 'UPLOAD_LIMIT' | 'IMPORT_LIMIT' | 'SESSION_HOURS' | 'LOGIN_REQUESTS_PER_IP_15_MIN' | 'TRUST_PROXY' | 'PUBLIC_URL' | 'PUBLIC_REGISTER' | 'cookieSecure'
+  'NODE_ENV' | 'DATA_DIR' | 'BODY_LIMIT' | 'UPLOAD_LIMIT' | 'IMPORT_LIMIT' | 'SESSION_HOURS' | 'LOGIN_REQUESTS_PER_IP_15_MIN' | 'TRUST_PROXY' | 'PUBLIC_URL' | 'PUBLIC_REGISTER' | 'cookieSecure'
   | 'ACCESSIBILITY_CONTACT' | 'ACCESSIBILITY_STATEMENT_URL'
 >;
 
@@ -165,7 +165,7 @@ export function createApp(deps: AppDeps): Express {
     ...checkRunRoutes(services, { uploadLimitBytes: bytesOf(config.UPLOAD_LIMIT) }),
     ...vendorRoutes({ vendors: services.vendors, publicUrl }),
     ...auditRoutes(services),
-    ...exitRoutes(services, { importLimitBytes: bytesOf(config.IMPORT_LIMIT) }),
+    ...exitRoutes(services, { importLimitBytes: bytesOf(config.IMPORT_LIMIT), uploadDir: path.resolve(config.DATA_DIR, 'tmp') }),
   );
   mountRoutes(app, routes, cookies);
   app.locals.routes = routes;

@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { deflateRawSync } from 'node:zlib';
 import yazl from 'yazl';
 import type { Database } from '../db/client';
 import { EXIT_ENTITIES, entityColumns, type ExitColumn, type ExitEntity, type ExitRepository } from './exit.repository';
@@ -11,7 +13,7 @@ import { EXIT_ENTITIES, entityColumns, type ExitColumn, type ExitEntity, type Ex
 /** The version of the export's layout; an importer migrates older versions forward. */
 export const EXPORT_FORMAT_VERSION = 1;
 
-const PAGE = 1000;
+const PAGE = 2000;
 
 export type ManifestFile = { path: string; mediaType: string; rows?: number; bytes: number; sha256: string };
 export type ChainHead = { chain: string; chainSeq: number; entryHash: string };
@@ -112,68 +114,118 @@ async function openStream(dir: string, file: string) {
   };
 }
 
+/** Entries stored as they are in the zip: already compressed (DOCX and XLSX are zips themselves). */
+const STORED = /\.(docx|xlsx)$/;
+
+/**
+ * Whether deflating a file is worth its time, judged by its first 64 kB: evidence is often a PDF,
+ * an image or a zip that deflate cannot shrink, and deflating it anyway is most of the zip's time.
+ */
+function compressible(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 64 * 1024);
+  return sample.length < 1024 || deflateRawSync(sample, { level: 1 }).length < sample.length * 0.9;
+}
+
+/** The record an issued revision's documents are generated from: its JSON Lines row with the table's own keys. */
+function revisionFromRecord(columns: ExitColumn[], record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(columns.map((c) => [c.key, record[c.name]]));
+}
+
 /**
  * Writes an export: every entity in scope as JSON Lines with its JSON Schema and a CSV mirror,
  * evidence files by SHA-256, the library as YAML, the README, and the manifest, into a staging
  * folder page by page, then zips that folder, streaming from disk, to `target` (by way of a
  * temporary name, so a half-written export never has the final name).
+ *
+ * Every row is read in one read-only REPEATABLE READ transaction, so the export is one consistent
+ * cut of the installation even while it is written to. The embedded database has one connection,
+ * so there every other statement waits while that transaction reads; it therefore only reads rows
+ * and writes them to the staging folder. The issued documents are generated afterwards from the
+ * exported revisions, and the zip is written after that.
  */
 export async function writeExport(input: ExportInput): Promise<{ manifest: Manifest; bytes: number; sha256: string }> {
   const staging = await mkdtemp(path.join(tmpdir(), 'datakrav-export-'));
   try {
     const files: ManifestFile[] = [];
+    const written = new Set<string>();
+    const stored = new Set<string>();
     const heads = new Map<string, ChainHead>();
     const organisationId = input.scope.kind === 'organisation' ? input.scope.organisationId : null;
     const entities = EXIT_ENTITIES.filter((e) => organisationId === null || e.organisation);
-    for (const [index, entity] of entities.entries()) {
-      const columns = entityColumns(entity);
-      const omitted = new Set(organisationId ? (entity.omitForOrganisation ?? []) : []);
-      const kept = columns.filter((c) => !omitted.has(c.name));
-      files.push(await writeText(staging, `schemas/${entity.name}.schema.json`, 'application/schema+json', `${JSON.stringify(entitySchema(entity, kept), null, 2)}\n`));
-      const jsonl = await openStream(staging, `data/${entity.name}.jsonl`);
-      const csv = await openStream(staging, `csv/${entity.name}.csv`);
-      await csv.write(`${kept.map((c) => (c.name === entity.fileColumn ? `${c.name}_sha256` : c.name)).join(',')}\r\n`);
-      let rows = 0;
-      for (let offset = 0; ; offset += PAGE) {
-        const page = await input.repository.page(input.db, entity, organisationId, offset, PAGE);
-        for (const row of page) {
-          const record: Record<string, unknown> = {};
-          for (const column of kept) {
-            const value = row[column.key];
-            if (column.name === entity.fileColumn && value instanceof Uint8Array) {
-              const sha256 = createHash('sha256').update(value).digest('hex');
-              const file = `files/${sha256}`;
-              if (!files.some((f) => f.path === file)) {
-                await mkdir(path.join(staging, 'files'), { recursive: true });
-                await writeFile(path.join(staging, file), value);
-                files.push({ path: file, mediaType: 'application/octet-stream', bytes: value.length, sha256 });
+    // Inside the snapshot progress is reported without waiting: on the embedded database the
+    // report's own statement can only run once the snapshot's transaction has ended.
+    const report = (percent: number) => {
+      input.progress?.(percent).catch(() => undefined);
+    };
+    await input.repository.snapshot(input.db, async (tx) => {
+      for (const [index, entity] of entities.entries()) {
+        const columns = entityColumns(entity);
+        const omitted = new Set([...(entity.omit ?? []), ...(organisationId ? (entity.omitForOrganisation ?? []) : [])]);
+        const kept = columns.filter((c) => !omitted.has(c.name));
+        const fileColumn = kept.find((c) => c.name === entity.fileColumn);
+        files.push(await writeText(staging, `schemas/${entity.name}.schema.json`, 'application/schema+json', `${JSON.stringify(entitySchema(entity, kept), null, 2)}\n`));
+        const jsonl = await openStream(staging, `data/${entity.name}.jsonl`);
+        const csv = await openStream(staging, `csv/${entity.name}.csv`);
+        await csv.write(`${kept.map((c) => (c === fileColumn ? `${c.name}_sha256` : c.name)).join(',')}\r\n`);
+        let rows = 0;
+        for await (const page of input.repository.pages(tx, entity, organisationId, PAGE)) {
+          let jsonLines = '';
+          let csvLines = '';
+          for (const row of page) {
+            const record: Record<string, unknown> = {};
+            const cells: string[] = [];
+            for (const column of kept) {
+              const value = row[column.key];
+              if (column === fileColumn && value instanceof Uint8Array) {
+                const sha256 = createHash('sha256').update(value).digest('hex');
+                const file = `files/${sha256}`;
+                if (!written.has(file)) {
+                  written.add(file);
+                  await mkdir(path.join(staging, 'files'), { recursive: true });
+                  await writeFile(path.join(staging, file), value);
+                  if (!compressible(value)) stored.add(file);
+                  files.push({ path: file, mediaType: 'application/octet-stream', bytes: value.length, sha256 });
+                }
+                record[`${column.name}_sha256`] = sha256;
+                cells.push(sha256);
+              } else {
+                const exported = plain(value ?? null);
+                record[column.name] = exported;
+                cells.push(csvCell(exported));
               }
-              record[`${column.name}_sha256`] = sha256;
-            } else {
-              record[column.name] = plain(value ?? null);
             }
-          }
-          if (entity.name === 'audit_log' && typeof record.chain === 'string') {
-            const seq = Number(record.chain_seq);
-            const current = heads.get(record.chain);
-            if (!current || seq > current.chainSeq) heads.set(record.chain, { chain: record.chain, chainSeq: seq, entryHash: String(record.entry_hash) });
-          }
-          if (entity.name === 'tender_revisions') {
-            for (const document of await input.issuedDocuments(row)) {
-              const file = `documents/${String(record.tender_id)}/${String(record.revision)}/${document.name}`;
-              files.push(await writeBytes(staging, file, document.contentType, document.bytes));
+            if (entity.name === 'audit_log' && typeof record.chain === 'string') {
+              const seq = Number(record.chain_seq);
+              const current = heads.get(record.chain);
+              if (!current || seq > current.chainSeq) heads.set(record.chain, { chain: record.chain, chainSeq: seq, entryHash: String(record.entry_hash) });
             }
+            jsonLines += `${JSON.stringify(record)}\n`;
+            csvLines += `${cells.join(',')}\r\n`;
+            rows += 1;
           }
-          await jsonl.write(`${JSON.stringify(record)}\n`);
-          await csv.write(`${kept.map((c) => csvCell(c.name === entity.fileColumn ? record[`${c.name}_sha256`] : record[c.name])).join(',')}\r\n`);
-          rows += 1;
+          await jsonl.write(jsonLines);
+          await csv.write(csvLines);
         }
-        if (page.length < PAGE) break;
+        files.push(await jsonl.close('application/jsonl', rows));
+        files.push(await csv.close('text/csv', rows));
+        report(Math.floor(((index + 1) / (entities.length + 2)) * 80));
       }
-      files.push(await jsonl.close('application/jsonl', rows));
-      files.push(await csv.close('text/csv', rows));
-      await input.progress?.(Math.floor(((index + 1) / (entities.length + 1)) * 90));
+    });
+    await input.progress?.(80);
+    const revisions = entities.find((e) => e.name === 'tender_revisions');
+    if (revisions) {
+      const columns = entityColumns(revisions);
+      const lines = createInterface({ input: createReadStream(path.join(staging, 'data', 'tender_revisions.jsonl')), crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (line === '') continue;
+        const record = JSON.parse(line) as Record<string, unknown>;
+        for (const document of await input.issuedDocuments(revisionFromRecord(columns, record))) {
+          const file = `documents/${String(record.tender_id)}/${String(record.revision)}/${document.name}`;
+          files.push(await writeBytes(staging, file, document.contentType, document.bytes));
+        }
+      }
     }
+    await input.progress?.(90);
     for (const file of await input.libraryFiles()) files.push(await writeText(staging, `library/${file.path}`, 'application/yaml', file.text));
     files.push(await writeText(staging, 'README.md', 'text/markdown', input.readme));
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -186,7 +238,7 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
       auditChains: [...heads.values()].sort((a, b) => (a.chain < b.chain ? -1 : 1)),
     };
     await writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const result = await zipFolder(staging, ['manifest.json', ...files.map((f) => f.path)], input.target);
+    const result = await zipFolder(staging, ['manifest.json', ...files.map((f) => f.path)], input.target, (name) => STORED.test(name) || stored.has(name));
     await input.progress?.(100);
     return { manifest, ...result };
   } finally {
@@ -194,12 +246,12 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
   }
 }
 
-async function zipFolder(dir: string, names: string[], target: string): Promise<{ bytes: number; sha256: string }> {
+async function zipFolder(dir: string, names: string[], target: string, storedAsIs: (name: string) => boolean): Promise<{ bytes: number; sha256: string }> {
   await mkdir(path.dirname(target), { recursive: true });
   const partial = `${target}.partial`;
   const zip = new yazl.ZipFile();
   const mtime = new Date('2020-01-01T00:00:00Z');
-  for (const name of names) zip.addReadStream(createReadStream(path.join(dir, name)), name, { mtime, mode: 0o100644 });
+  for (const name of names) zip.addReadStream(createReadStream(path.join(dir, name)), name, { mtime, mode: 0o100644, compress: !storedAsIs(name) });
   zip.end();
   const out = createWriteStream(partial);
   const hash = createHash('sha256');

@@ -10,7 +10,7 @@ import { exportStatus, importStatus } from './exit.views';
 
 const api = routeFamily({ surface: 'api', access: 'user', tags: ['Exit'] });
 
-export function exitApi(deps: { exit: ExitService }, settings: { importLimitBytes: number }): RouteDefinition[] {
+export function exitApi(deps: { exit: ExitService }, settings: { importLimitBytes: number; uploadDir: string }): RouteDefinition[] {
   const { exit } = deps;
   return [
     api({
@@ -60,7 +60,7 @@ export function exitApi(deps: { exit: ExitService }, settings: { importLimitByte
         'Multipart, field `file`: a zip written by `POST /api/exit/exports` (scope installation), of this or an earlier format version. The upload is written to a temporary file and checked entry by entry before anything is written: a damaged or truncated zip, unsafe entry names, entries over the size or compression limits, a missing or unlisted file, a file not matching its SHA-256, a newer format version, or an installation that already holds organisations or accounts are each refused with a 4xx naming the problem. Then a background job imports it in one transaction; the accounts of the empty installation are replaced by the exported ones, so sign in with an exported account afterwards. An organisation export (scope organisation) imports into any installation as a new organisation with new ids: refused with 409 when an organisation here has its name or organisation number, or when a library item\'s key and version exist here with other content (the items are named as key@version); 422 when its audit log does not verify. Rows referring to other organisations are left out or their references cleared, as the import\'s status lists.',
       bodyType: 'multipart',
       body: importUploadSchema,
-      middleware: [singleFileToDisk(settings.importLimitBytes)],
+      middleware: [singleFileToDisk(settings.importLimitBytes, settings.uploadDir)],
       successStatus: 202,
       responses: [{ status: 202, description: 'Checked and queued', schema: importStatusSchema }],
       handler: async ({ actor, audit, req }) => importStatus(await exit.requestImport(actor, { path: uploadedFile(req, importFileRequired).path }, audit)),
@@ -71,7 +71,10 @@ export function exitApi(deps: { exit: ExitService }, settings: { importLimitByte
       summary: 'An import\'s state, and the rows it imported (administrators)',
       params: importIdParams,
       responses: [{ status: 200, description: 'The import', schema: importStatusSchema }],
-      handler: async ({ actor, params }) => importStatus(await exit.findImport(actor, params.importId)),
+      handler: async ({ actor, params }) => {
+        const { job, progress } = await exit.findImport(actor, params.importId);
+        return importStatus(job, progress);
+      },
     }),
   ];
 }

@@ -17,7 +17,7 @@ function exitPage(actor: Actor) {
   };
 }
 
-export function exitPages(deps: { exit: ExitService }, settings: { importLimitBytes: number }): RouteDefinition[] {
+export function exitPages(deps: { exit: ExitService }, settings: { importLimitBytes: number; uploadDir: string }): RouteDefinition[] {
   const { exit } = deps;
   const show = (ctx: BaseContext & { actor: Actor }, errors: unknown[] = [], status = 200, importErrors: unknown[] = []) => {
     ctx.render('exit/index', { title: ctx.t('exit.title'), nav: 'exit', errors, importErrors, ...exitPage(ctx.actor) }, status);
@@ -57,7 +57,7 @@ export function exitPages(deps: { exit: ExitService }, settings: { importLimitBy
       access: 'user',
       bodyType: 'multipart',
       body: importUploadSchema,
-      middleware: [singleFileToDisk(settings.importLimitBytes)],
+      middleware: [singleFileToDisk(settings.importLimitBytes, settings.uploadDir)],
       problemPath: 'file',
       rerender: (ctx, { formErrors }, status) => show(ctx, [], status, formErrors),
       run: async (ctx) => {
@@ -71,7 +71,8 @@ export function exitPages(deps: { exit: ExitService }, settings: { importLimitBy
       summary: 'An import\'s state and progress',
       params: importIdParams,
       handler: async (ctx) => {
-        const status = importStatus(await exit.findImport(ctx.actor, ctx.params.importId));
+        const { job, progress } = await exit.findImport(ctx.actor, ctx.params.importId);
+        const status = importStatus(job, progress);
         if (status.state === 'queued' || status.state === 'running') ctx.res.set('Refresh', '3');
         ctx.render('exit/import', { title: ctx.t('exit.import.statusTitle'), nav: 'exit', import: status, rows: Object.entries(status.rows ?? {}).map(([entity, count]) => ({ entity, count })), matched: Object.entries(status.matched ?? {}).map(([entity, count]) => ({ entity, count })) });
       },

@@ -13,6 +13,8 @@ export type ExitEntity = {
   table: PgTable;
   organisation?: (organisationId: string) => SQL;
   omitForOrganisation?: string[];
+  /** Columns no export holds: secrets, and references to passing work that is not exported. */
+  omit?: string[];
   fileColumn?: string;
 };
 
@@ -27,17 +29,24 @@ const profilesOf = (org: string) => sql`(select id from assessment_profiles wher
 
 /**
  * Every entity an export holds, parents before children so an import can insert in this order.
- * Sessions, API tokens, invitations and jobs are left out: they are secrets or passing work,
- * not the installation's records. An organisation's export holds its own rows and the shared
+ * Sessions, API tokens, invitations, jobs and logins on their way through a provider are left
+ * out: they are secrets or passing work, not the installation's records. An identity provider's
+ * client secret is never exported, so an imported provider needs its secret entered again; a
+ * check run's job is passing work, so the run is exported without it. An organisation's export holds its own rows and the shared
  * work it takes part in (tenders it co-buys, joint sets it participates in), never another
  * organisation's members or internal notes.
  */
 export const EXIT_ENTITIES: ExitEntity[] = [
   { name: 'organisations', table: t.organisations, organisation: (org) => sql`${t.organisations.id} = ${org}` },
   { name: 'users', table: t.users, organisation: (org) => sql`${t.users.id} in (select user_id from memberships where organisation_id = ${org})`, omitForOrganisation: ['password_hash', 'is_admin'] },
+  { name: 'user_identities', table: t.userIdentities, organisation: (org) => sql`${t.userIdentities.userId} in (select user_id from memberships where organisation_id = ${org})` },
+  { name: 'identity_providers', table: t.identityProviders, organisation: (org) => sql`${t.identityProviders.organisationId} = ${org}`, omit: ['client_secret_ciphertext'] },
+  { name: 'sso_role_mappings', table: t.ssoRoleMappings, organisation: (org) => sql`${t.ssoRoleMappings.organisationId} = ${org}` },
+  { name: 'sso_organisation_policies', table: t.ssoOrganisationPolicies, organisation: (org) => sql`${t.ssoOrganisationPolicies.organisationId} = ${org}` },
   { name: 'memberships', table: t.memberships, organisation: (org) => sql`${t.memberships.organisationId} = ${org}` },
   { name: 'library_sources', table: t.librarySources, organisation: () => sql`true` },
   { name: 'library_versions', table: t.libraryVersions, organisation: (org) => sql`${t.libraryVersions.ownerOrganisationId} is null or ${t.libraryVersions.ownerOrganisationId} = ${org}` },
+  { name: 'library_packs', table: t.libraryPacks, organisation: () => sql`true` },
   { name: 'library_selections', table: t.librarySelections, organisation: (org) => sql`${t.librarySelections.organisationId} = ${org}` },
   { name: 'joint_sets', table: t.jointSets, organisation: (org) => sql`${t.jointSets.id} in ${jointSetsOf(org)}` },
   { name: 'joint_set_participants', table: t.jointSetParticipants, organisation: (org) => sql`${t.jointSetParticipants.jointSetId} in ${jointSetsOf(org)}` },
@@ -53,6 +62,7 @@ export const EXIT_ENTITIES: ExitEntity[] = [
   { name: 'tender_items', table: t.tenderItems, organisation: (org) => sql`${t.tenderItems.tenderId} in ${tendersOf(org)}` },
   { name: 'tender_revisions', table: t.tenderRevisions, organisation: (org) => sql`${t.tenderRevisions.tenderId} in ${tendersOf(org)}` },
   { name: 'tender_responses', table: t.tenderResponses, organisation: (org) => sql`${t.tenderResponses.tenderId} in ${tendersOf(org)}` },
+  { name: 'check_uploads', table: t.checkUploads, organisation: (org) => sql`${t.checkUploads.organisationId} = ${org}`, fileColumn: 'content' },
   { name: 'products', table: t.products, organisation: (org) => sql`${t.products.id} in ${productsOf(org)}` },
   { name: 'product_versions', table: t.productVersions, organisation: (org) => sql`${t.productVersions.id} in ${productVersionsOf(org)}` },
   { name: 'product_usages', table: t.productUsages, organisation: (org) => sql`${t.productUsages.buyerOrganisationId} = ${org}` },
@@ -64,6 +74,7 @@ export const EXIT_ENTITIES: ExitEntity[] = [
   { name: 'evidence_files', table: t.evidenceFiles, organisation: (org) => sql`${t.evidenceFiles.answerId} in ${answersOf(org)}`, fileColumn: 'content' },
   { name: 'verifications', table: t.verifications, organisation: (org) => sql`${t.verifications.assessorOrganisationId} = ${org}` },
   { name: 'answer_messages', table: t.answerMessages, organisation: (org) => sql`${t.answerMessages.productVersionId} in ${productVersionsOf(org)}` },
+  { name: 'check_runs', table: t.checkRuns, organisation: (org) => sql`${t.checkRuns.organisationId} = ${org}`, omit: ['job_id'] },
   { name: 'audit_log', table: t.auditLog, organisation: (org) => sql`${t.auditLog.organisationId} = ${org}` },
 ];
 
@@ -90,18 +101,40 @@ function orderColumns(table: PgTable): PgColumn[] {
 }
 
 export function createExitRepository() {
+  async function page(db: Database, entity: ExitEntity, organisationId: string | null, offset: number, limit: number): Promise<Record<string, unknown>[]> {
+    const where = organisationId && entity.organisation ? entity.organisation(organisationId) : undefined;
+    const columns = getTableColumns(entity.table);
+    // A file column is read as base64 and decoded natively: the embedded database hands bytea over
+    // as hex text that its driver decodes byte by byte in JavaScript, most of an export's reading.
+    const fileKey = entity.fileColumn ? Object.keys(columns).find((key) => columns[key]?.name === entity.fileColumn) : undefined;
+    const fields = fileKey ? { ...columns, [fileKey]: sql<string | null>`encode(${columns[fileKey]}, 'base64')` } : columns;
+    const rows = (await db
+      .select(fields)
+      .from(entity.table)
+      .where(where)
+      .orderBy(...orderColumns(entity.table).map((c) => asc(c)))
+      .limit(limit)
+      .offset(offset)) as Record<string, unknown>[];
+    if (fileKey) for (const row of rows) if (typeof row[fileKey] === 'string') row[fileKey] = Buffer.from(row[fileKey], 'base64');
+    return rows;
+  }
+
   return {
-    /** One page of an entity's rows in primary-key order, all rows or an organisation's. */
-    async page(db: Database, entity: ExitEntity, organisationId: string | null, offset: number, limit: number): Promise<Record<string, unknown>[]> {
-      const where = organisationId && entity.organisation ? entity.organisation(organisationId) : undefined;
-      const rows = await db
-        .select()
-        .from(entity.table)
-        .where(where)
-        .orderBy(...orderColumns(entity.table).map((c) => asc(c)))
-        .limit(limit)
-        .offset(offset);
-      return rows as Record<string, unknown>[];
+    /**
+     * Runs `work` in one read-only REPEATABLE READ transaction: every statement in it sees the
+     * same snapshot of the database, whatever is committed meanwhile.
+     */
+    snapshot<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
+      return db.transaction(async (tx) => work(tx as unknown as Database), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+    },
+
+    /** An entity's rows, all or an organisation's, in primary-key order, `size` at a time. */
+    async *pages(db: Database, entity: ExitEntity, organisationId: string | null, size: number): AsyncGenerator<Record<string, unknown>[]> {
+      for (let offset = 0; ; offset += size) {
+        const rows = await page(db, entity, organisationId, offset, size);
+        if (rows.length > 0) yield rows;
+        if (rows.length < size) return;
+      }
     },
   };
 }
@@ -135,12 +168,14 @@ export function createExitImportRepository() {
     /**
      * Removes what an empty installation starts with (its first administrators, the library it
      * synchronised, their audit entries) so the import gives the exported installation exactly.
-     * Answers what was removed, for the import's own audit entry.
+     * The sector packs are replaced only when the export holds them (exports before they were
+     * exported do not). Answers what was removed, for the import's own audit entry.
      */
-    async discardStartingRows(db: Database): Promise<{ administrators: string[]; libraryVersions: number; auditEntries: number; auditHeads: { chain: string; chainSeq: number; entryHash: string }[] }> {
+    async discardStartingRows(db: Database, options: { libraryPacks: boolean }): Promise<{ administrators: string[]; libraryVersions: number; auditEntries: number; auditHeads: { chain: string; chainSeq: number; entryHash: string }[] }> {
       const administrators = (await rowsOf<{ email: string }>(db, sql`delete from users returning email`)).map((r) => r.email).sort();
       const libraryVersions = (await rowsOf(db, sql`delete from library_versions returning id`)).length;
       await db.execute(sql`delete from library_sources`);
+      if (options.libraryPacks) await db.execute(sql`delete from library_packs`);
       await db.execute(sql`delete from assessment_profiles where owner_organisation_id is null`);
       const auditHeads = (
         await rowsOf<{ chain: string; chain_seq: number; entry_hash: string }>(db, sql`

@@ -39,6 +39,10 @@ export const importStatusSchema = z
     finishedAt: z.string().nullable(),
     sha256: z.string(),
     formatVersion: z.number(),
+    importing: z
+      .object({ entity: z.string(), rowsDone: z.number(), rowsTotal: z.number() })
+      .nullable()
+      .describe('While the import runs: the entity being written, and the rows written of all the export holds (null when not running, or when another instance runs it)'),
     rows: z.record(z.string(), z.number()).nullable(),
     organisation: z.object({ id: z.uuid(), name: z.string(), url: z.string() }).nullable().describe('The organisation an organisation export was imported as'),
     matched: z.record(z.string(), z.number()).nullable().describe('Rows that already existed here and that imported rows point to (accounts by e-mail, library versions by key and version)'),

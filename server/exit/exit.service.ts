@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Actor, AuditContext } from '../auth/actor';
 import type { AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../db/client';
-import { JobFailure, type JobHandler } from '../jobs/job-runner';
+import { JobFailure, type JobContext, type JobHandler } from '../jobs/job-runner';
 import { verifyChains } from '../audit/audit.service';
 import { isAppError } from '../shared/errors';
 import { openExportArchive, type ExportArchive, type ImportLimits } from './exit-archive';
@@ -31,6 +31,9 @@ export type ImportPayload = { scope: 'installation' | 'organisation'; file: stri
 export type ImportResult = { rows: Record<string, number>; files: number; auditChains: { chain: string; chainSeq: number; entryHash: string }[] } & Partial<Omit<OrganisationImportResult, 'rows'>>;
 
 export type ExportPayload = { scope: 'installation' | 'organisation'; organisationId: string | null; requestedBy: string | null; requestedByEmail: string | null };
+/** How far a running import has come: the entity being written and the rows written of all the export holds. */
+export type ImportProgress = { entity: string; rowsDone: number; rowsTotal: number };
+
 export type ExportResult = { file: string; sha256: string; bytes: number; files: number; formatVersion: number };
 
 export type ExitServiceDeps = {
@@ -81,6 +84,9 @@ export function createExitService(deps: ExitServiceDeps) {
   const importsDir = path.resolve(deps.dataDir, 'imports');
   const { importRepository } = deps;
   const organisationImports = createOrganisationImportRepository();
+  // A running import's progress, kept where the job runs: on the embedded database the import's
+  // transaction holds the one connection until it commits, so no progress can be written there.
+  const importsRunning = new Map<string, ImportProgress>();
 
   async function visibleExport(actor: Actor, id: string): Promise<JobRow> {
     const job = await jobQueue.find(id);
@@ -125,18 +131,36 @@ export function createExitService(deps: ExitServiceDeps) {
    * hashes it was written with. The chains are then verified and their heads compared with the
    * manifest's before anything is committed; the import's own entry follows the imported chain.
    */
-  async function importInstallation(job: JobRow, archive: ExportArchive): Promise<ImportResult> {
+  async function importInstallation(job: JobRow, archive: ExportArchive, context: JobContext): Promise<ImportResult> {
     const payload = importPayloadOf(job);
+    const rowsTotal = archive.manifest.files.filter((f) => /^data\/[^/]+\.jsonl$/.test(f.path)).reduce((sum, f) => sum + (f.rows ?? 0), 0);
+    const progress: ImportProgress = { entity: EXIT_ENTITIES[0]?.name ?? '', rowsDone: 0, rowsTotal };
+    importsRunning.set(job.id, progress);
+    let reported = 0;
+    const report = () => {
+      const percent = rowsTotal === 0 ? 0 : Math.floor((progress.rowsDone / rowsTotal) * 95);
+      if (percent === reported) return;
+      reported = percent;
+      // Not waited for: on the embedded database it is written once the transaction has ended.
+      context.progress(percent).catch(() => undefined);
+    };
     return db.transaction(async (tx) => {
       const holds = await importRepository.installationHolds(tx);
       if (holds) throw importNotEmpty(holds);
       await importRepository.holdTriggers(tx, EXIT_ENTITIES);
-      const discarded = await importRepository.discardStartingRows(tx);
+      const discarded = await importRepository.discardStartingRows(tx, { libraryPacks: archive.has('data/library_packs.jsonl') });
       const rows: Record<string, number> = {};
       for (const entity of EXIT_ENTITIES) {
         const columns = entityColumns(entity);
+        progress.entity = entity.name;
         let batch: Record<string, unknown>[] = [];
         let count = 0;
+        const flush = async () => {
+          await importRepository.insert(tx, entity, columns, batch);
+          progress.rowsDone += batch.length;
+          batch = [];
+          report();
+        };
         for await (const row of archive.rows(entity.name)) {
           if (entity.fileColumn) {
             const sha256 = row[`${entity.fileColumn}_sha256`];
@@ -144,12 +168,9 @@ export function createExitService(deps: ExitServiceDeps) {
           }
           batch.push(row);
           count += 1;
-          if (batch.length >= 500) {
-            await importRepository.insert(tx, entity, columns, batch);
-            batch = [];
-          }
+          if (batch.length >= 500) await flush();
         }
-        await importRepository.insert(tx, entity, columns, batch);
+        await flush();
         rows[entity.name] = count;
       }
       await importRepository.advanceSequences(tx);
@@ -185,15 +206,16 @@ export function createExitService(deps: ExitServiceDeps) {
     return { ...result, files: archive.manifest.files.length, auditChains: result.audit.sourceChain ? [result.audit.sourceChain] : [] };
   }
 
-  const importHandler: JobHandler = async (job) => {
+  const importHandler: JobHandler = async (job, context) => {
     const payload = importPayloadOf(job);
     const file = path.join(importsDir, payload.file);
     try {
       const archive = await openExportArchive(file, deps.importLimits, { verifyContent: false });
       try {
-        return payload.scope === 'organisation' ? await importOrganisationExport(job, archive) : await importInstallation(job, archive);
+        return payload.scope === 'organisation' ? await importOrganisationExport(job, archive) : await importInstallation(job, archive, context);
       } finally {
         archive.close();
+        importsRunning.delete(job.id);
       }
     } catch (error) {
       if (error instanceof JobFailure) throw error;
@@ -246,11 +268,15 @@ export function createExitService(deps: ExitServiceDeps) {
       }
     },
 
-    /** An import's state (administrators; after an installation import, an administrator of the imported installation). */
-    async findImport(actor: Actor, id: string): Promise<JobRow> {
+    /**
+     * An import's state (administrators; after an installation import, an administrator of the
+     * imported installation), with how far it has come while this instance runs it.
+     */
+    async findImport(actor: Actor, id: string): Promise<{ job: JobRow; progress: ImportProgress | null }> {
       const job = await jobQueue.find(id);
       if (!job || job.kind !== EXIT_IMPORT_JOB || !actor.isAdmin) throw importNotFound();
-      return job;
+      const running = importsRunning.get(job.id);
+      return { job, progress: running ? { ...running } : null };
     },
 
     /** Queues an export: an owner's of their organisation, an administrator's of the installation or any organisation. */

@@ -1,5 +1,5 @@
 import type { JobRow } from '../jobs/jobs.table';
-import { importPayloadOf, importResultOf, payloadOf, resultOf } from './exit.service';
+import { importPayloadOf, importResultOf, payloadOf, resultOf, type ImportProgress } from './exit.service';
 
 /** An export as the API shows it. */
 export function exportStatus(job: JobRow) {
@@ -20,8 +20,8 @@ export function exportStatus(job: JobRow) {
   };
 }
 
-/** An import as the API shows it. */
-export function importStatus(job: JobRow) {
+/** An import as the API shows it; `importing` says how far a running import has come, entity by entity. */
+export function importStatus(job: JobRow, importing: ImportProgress | null = null) {
   const payload = importPayloadOf(job);
   return {
     id: job.id,
@@ -32,6 +32,7 @@ export function importStatus(job: JobRow) {
     finishedAt: job.finishedAt?.toISOString() ?? null,
     sha256: payload.sha256,
     formatVersion: payload.formatVersion,
+    importing: job.state === 'running' ? importing : null,
     rows: importResultOf(job)?.rows ?? null,
     ...organisationImportStatus(job),
     error: job.error ?? null,

@@ -205,3 +205,42 @@ test('When someone may not export, or asks wrongly, then they are refused with t
   expect(early.status).toBe(409);
   expect(early.body.code).toBe('exit.export_not_ready');
 });
+
+test('When tenders are created while an installation export runs, then the export is one consistent cut: every tender it holds has its audit entry and no entry lacks its tender, and each file holds the rows the manifest counts', async () => {
+  const writer = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));
+  const written: string[] = [];
+  let exporting = true;
+  const createOne = async () => {
+    const res = await writer.agent.post('/api/tenders').set('X-CSRF-Token', writer.csrf).send({ title: `Skrevet under eksport ${written.length}`, reference: `SNAP/${written.length}`, language: 'nb', domain: 'school', contactEmail: 'innkjop@example.no' });
+    expect(res.status).toBe(201);
+    written.push(res.body.id as string);
+  };
+  await createOne();
+  const requested = await admin.agent.post('/api/exit/exports').set('X-CSRF-Token', admin.csrf).send({ scope: 'installation' });
+  expect(requested.status).toBe(202);
+  const writing = (async () => {
+    while (exporting) await createOne();
+  })();
+  // Exports queued by earlier tests and never run go first; run the queue until this one is done.
+  const runner = createJobRunner({ db: ctx.services.database.db, repository: ctx.services.jobs.repository, handlers: ctx.services.exit.jobHandlers });
+  while ((await runner.runOnce()).length > 0 && (await ctx.services.jobs.queue.find(requested.body.id))?.state !== 'done') {
+    // The next queued export.
+  }
+  exporting = false;
+  await writing;
+
+  const status = await admin.agent.get(`/api/exit/exports/${requested.body.id}`);
+  expect(status.body).toMatchObject({ state: 'done', error: null });
+  const zip = await JSZip.loadAsync((await admin.agent.get(status.body.downloadUrl).buffer(true).parse(binary)).body as Buffer);
+  const manifest = JSON.parse(await (zip.file('manifest.json') as JSZip.JSZipObject).async('string')) as { files: { path: string; rows?: number }[] };
+  const lines = async (name: string) => ((await (zip.file(name) as JSZip.JSZipObject).async('string')).split('\n').filter(Boolean).map((l) => JSON.parse(l)) as Record<string, unknown>[]);
+  for (const file of manifest.files.filter((f) => f.path.startsWith('data/'))) expect({ file: file.path, rows: (await lines(file.path)).length }).toEqual({ file: file.path, rows: file.rows });
+
+  const mine = new Set(written);
+  const exportedTenders = (await lines('data/tenders.jsonl')).map((t) => t.id as string).filter((id) => mine.has(id)).sort();
+  const exportedEntries = (await lines('data/audit_log.jsonl')).filter((e) => e.action === 'tender.created' && mine.has(e.entity_id as string)).map((e) => e.entity_id as string).sort();
+  expect(exportedTenders).toContain(written[0]);
+  expect(exportedEntries).toEqual(exportedTenders);
+  // Tenders were still being created after the export's cut: the cut is not simply "everything".
+  expect(exportedTenders.length).toBeLessThan(written.length);
+});

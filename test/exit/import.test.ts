@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import JSZip from 'jszip';
 import type { Response } from 'supertest';
 import { createJobRunner } from '../../server/jobs/job-runner';
@@ -26,13 +27,18 @@ let source: TestContext;
 let sourceAdmin: LoggedIn;
 let sourceEditor: LoggedIn;
 let issuedTenderId: string;
+let cityId: string;
+let tenderCheckRunId: string;
+let evidenceCheckRunId: string;
+const CLIENT_SECRET = 'kildeby-klienthemmelighet-som-aldri-eksporteres';
+const SSO_ENV = { PUBLIC_URL: 'https://datakrav.example.no', OIDC_SECRET_KEY: randomBytes(32).toString('base64') };
 let exported: { bytes: Buffer; manifest: Manifest; zip: JSZip };
 
 /** An installation as a first start leaves it: migrated, the library and baseline profile synchronised, one administrator. */
 async function emptyInstallation(env: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'datakrav-import-test-'));
   dirs.push(dir);
-  const ctx = await createTestApp({ DATA_DIR: dir, ...env });
+  const ctx = await createTestApp({ DATA_DIR: dir, ...SSO_ENV, ...env });
   contexts.push(ctx);
   await syncLibraryAndBaseline(ctx.services);
   const admin = await loginAs(ctx, await buildUser(ctx.services, { isAdmin: true, email: `forste-admin-${Date.now()}@ny.example.no` }));
@@ -69,10 +75,11 @@ async function altered(changes: Record<string, Buffer | string | null>, options:
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'datakrav-import-source-'));
   dirs.push(dir);
-  source = await createTestApp({ DATA_DIR: dir });
+  source = await createTestApp({ DATA_DIR: dir, ...SSO_ENV });
   contexts.push(source);
   await syncLibraryAndBaseline(source.services);
   const city = await buildOrganisation(source.services, { name: 'Kildeby kommune' });
+  cityId = city.id;
   const partner = await buildOrganisation(source.services, { name: 'Partnerby kommune' });
   const vendorOrg = await buildOrganisation(source.services, { kind: 'vendor', name: 'Flytt AS' });
   sourceAdmin = await loginAs(source, await buildUser(source.services, { isAdmin: true, email: `admin-${Date.now()}@kildeby.no` }));
@@ -89,11 +96,35 @@ beforeAll(async () => {
   const answer = await vendor.agent.post('/api/assessments/answers').set('X-CSRF-Token', vendor.csrf).send({ productVersionId: version?.id, key: 'EXP-001', major: 1, status: 'meets' });
   expect(answer.status).toBe(201);
   await vendor.agent.post(`/api/assessments/answers/${answer.body.id}/evidence`).set('X-CSRF-Token', vendor.csrf).attach('file', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from([0, 1, 2, 254, 255]), Buffer.from('æøå\n')]), 'bevis.pdf').expect(201);
+  // Machine checks: one of the vendor's sample export (evidence), one of a bidder's file uploaded for the tender.
+  const sample = await vendor.agent.post(`/api/assessments/answers/${answer.body.id}/evidence`).set('X-CSRF-Token', vendor.csrf).attach('file', readFileSync(path.join(__dirname, '..', 'checks', 'fixtures', 'elever.csv')), 'elever.csv');
+  expect(sample.status).toBe(201);
+  evidenceCheckRunId = sample.body.checkRunId as string;
+  expect(evidenceCheckRunId).toEqual(expect.any(String));
+  const tenderCheck = await sourceEditor.agent.post(`/api/tenders/${issuedTenderId}/check-runs`).set('X-CSRF-Token', sourceEditor.csrf).field('bidder', 'Flytt AS').attach('files', readFileSync(path.join(__dirname, '..', 'checks', 'fixtures', 'elever.csv')), 'tilbud-elever.csv');
+  expect(tenderCheck.status).toBe(201);
+  tenderCheckRunId = tenderCheck.body.id as string;
+  while ((await source.services.jobs.runner.runOnce()).length > 0) {
+    // Runs the queued check runs to their reports.
+  }
+  expect((await sourceEditor.agent.get(`/api/check-runs/${tenderCheckRunId}`)).body.state).toBe('done');
+  // Single sign-on: a provider with a client secret, a role mapping and a login policy.
+  const provider = await sourceAdmin.agent
+    .post('/api/identity-providers')
+    .set('X-CSRF-Token', sourceAdmin.csrf)
+    .send({ slug: 'kildeby-id', displayName: 'Kildeby ID', issuer: 'https://login.kildeby.no', clientId: 'datakrav', clientSecret: CLIENT_SECRET, organisationId: city.id });
+  expect(provider.body).toMatchObject({ hasClientSecret: true });
+  await sourceEditor.agent.post(`/api/organisations/${city.id}/sso/role-mappings`).set('X-CSRF-Token', sourceEditor.csrf).send({ claimValue: 'DK-Eiere', role: 'owner' }).expect(201);
+  // Required, then no longer (so its members still log in with passwords below): the policy's row stays.
+  for (const requireSso of [true, false]) await sourceEditor.agent.put(`/api/organisations/${city.id}/sso/policy`).set('X-CSRF-Token', sourceEditor.csrf).send({ requireSso }).expect(200);
   exported = await exportInstallation(source, sourceAdmin);
 });
 
 afterAll(async () => {
-  for (const ctx of contexts) await ctx.close();
+  for (const ctx of contexts) {
+    await ctx.services.jobs.stop();
+    await ctx.close();
+  }
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -111,6 +142,9 @@ test('When an installation export is imported into an empty installation and exp
   expect(done.body).toMatchObject({ state: 'done', error: null });
   const expectedRows = Object.fromEntries(exported.manifest.files.filter((f) => f.path.startsWith('data/')).map((f) => [path.basename(f.path, '.jsonl'), f.rows]));
   expect(done.body.rows).toEqual(expectedRows);
+  expect(done.body.rows).toMatchObject({ check_runs: 2, check_uploads: 1, identity_providers: 1, sso_role_mappings: 1, sso_organisation_policies: 1 });
+  expect(done.body.rows.library_packs).toBeGreaterThan(0);
+  expect(done.body.importing).toBeNull();
 
   const verified = await admin.agent.get('/api/audit/verify');
   expect(verified.body).toMatchObject({ valid: true, firstBreak: null });
@@ -135,13 +169,63 @@ test('When an installation export is imported into an empty installation and exp
   const added = after.subarray(before.length).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).action as string);
   expect(added).toEqual(expect.arrayContaining(['exit.installation_imported', 'exit.export_requested']));
 
+  // Check runs, sector packs and single sign-on settings came back as they were.
   const editor = await loginAs(target.ctx, sourceEditor.user);
+  for (const runId of [tenderCheckRunId, evidenceCheckRunId]) {
+    const original = await sourceAdmin.agent.get(`/api/check-runs/${runId}`);
+    const restored = await admin.agent.get(`/api/check-runs/${runId}`);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toEqual(original.body);
+  }
+  expect((await admin.agent.get('/api/library/packs')).body).toEqual((await sourceAdmin.agent.get('/api/library/packs')).body);
+  expect((await editor.agent.get(`/api/organisations/${cityId}/sso`)).body).toEqual((await sourceEditor.agent.get(`/api/organisations/${cityId}/sso`)).body);
+  // The provider comes back without its client secret, which no export holds: it must be entered again.
+  const providers = (res: Response) => (res.body.items as { slug: string; hasClientSecret: boolean }[]).filter((p) => p.slug === 'kildeby-id');
+  expect(providers(await sourceAdmin.agent.get('/api/identity-providers'))).toEqual([expect.objectContaining({ hasClientSecret: true })]);
+  expect(providers(await admin.agent.get('/api/identity-providers'))).toEqual([expect.objectContaining({ hasClientSecret: false, organisationId: cityId })]);
+  const providerRows = await (exported.zip.file('data/identity_providers.jsonl') as JSZip.JSZipObject).async('string');
+  expect(providerRows).toContain('kildeby-id');
+  expect(providerRows).not.toContain('client_secret');
+  const [sealed] = ((await source.services.database.db.execute(sql`select client_secret_ciphertext as sealed from identity_providers where slug = 'kildeby-id'`)) as unknown as { rows: { sealed: string }[] }).rows;
+  expect(sealed?.sealed).toMatch(/^v1\./);
+  for (const file of Object.values(exported.zip.files)) {
+    const bytes = await file.async('nodebuffer');
+    expect({ file: file.name, secret: bytes.includes(CLIENT_SECRET), sealed: bytes.includes(sealed?.sealed ?? '') }).toEqual({ file: file.name, secret: false, sealed: false });
+  }
+
   for (const document of TENDER_DOCUMENTS) {
     const original = (await sourceEditor.agent.get(`/api/tenders/${issuedTenderId}/documents/${document}`).query({ revision: 1 }).buffer(true).parse(binary)).body as Buffer;
     const restored = await editor.agent.get(`/api/tenders/${issuedTenderId}/documents/${document}`).query({ revision: 1 }).buffer(true).parse(binary);
     const inExport = exported.manifest.files.find((f) => f.path === `documents/${issuedTenderId}/1/${document}`);
     expect({ document, status: restored.status, sha256: sha256(restored.body as Buffer), inExport: inExport?.sha256 }).toEqual({ document, status: 200, sha256: sha256(original), inExport: sha256(original) });
   }
+});
+
+// On the embedded database the import's transaction holds the one connection, so no request is
+// answered while it runs; its progress can be watched on PostgreSQL.
+(process.env.DATABASE_URL ? test : test.skip)('When an import is running, then its status in the API and on its page names the entity being written and the rows written of the total', async () => {
+  const target = await emptyInstallation();
+  const queued = await upload(target.admin, exported.bytes);
+  expect(queued.status).toBe(202);
+  const rowsTotal = exported.manifest.files.filter((f) => /^data\/[^/]+\.jsonl$/.test(f.path)).reduce((sum, f) => sum + (f.rows ?? 0), 0);
+  let seen = null as { api: Record<string, unknown>; page: string } | null;
+  let running: Promise<unknown> = Promise.resolve();
+  // The import's own audit entry waits for the installation chain's lock, held here, so the import
+  // stops after its last row until the status has been read.
+  await target.ctx.services.database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7311024, hashtext('installation'))`);
+    running = runJobs(target.ctx);
+    for (let attempt = 0; attempt < 300 && !seen; attempt++) {
+      const status = await target.admin.agent.get(`/api/exit/imports/${queued.body.id}`);
+      if (status.body.importing?.rowsDone === rowsTotal) seen = { api: status.body, page: (await target.admin.agent.get(`/exit/imports/${queued.body.id}`)).text };
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  await running;
+  expect(seen?.api).toMatchObject({ state: 'running', importing: { entity: 'audit_log', rowsDone: rowsTotal, rowsTotal }, rows: null });
+  expect(seen?.page).toContain(`Skriver audit_log: ${rowsTotal} av ${rowsTotal} rader`);
+  const admin = await loginAs(target.ctx, sourceAdmin.user);
+  expect((await admin.agent.get(`/api/exit/imports/${queued.body.id}`)).body).toMatchObject({ state: 'done', progress: 100, importing: null });
 });
 
 describe('When an import is refused, then the answer names the problem and nothing is written', () => {
@@ -208,6 +292,26 @@ describe('When an import is refused, then the answer names the problem and nothi
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'exit.import_not_empty' });
     expect(res.body.detail).toMatch(/only into an empty installation, and this one already holds 3 organisation\(s\)/);
     expect((await sourceAdmin.agent.get('/api/audit').query({ action: 'exit.import_requested' })).body.items).toEqual([]);
+  });
+
+  test('an upload refused before its handler runs, or by it, leaves no temporary file in the data folder', async () => {
+    const tmp = (dir: string) => path.join(dir, 'tmp');
+    const leftovers = (dir: string) => (existsSync(tmp(dir)) ? readdirSync(tmp(dir)) : []);
+    const sourceDir = dirs[0] as string;
+    expect(leftovers(target.dir)).toEqual([]);
+    expect(leftovers(sourceDir)).toEqual([]);
+    const wrongToken = await target.admin.agent.post('/api/exit/imports').set('X-CSRF-Token', 'feil-token').attach('file', exported.bytes, 'eksport.zip');
+    expect({ status: wrongToken.status, code: wrongToken.body.code }).toEqual({ status: 403, code: 'auth.csrf_rejected' });
+    const wrongFormToken = await target.admin.agent.post('/exit/imports').field('_csrf', 'feil-token').attach('file', exported.bytes, 'eksport.zip');
+    expect(wrongFormToken.status).toBe(403);
+    const unknownField = await target.admin.agent.post('/api/exit/imports').set('X-CSRF-Token', target.admin.csrf).field('overwrite', 'true').attach('file', exported.bytes, 'eksport.zip');
+    expect({ status: unknownField.status, path: unknownField.body.errors?.[0]?.path }).toEqual({ status: 400, path: '(body)' });
+    const anonymous = await target.ctx.request().post('/api/exit/imports').attach('file', exported.bytes, 'eksport.zip');
+    expect(anonymous.status).toBe(401);
+    const notAdmin = await upload(sourceEditor, exported.bytes);
+    expect(notAdmin.body.code).toBe('exit.import_admin_required');
+    expect(leftovers(target.dir)).toEqual([]);
+    expect(leftovers(sourceDir)).toEqual([]);
   });
 
   test('someone who is not an administrator', async () => {

@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, isAppError } from '../errors';
@@ -41,15 +41,25 @@ export function uploadedFile(req: Request, missing: () => AppError): UploadedFil
 }
 
 /**
- * Writes one uploaded file, field `file`, to a temporary file instead of memory, for uploads as
- * large as a whole installation; refuses anything above `limitBytes`. The handler owns the
- * temporary file (`req.file.path`) and removes it.
+ * Writes one uploaded file, field `file`, to a temporary file in `directory` instead of memory,
+ * for uploads as large as a whole installation; refuses anything above `limitBytes`. The handler
+ * moves the file away if it keeps it; whatever is left when the response has been sent is
+ * removed, so a request refused after the upload was read (a wrong CSRF token, a body or a role
+ * refused before the handler ran, an error) leaves no file behind.
  */
-export function singleFileToDisk(limitBytes: number, fields = 20): RequestHandler {
-  const read = multer({ storage: multer.diskStorage({ destination: tmpdir() }), limits: { fileSize: limitBytes, files: 1, fields } }).single('file');
-  return (req, res, next) =>
+export function singleFileToDisk(limitBytes: number, directory: string, fields = 20): RequestHandler {
+  const read = multer({ storage: multer.diskStorage({ destination: directory }), limits: { fileSize: limitBytes, files: 1, fields } }).single('file');
+  return (req, res, next) => {
+    // Removed at once when the response has been handed over (before the client can read it),
+    // or when the connection closes first.
+    const removeLeftover = () => {
+      if (req.file?.path) rmSync(req.file.path, { force: true });
+    };
+    res.once('finish', removeLeftover);
+    res.once('close', removeLeftover);
     read(req, res, (error?: unknown) => {
       if (!error || error instanceof multer.MulterError || isAppError(error)) return next(error);
       next(new AppError('upload.malformed', 400, 'The upload is not a well-formed multipart/form-data body.', { cause: error }));
     });
+  };
 }
