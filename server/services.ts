@@ -87,6 +87,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
   const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(),
     importRepository: createExitImportRepository(),
+    queueImportedWork: (tx) => checkRuns.queueImportedRuns(tx),
     importLimits: { entryBytes: bytesOf(settings.IMPORT_ENTRY_LIMIT), totalBytes: bytesOf(settings.IMPORT_EXPANDED_LIMIT), ratio: settings.IMPORT_MAX_RATIO, ratioFloorBytes: 1024 * 1024 },
     now: clock,
   });

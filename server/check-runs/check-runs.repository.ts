@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { evidenceFiles } from '../assessments/assessments.table';
 import { jobs, type JobError, type JobRow } from '../jobs/jobs.table';
@@ -66,6 +66,16 @@ export function createCheckRunsRepository() {
     },
 
     /** Marks a queued run as running; a finished run is left alone (the database refuses changes to it). */
+    /** Runs waiting or running with no job: those an import brought in, since jobs are not exported. */
+    async waitingWithoutJob(db: Database): Promise<string[]> {
+      const rows = await db.select({ id: checkRuns.id }).from(checkRuns).where(and(isNull(checkRuns.jobId), inArray(checkRuns.state, ['queued', 'running'])));
+      return rows.map((r) => r.id);
+    },
+
+    async attachJob(db: Database, id: string, jobId: string): Promise<void> {
+      await db.update(checkRuns).set({ jobId, state: 'queued' }).where(eq(checkRuns.id, id));
+    },
+
     async markRunning(db: Database, id: string): Promise<void> {
       await db.update(checkRuns).set({ state: 'running' }).where(and(eq(checkRuns.id, id), inArray(checkRuns.state, ['queued', 'running'])));
     },

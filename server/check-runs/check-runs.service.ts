@@ -163,6 +163,19 @@ export function createCheckRunsService(deps: CheckRunsServiceDeps) {
 
   return {
     /**
+     * Called in an import's transaction: a run that waited when the export was made comes without
+     * its job (jobs are passing work, not exported), so it gets a new one and runs here.
+     */
+    async queueImportedRuns(tx: Database): Promise<number> {
+      const waiting = await repo.waitingWithoutJob(tx);
+      for (const id of waiting) {
+        const job = await queue.enqueue({ kind: CHECK_JOB_KIND, payload: { checkRunId: id } }, tx);
+        await repo.attachJob(tx, id, job.id);
+      }
+      return waiting.length;
+    },
+
+    /**
      * Called in the transaction that adds evidence to an answer: queues a run of the checks the
      * answer's requirement declares over the files of this upload the checks can read. Null when
      * the requirement declares none or no file is of a checkable kind.

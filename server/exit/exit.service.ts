@@ -46,6 +46,8 @@ export type ExitServiceDeps = {
   dumpDataDir: () => Promise<Blob | null>;
   importRepository: ExitImportRepository;
   importLimits: ImportLimits;
+  /** Queues again, in the import's transaction, the imported work that waited when the export was made (check runs); answers how many. */
+  queueImportedWork: (tx: Database) => Promise<number>;
   now?: () => Date;
 };
 
@@ -184,13 +186,14 @@ export function createExitService(deps: ExitServiceDeps) {
           throw new JobFailure('exit.import_audit_head_mismatch', `The imported audit chain ${expected.chain} ends elsewhere than the manifest says (entry ${expected.chainSeq}, ${expected.entryHash}). Nothing was imported.`);
         }
       }
+      const queuedAgain = await deps.queueImportedWork(tx);
       await audit.record(tx, { actorUserId: null, actorEmail: payload.requestedByEmail, requestId: null, ip: null }, {
         organisationId: null,
         action: 'exit.installation_imported',
         entityType: 'installation',
         entityId: job.id,
         before: { administrators: discarded.administrators, libraryVersions: discarded.libraryVersions, auditEntries: discarded.auditEntries, auditChains: discarded.auditHeads },
-        after: { sha256: payload.sha256, formatVersion: payload.formatVersion, rows, auditChains: archive.manifest.auditChains },
+        after: { sha256: payload.sha256, formatVersion: payload.formatVersion, rows, auditChains: archive.manifest.auditChains, checkRunsQueuedAgain: queuedAgain },
       });
       return { rows, files: archive.manifest.files.length, auditChains: archive.manifest.auditChains };
     });
@@ -200,9 +203,11 @@ export function createExitService(deps: ExitServiceDeps) {
   async function importOrganisationExport(job: JobRow, archive: ExportArchive): Promise<ImportResult> {
     const payload = importPayloadOf(job);
     const context: AuditContext = { actorUserId: payload.requestedBy, actorEmail: payload.requestedByEmail, requestId: null, ip: null };
-    const result = await db.transaction((tx) =>
-      importOrganisation({ db: tx, audit, writer: importRepository, reader: organisationImports }, archive, context, { jobId: job.id, sha256: payload.sha256, formatVersion: payload.formatVersion }),
-    );
+    const result = await db.transaction(async (tx) => {
+      const imported = await importOrganisation({ db: tx, audit, writer: importRepository, reader: organisationImports }, archive, context, { jobId: job.id, sha256: payload.sha256, formatVersion: payload.formatVersion });
+      await deps.queueImportedWork(tx);
+      return imported;
+    });
     return { ...result, files: archive.manifest.files.length, auditChains: result.audit.sourceChain ? [result.audit.sourceChain] : [] };
   }
 

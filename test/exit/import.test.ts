@@ -228,6 +228,25 @@ test('When an installation export is imported into an empty installation and exp
   expect((await admin.agent.get(`/api/exit/imports/${queued.body.id}`)).body).toMatchObject({ state: 'done', progress: 100, importing: null });
 });
 
+test('When an export is made while a check run waits, then the imported run gets a job of its own and runs to its report in the new installation', async () => {
+  const waiting = await sourceEditor.agent.post(`/api/tenders/${issuedTenderId}/check-runs`).set('X-CSRF-Token', sourceEditor.csrf).field('bidder', 'Vente AS').attach('files', readFileSync(path.join(__dirname, '..', 'checks', 'fixtures', 'elever.csv')), 'venter-elever.csv');
+  expect(waiting.status).toBe(201);
+  const withWaitingRun = await exportInstallation(source, sourceAdmin);
+  const target = await emptyInstallation();
+  expect((await upload(target.admin, withWaitingRun.bytes)).status).toBe(202);
+  await runJobs(target.ctx);
+  const admin = await loginAs(target.ctx, sourceAdmin.user);
+  expect((await admin.agent.get(`/api/check-runs/${waiting.body.id}`)).body).toMatchObject({ state: 'queued', report: null });
+  const imported = await admin.agent.get('/api/audit').query({ action: 'exit.installation_imported' });
+  expect(imported.body.items[0].after).toMatchObject({ checkRunsQueuedAgain: 1 });
+  while ((await target.ctx.services.jobs.runner.runOnce()).length > 0) {
+    // Runs the imported run's new job.
+  }
+  const ran = await admin.agent.get(`/api/check-runs/${waiting.body.id}`);
+  expect(ran.body).toMatchObject({ state: 'done', bidder: 'Vente AS' });
+  expect(ran.body.report).toEqual(expect.objectContaining({ files: expect.any(Array) }));
+});
+
 describe('When an import is refused, then the answer names the problem and nothing is written', () => {
   let target: Awaited<ReturnType<typeof emptyInstallation>>;
   beforeAll(async () => {
