@@ -89,7 +89,7 @@ function schemaErrorText(error: ErrorObject): string {
 }
 
 export const exportJsonSchema: RuleImplementation<'export.json-schema'> = (context, _params, findings) =>
-  withData(context, findings, (data) => {
+  withData(context, findings, async (data) => {
     if (data.jsonSchemas.length === 0) {
       findings.notApplicable(null, message('Ingen JSON Schema-beskrivelse blant filene.', 'No JSON Schema among the files.'));
       return;
@@ -102,10 +102,6 @@ export const exportJsonSchema: RuleImplementation<'export.json-schema'> = (conte
       const paired = pairedSchema(file, schemas, (s) => typeof dataSchema === 'string' && s.schema?.$id === dataSchema);
       if (!paired) {
         findings.notApplicable(locate(file.source), message(`Ingen JSON Schema hører til ${label(file)}.`, `No JSON Schema belongs to ${label(file)}.`));
-        continue;
-      }
-      if (file.format === 'jsonl') {
-        findings.notApplicable(locate(file.source), message(`${label(file)} er JSON Lines; kontrollen mot JSON Schema gjelder JSON-filer.`, `${label(file)} is JSON Lines; the JSON Schema check applies to JSON files.`));
         continue;
       }
       if (paired.problem || !paired.schema) {
@@ -135,6 +131,10 @@ export const exportJsonSchema: RuleImplementation<'export.json-schema'> = (conte
         );
         continue;
       }
+      if (file.format === 'jsonl') {
+        await validateLines(file, validate, paired.source, findings);
+        continue;
+      }
       if (validate(file.document)) {
         findings.pass(locate(file.source), message(`${label(file)} følger skjemaet ${sourceLabel(paired.source)}.`, `${label(file)} follows the schema ${sourceLabel(paired.source)}.`));
         continue;
@@ -144,6 +144,43 @@ export const exportJsonSchema: RuleImplementation<'export.json-schema'> = (conte
       }
     }
   });
+
+/**
+ * A JSON Lines file against its schema, which describes one line's record: the file is read again
+ * as a stream, line by line, so a large export is never held whole. Lines that do not parse are
+ * the parse rule's findings and are skipped here.
+ */
+async function validateLines(file: DataFile, validate: ReturnType<Ajv['compile']>, schema: Source, findings: RuleFindings): Promise<void> {
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  let line = 0;
+  let failed = 0;
+  const check = (text: string) => {
+    line += 1;
+    if (text.trim() === '') return;
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (validate(record)) return;
+    failed += 1;
+    for (const error of validate.errors ?? []) {
+      findings.fail(locate(file.source, { line, pointer: error.instancePath || '' }), message(`Linje ${line} følger ikke skjemaet (${error.schemaPath}): ${schemaErrorText(error)}.`, `Line ${line} does not follow the schema (${error.schemaPath}): ${schemaErrorText(error)}.`));
+    }
+  };
+  for await (const chunk of file.source.open()) {
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = lines.pop() ?? '';
+    for (const text of lines) check(text);
+  }
+  rest += decoder.decode();
+  if (rest !== '') check(rest);
+  if (failed === 0) {
+    findings.pass(locate(file.source), message(`Hver linje i ${label(file)} følger skjemaet ${sourceLabel(schema)}.`, `Every line of ${label(file)} follows the schema ${sourceLabel(schema)}.`));
+  }
+}
 
 const SAFE_NAME = /[^A-Za-z0-9._-]/g;
 const xmllintName = (name: string) => baseName(name).replace(SAFE_NAME, '_').replace(/^[-.]+/, '_');
@@ -268,12 +305,22 @@ export const exportDataModel: RuleImplementation<'export.data-model'> = (context
         findings.fail(locate(file.source), message(`Feltene i ${label(file)} kan ikke leses.`, `The fields of ${label(file)} cannot be read.`));
         continue;
       }
+      if (withoutRecords(file)) {
+        findings.notApplicable(locate(file.source), message(`${label(file)} har ingen poster, så feltene kan ikke sammenlignes med datamodellen.`, `${label(file)} holds no records, so its fields cannot be compared with the data model.`));
+        continue;
+      }
       const present = new Set(file.fields);
       const missing = entry.fields.filter((f) => !present.has(f.name));
       for (const field of missing) findings.fail(locate(file.source, { field: field.name }), message(`Feltet «${field.name}» fra datamodellen mangler i ${label(file)}.`, `The field "${field.name}" of the data model is missing from ${label(file)}.`));
       if (missing.length === 0) findings.pass(locate(file.source), message(`Alle ${entry.fields.length} felt fra datamodellen finnes i ${label(file)}.`, `All ${entry.fields.length} fields of the data model are in ${label(file)}.`), { fields: entry.fields.length });
     }
   });
+
+/**
+ * A JSON, JSON Lines or XML file shows its fields only through its records, so one without records
+ * says nothing of them; a CSV file names its fields in its header line either way.
+ */
+const withoutRecords = (file: DataFile) => file.records === 0 && file.format !== 'csv';
 
 export const exportRecords: RuleImplementation<'export.records'> = (context, _params, findings) =>
   withData(context, findings, (data) => {
@@ -285,7 +332,7 @@ export const exportRecords: RuleImplementation<'export.records'> = (context, _pa
         findings.notApplicable(locate(file.source), message(`Ingen primærnøkkel er oppgitt for ${label(file)} i datamodellen.`, `No primary key is stated for ${label(file)} in the data model.`));
         continue;
       }
-      if (file.fields !== null) {
+      if (file.fields !== null && !withoutRecords(file)) {
         const missing = key.fields.filter((f) => !file.fields?.includes(f));
         if (missing.length > 0) {
           findings.fail(locate(file.source), message(`Primærnøkkelen ${missing.join(', ')} finnes ikke i ${label(file)}.`, `The primary key ${missing.join(', ')} is not in ${label(file)}.`));

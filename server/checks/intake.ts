@@ -129,6 +129,9 @@ async function classify(candidate: Candidate, limits: CheckLimits, readable: Rul
   const where = { file: candidate.upload, ...(candidate.entry ? { entry: candidate.entry } : {}) };
   const source = (format: FileFormat, document: ParsedDocument | null = null): Source => ({ ...candidate, ext, format, document });
   if (candidate.size === 0) {
+    // A JSON Lines file holds one record per line, so an empty one is an entity with no records
+    // (as an export writes it), not a broken file; any other empty file has nothing to read.
+    if (TEXT_EXTENSIONS[ext] === 'jsonl') return source('jsonl');
     readable.fail(where, message('Fila er tom (0 byte).', 'The file is empty (0 bytes).'));
     return null;
   }

@@ -9,7 +9,7 @@ import type { Message } from './checks.schemas';
  * A rule's version changes when what it passes or fails changes; the rule set's version
  * changes with any rule's. Reports name both, so an old report says what it ran under.
  */
-export const RULE_SET_VERSION = '1.1.0';
+export const RULE_SET_VERSION = '1.2.0';
 
 const noParams = z.strictObject({});
 
@@ -23,7 +23,7 @@ const csvEncoding = z.enum(['utf-8', 'windows-1252', 'iso-8859-1']);
 
 export const RULES = {
   'files.readable': {
-    version: '1.0.0',
+    version: '1.1.0',
     input: 'any',
     title: { nb: 'Filene kan leses', en: 'The files can be read' },
     params: noParams,
@@ -93,7 +93,7 @@ export const RULES = {
     params: noParams,
   },
   'export.json-schema': {
-    version: '1.0.0',
+    version: '1.1.0',
     input: 'export',
     title: { nb: 'JSON-filene følger JSON Schema-beskrivelsen', en: 'The JSON files follow their JSON Schema' },
     params: noParams,
@@ -105,13 +105,13 @@ export const RULES = {
     params: noParams,
   },
   'export.data-model': {
-    version: '1.0.0',
+    version: '1.1.0',
     input: 'export',
     title: { nb: 'Alle filer og felt i datamodellen finnes i eksporten', en: 'Every file and field of the data model is in the export' },
     params: noParams,
   },
   'export.records': {
-    version: '1.0.0',
+    version: '1.1.0',
     input: 'export',
     title: { nb: 'Antall poster og unike primærnøkler', en: 'Record counts and unique primary keys' },
     params: noParams,

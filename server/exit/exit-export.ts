@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { deflateRawSync } from 'node:zlib';
 import yazl from 'yazl';
 import type { Database } from '../db/client';
-import { EXIT_ENTITIES, entityColumns, type ExitColumn, type ExitEntity, type ExitRepository } from './exit.repository';
+import { EXIT_ENTITIES, entityColumns, primaryKeyOf, type ExitColumn, type ExitEntity, type ExitRepository } from './exit.repository';
 
 /** The version of the export's layout; an importer migrates older versions forward. */
 export const EXPORT_FORMAT_VERSION = 1;
@@ -82,6 +82,24 @@ export function entitySchema(entity: ExitEntity, columns: ExitColumn[]): Record<
   };
 }
 
+type DataModelField = string | { name: string; type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'date-time' };
+
+/**
+ * One entity's entry in `data-model.json`, the export described in Datakrav's own data-model
+ * format, so that its sample-export checks can find every file, field and primary key.
+ */
+function dataModelEntry(entity: ExitEntity, columns: ExitColumn[]): Record<string, unknown> {
+  const fields: DataModelField[] = columns.map((column) => {
+    if (column.name === entity.fileColumn) return { name: `${column.name}_sha256`, type: 'string' };
+    if (column.dataType === 'date') return { name: column.name, type: 'date-time' };
+    if (column.columnType === 'PgDateString' || column.columnType === 'PgDate') return { name: column.name, type: 'date' };
+    if (column.dataType === 'boolean') return { name: column.name, type: 'boolean' };
+    return column.name;
+  });
+  const primaryKey = primaryKeyOf(entity);
+  return { path: `data/${entity.name}.jsonl`, format: 'jsonl', ...(primaryKey ? { primaryKey } : {}), fields };
+}
+
 /** Writes a text file into the staging folder and answers its manifest line. */
 async function writeText(dir: string, file: string, mediaType: string, text: string): Promise<ManifestFile> {
   return writeBytes(dir, file, mediaType, Buffer.from(text, 'utf8'));
@@ -150,6 +168,7 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
     const written = new Set<string>();
     const stored = new Set<string>();
     const heads = new Map<string, ChainHead>();
+    const dataModel: Record<string, unknown>[] = [];
     const organisationId = input.scope.kind === 'organisation' ? input.scope.organisationId : null;
     const entities = EXIT_ENTITIES.filter((e) => organisationId === null || e.organisation);
     // Inside the snapshot progress is reported without waiting: on the embedded database the
@@ -164,6 +183,7 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
         const kept = columns.filter((c) => !omitted.has(c.name));
         const fileColumn = kept.find((c) => c.name === entity.fileColumn);
         files.push(await writeText(staging, `schemas/${entity.name}.schema.json`, 'application/schema+json', `${JSON.stringify(entitySchema(entity, kept), null, 2)}\n`));
+        dataModel.push(dataModelEntry(entity, kept));
         const jsonl = await openStream(staging, `data/${entity.name}.jsonl`);
         const csv = await openStream(staging, `csv/${entity.name}.csv`);
         await csv.write(`${kept.map((c) => (c === fileColumn ? `${c.name}_sha256` : c.name)).join(',')}\r\n`);
@@ -227,6 +247,7 @@ export async function writeExport(input: ExportInput): Promise<{ manifest: Manif
     }
     await input.progress?.(90);
     for (const file of await input.libraryFiles()) files.push(await writeText(staging, `library/${file.path}`, 'application/yaml', file.text));
+    files.push(await writeText(staging, 'data-model.json', 'application/json', `${JSON.stringify({ datakravDataModel: 1, name: 'Datakrav export', files: dataModel }, null, 2)}\n`));
     files.push(await writeText(staging, 'README.md', 'text/markdown', input.readme));
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const manifest: Manifest = {

@@ -93,6 +93,14 @@ export function entityColumns(entity: ExitEntity): ExitColumn[] {
   }));
 }
 
+/** The names of a table's primary key columns, or null when it has none. */
+export function primaryKeyOf(entity: ExitEntity): string[] | null {
+  const config = getTableConfig(entity.table);
+  const primary = config.columns.filter((c) => c.primary);
+  const columns = primary.length > 0 ? primary : (config.primaryKeys[0]?.columns ?? []);
+  return columns.length > 0 ? columns.map((c) => c.name) : null;
+}
+
 function orderColumns(table: PgTable): PgColumn[] {
   const config = getTableConfig(table);
   const primary = config.columns.filter((c) => c.primary);

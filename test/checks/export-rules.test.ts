@@ -41,6 +41,28 @@ describe('sample-export rules', () => {
     expect(findingsOf(report, 'export.iso-dates', 'fail').map((f) => f.location)).toEqual([{ file: 'elever.jsonl', line: 3, field: 'dato' }]);
   });
 
+  test('When a JSON Lines file has a JSON Schema for its records, then every line is checked against it and a breach names its line and pointer', async () => {
+    const schema = file('elever.schema.json', JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', required: ['id'], properties: { id: { type: 'string' }, trinn: { type: 'integer' } }, additionalProperties: false }));
+    const good = await check([file('elever.jsonl', '{"id":"1","trinn":3}\n{"id":"2","trinn":4}\n'), schema], ['export.json-schema']);
+    expect(messagesOf(good, 'export.json-schema')).toEqual(['Every line of elever.jsonl follows the schema elever.schema.json.']);
+    const bad = await check([file('elever.jsonl', '{"id":"1","trinn":3}\n{"id":"2","trinn":"fire"}\n{"trinn":5}\n'), schema], ['export.json-schema']);
+    expect(findingsOf(bad, 'export.json-schema', 'fail').map((f) => [f.location?.line, f.location?.pointer])).toEqual([
+      [2, '/trinn'],
+      [3, ''],
+    ]);
+    expect(outcome(bad, 'export.json-schema')).toBe('fail');
+  });
+
+  test('When a JSON Lines file holds no records, then its fields and key cannot be compared with the data model, which is not a failure; an empty CSV header still is', async () => {
+    const model = file('datamodell.yaml', 'datakravDataModel: 1\nfiles:\n  - path: tomme.jsonl\n    format: jsonl\n    primaryKey: [id]\n    fields: [id, navn]\n  - path: tomme.csv\n    primaryKey: [id]\n    fields: [id, navn]\n');
+    const report = await check([model, file('tomme.jsonl', ''), file('tomme.csv', 'id\n')], ['export.data-model', 'export.records']);
+    expect(findingsOf(report, 'export.data-model').map((f) => [f.location?.file, f.outcome, f.message.en])).toEqual([
+      ['tomme.jsonl', 'not_applicable', 'tomme.jsonl holds no records, so its fields cannot be compared with the data model.'],
+      ['tomme.csv', 'fail', 'The field "navn" of the data model is missing from tomme.csv.'],
+    ]);
+    expect(findingsOf(report, 'export.records', 'fail')).toEqual([]);
+  });
+
   test('When text is UTF-8, then export.utf8 passes; an invalid byte fails with its offset and line', async () => {
     expect(outcome(await check(goodExport(), ['export.utf8']), 'export.utf8')).toBe('pass');
     const latin1 = file('latin1.csv', Buffer.concat([Buffer.from('navn\nOla\n'), Buffer.from([0xd8]), Buffer.from('ystein\n')]));

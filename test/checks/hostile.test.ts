@@ -163,6 +163,17 @@ describe('hostile input', () => {
     expect(findingsOf(report, 'export.parses').map((f) => f.location?.entry)).toEqual(['inni.csv']);
   });
 
+  test('When a JSON Lines file is empty, then it holds no records and passes, while an empty CSV beside it fails', async () => {
+    const report = await check([file('ingen-poster.jsonl', ''), file('tom.csv', '')], ['export.parses', 'export.records']);
+    expect(findingsOf(report, 'files.readable').map((f) => [f.location?.file, f.outcome, f.message.en])).toEqual([
+      ['ingen-poster.jsonl', 'pass', 'Read: 0 B, JSON Lines.'],
+      ['tom.csv', 'fail', 'The file is empty (0 bytes).'],
+    ]);
+    expect(findingsOf(report, 'export.parses', 'fail')).toEqual([]);
+    expect(findingsOf(report, 'export.records').map((f) => [f.location?.file, f.outcome, f.message.en])[0]).toEqual(['ingen-poster.jsonl', 'pass', 'ingen-poster.jsonl: 0 records.']);
+    expect(report.summary.outcome).toBe('fail');
+  });
+
   test('When a file is empty, then it gets a finding and nothing else is read from it', async () => {
     const report = await check([file('tom.csv', ''), file('tom.yaml', '')], ['export.parses', 'openapi.parses']);
     expect(findingsOf(report, 'files.readable').map((f) => [f.location?.file, f.outcome, f.message.en])).toEqual([

@@ -8,6 +8,8 @@ import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import JSZip from 'jszip';
 import type { Response } from 'supertest';
+import { runChecks } from '../../server/checks/engine';
+import { checksDeclarationSchema } from '../../server/checks/rules.catalogue';
 import { createJobRunner } from '../../server/jobs/job-runner';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { PROJECT_ROOT } from '../../server/shared/paths';
@@ -82,7 +84,7 @@ async function exportAs(who: LoggedIn, body: Record<string, unknown>) {
   const manifest = JSON.parse(await (zip.file('manifest.json') as JSZip.JSZipObject).async('string'));
   const read = async (name: string) => (zip.file(name) as JSZip.JSZipObject).async('nodebuffer');
   const rows = async (entity: string) => (await read(`data/${entity}.jsonl`)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { id: requested.body.id as string, zip, manifest, read, rows };
+  return { id: requested.body.id as string, bytes, zip, manifest, read, rows };
 }
 
 test('When an owner exports their organisation, then the zip holds every file the manifest names, each matching its SHA-256, rows valid against their schemas', async () => {
@@ -109,6 +111,31 @@ test('When an owner exports their organisation, then the zip holds every file th
   }
   expect((await read('README.md')).toString('utf8')).toBe(readFileSync(path.join(PROJECT_ROOT, 'docs', 'export-format.md'), 'utf8'));
   expect(names).toContain('library/export/EXP-001.yaml');
+});
+
+test('When Datakrav\'s own sample-export checks run on its export, then every rule passes: the files parse, text is UTF-8, every JSON Lines file follows its JSON Schema, every file and field of its data model is there, the records have unique keys and every date is ISO 8601', async () => {
+  const { bytes, manifest } = await exportAs(owner, { scope: 'organisation', organisationId: city.id });
+  const checks = checksDeclarationSchema.parse(['export.parses', 'export.utf8', 'export.json-schema', 'export.data-model', 'export.records', 'export.iso-dates'].map((rule) => ({ rule })));
+  const report = await runChecks({ files: [{ name: 'datakrav-export.zip', bytes }], checks });
+  const failed = report.findings.filter((f) => f.outcome === 'fail').map((f) => `${f.rule} ${f.location?.entry ?? ''}: ${f.message.en}`);
+  expect(failed).toEqual([]);
+  expect(report.rules.map((r) => [r.rule, r.outcome])).toEqual([
+    ['files.readable', 'pass'],
+    ['export.parses', 'pass'],
+    ['export.utf8', 'pass'],
+    ['export.json-schema', 'pass'],
+    ['export.data-model', 'pass'],
+    ['export.records', 'pass'],
+    ['export.iso-dates', 'pass'],
+  ]);
+  expect(report.summary.outcome).toBe('pass');
+  // Every data file of the manifest was among the files checked against a schema.
+  const dataFiles = (manifest.files as { path: string }[]).filter((f) => f.path.endsWith('.jsonl')).length;
+  expect(dataFiles).toBeGreaterThan(10);
+  expect(report.rules.find((r) => r.rule === 'export.json-schema')?.counts.pass ?? 0).toBeGreaterThanOrEqual(dataFiles);
+  // The export's own data model names every entity's primary key, so keys are checked for uniqueness, not skipped.
+  const keysChecked = report.findings.filter((f) => f.rule === 'export.records' && /primary key .* is unique/.test(f.message.en));
+  expect(keysChecked.length).toBeGreaterThan(10);
 });
 
 test('When an owner exports their organisation, then it holds its own and co-bought tenders, never another organisation\'s tenders, members or password hashes', async () => {
