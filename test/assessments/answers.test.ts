@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { buildProduct, SAMPLE_FILES, syncLibraryAndBaseline } from './fixtures';
+import { binary } from '../helpers/http';
 
 let ctx: TestContext;
 let city: OrganisationRow;
@@ -36,11 +36,6 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /** Saves an answer; without a `version` in the body it sends the current answer's, read first as a client would (none for a first answer). */
 async function answer(who: LoggedIn, body: Record<string, unknown>) {

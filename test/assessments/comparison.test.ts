@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
 import supertest from 'supertest';
-import type { Response } from 'supertest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/shared/logger';
@@ -8,6 +7,7 @@ import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { buildProduct, syncLibraryAndBaseline } from './fixtures';
+import { binary } from '../helpers/http';
 
 let ctx: TestContext;
 let editor: LoggedIn;
@@ -16,11 +16,6 @@ let profileId: string;
 let privateProfileId: string;
 const versions: Record<string, ProductVersionRow> = {};
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /**
  * Four products against a profile of EXP-001 (A), API-003 (V, 60) and SEC-001 (V, 40):

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { Response } from 'supertest';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { syncLibraryAndBaseline } from '../assessments/fixtures';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
+import { binary, sha256 } from '../helpers/http';
 
 let ctx: TestContext;
 let city: OrganisationRow;
@@ -24,11 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 type Entry = { action: string; entityId: string | null; organisationId: string | null; actorUserId: string | null; actorEmail: string | null; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
 
@@ -47,7 +41,6 @@ async function tenderWith(keys: string[]) {
   return { id: created.body.id as string, sections };
 }
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 test('When a tender item is moved, then its entry records the position before and after', async () => {
   const tender = await tenderWith(['EXP-001', 'EXP-002', 'EXP-003']);

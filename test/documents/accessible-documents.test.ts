@@ -1,9 +1,9 @@
 import JSZip from 'jszip';
 import type supertest from 'supertest';
-import type { Response } from 'supertest';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { syncLibraryFrom } from '../helpers/library';
+import { binary } from '../helpers/http';
 
 /*
  * Documents that public bodies publish must be accessible too: real heading styles, a repeating
@@ -17,11 +17,6 @@ let tenderId: string;
 let setId: string;
 let csrf: string;
 
-const binary = (res: Response, callback: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
-};
 
 async function download(path: string): Promise<JSZip> {
   const res = await agent.get(path).buffer(true).parse(binary).expect(200);

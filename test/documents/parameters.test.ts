@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
-import type { Response } from 'supertest';
 import { renderItemTexts, templatesIn, type ParameterValue } from '../../server/library/clause-template';
 import { loadLibraryFiles, newestVersions } from '../../server/library/library.files';
 import type { ItemFile, Parameter } from '../../server/library/library.schemas';
@@ -8,6 +7,7 @@ import type { OrganisationRow } from '../../server/organisations/organisations.t
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { SHIPPED_LIBRARY, syncLibraryFrom } from '../helpers/library';
+import { binary } from '../helpers/http';
 
 jest.setTimeout(600_000);
 
@@ -56,11 +56,6 @@ const valuesOf = (item: ItemFile): Record<string, ParameterValue> => Object.from
 
 const send = (method: 'post' | 'put', url: string, body: object) => editor.agent[method](url).set('X-CSRF-Token', editor.csrf).send(body);
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /** Whitespace as one space, so text folded into lines, cells and paragraphs compares as written. */
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Response } from 'supertest';
 import { createAuditRepository } from '../../server/audit/audit.repository';
 import { verifyChains } from '../../server/audit/audit.service';
 import { restoreBackup } from '../../server/db/backup';
@@ -10,17 +9,13 @@ import { createDatabase } from '../../server/db/client';
 import { tenders as tendersTable } from '../../server/db/schema';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
+import { binary } from '../helpers/http';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 let ctx: TestContext;
 let admin: LoggedIn;
 let dir: string;
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 beforeAll(async () => {
   ctx = await createTestApp();

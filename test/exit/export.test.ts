@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,6 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import JSZip from 'jszip';
-import type { Response } from 'supertest';
 import { runChecks } from '../../server/checks/engine';
 import { checksDeclarationSchema } from '../../server/checks/rules.catalogue';
 import { createJobRunner } from '../../server/jobs/job-runner';
@@ -17,6 +15,7 @@ import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
 import { buildProduct } from '../assessments/fixtures';
+import { binary, sha256 } from '../helpers/http';
 
 let ctx: TestContext;
 let dataDir: string;
@@ -28,12 +27,6 @@ let admin: LoggedIn;
 let stranger: { email: string };
 const tenders: Record<string, string> = {};
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function createTender(editor: LoggedIn, title: string) {
   const res = await editor.agent.post('/api/tenders').set('X-CSRF-Token', editor.csrf).send({ title, reference: `EXIT/${title}`, language: 'nb', domain: 'school', contactEmail: 'innkjop@example.no' });

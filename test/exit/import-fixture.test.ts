@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Response } from 'supertest';
 import { FORMAT_STEPS, stepsFrom, type FormatStep } from '../../server/exit/exit-archive';
 import { EXPORT_FORMAT_VERSION } from '../../server/exit/exit-export';
 import { createJobRunner } from '../../server/jobs/job-runner';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs } from '../helpers/factories';
+import { binary } from '../helpers/http';
 
 /**
  * An installation export made by format version 1, committed so that every later change to the
@@ -19,11 +19,6 @@ const FIXTURE = path.join(__dirname, 'fixtures', 'installation-export-v1.zip');
 const OWNER_EMAIL = 'eier@fixturby.example';
 const ADMIN_EMAIL = 'admin@fixturby.example';
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 const contexts: TestContext[] = [];
 const dirs: string[] = [];
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,16 +10,11 @@ import { TENDER_DOCUMENTS } from '../../server/documents/documents';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { buildProduct, syncLibraryAndBaseline } from '../assessments/fixtures';
+import { binary, sha256 } from '../helpers/http';
 
 type ManifestFile = { path: string; mediaType: string; rows?: number; bytes: number; sha256: string };
 type Manifest = { formatVersion: number; createdAt: string; scope: { kind: string }; files: ManifestFile[]; auditChains: { chain: string; chainSeq: number; entryHash: string }[] };
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const dirs: string[] = [];
 const contexts: TestContext[] = [];
 

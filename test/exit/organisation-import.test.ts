@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import JSZip from 'jszip';
-import type { Response } from 'supertest';
 import { createChainVerifier } from '../../server/audit/audit-chain';
 import { TENDER_DOCUMENTS } from '../../server/documents/documents';
 import { chainEntryOf } from '../../server/exit/organisation-import';
@@ -14,17 +12,12 @@ import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD, type LoggedIn } from '../helpers/factories';
 import { copyOfLibrary, syncLibraryFrom } from '../helpers/library';
 import { buildProduct, syncLibraryAndBaseline } from '../assessments/fixtures';
+import { binary, sha256 } from '../helpers/http';
 
 type ManifestFile = { path: string; mediaType: string; rows?: number; bytes: number; sha256: string };
 type Manifest = { formatVersion: number; scope: { kind: string; organisationId?: string }; files: ManifestFile[]; auditChains: { chain: string; chainSeq: number; entryHash: string }[] };
 type Exported = { bytes: Buffer; manifest: Manifest; zip: JSZip };
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const dirs: string[] = [];
 const contexts: TestContext[] = [];
 

@@ -1,9 +1,9 @@
 import JSZip from 'jszip';
-import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
 import { buildCities, draftSet, itemsOf, publishNewVersion, send, type Cities } from './fixtures';
+import { binary } from '../helpers/http';
 
 /** Two installations: A, where the set is coordinated, and B, which receives the package. */
 let a: TestContext;
@@ -13,11 +13,6 @@ let importer: LoggedIn;
 let setId: string;
 let docVersion: string;
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 async function exportPackage(who: LoggedIn, id: string, number: number): Promise<Buffer> {
   const res = await who.agent.get(`/api/joint-sets/${id}/revisions/${number}/package`).buffer(true).parse(binary);

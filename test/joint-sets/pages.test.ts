@@ -2,21 +2,16 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import JSZip from 'jszip';
 import { auditLog } from '../../server/audit/audit.table';
-import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import type { LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
 import { versionToPresent } from '../helpers/versioning';
 import { adoptedSet, buildCities, draftSet, itemsOf, send, type Cities } from './fixtures';
+import { binary } from '../helpers/http';
 
 let ctx: TestContext;
 let c: Cities;
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /** A form post as the page sends it, with the version the page showed (read just before) where the form carries one. */
 const form = async (who: LoggedIn, url: string, fields: Record<string, string> = {}) => {

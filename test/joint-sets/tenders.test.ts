@@ -1,19 +1,14 @@
 import JSZip from 'jszip';
-import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import type { LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
 import { adoptedSet, buildCities, draftSet, send, type Cities } from './fixtures';
+import { binary } from '../helpers/http';
 
 let ctx: TestContext;
 let c: Cities;
 let setId: string;
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /** The text of the specification's word/document.xml, tags removed. */
 async function specificationText(who: LoggedIn, tenderId: string): Promise<string> {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
+import { binary } from '../helpers/http';
 
 const BANK = readFileSync(path.join(__dirname, 'fixtures', 'skole-bank.json'));
 
@@ -28,11 +28,6 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 type Draft = { key: string; draftId: string; title: string; section: string; path: string };
 type Exported = {

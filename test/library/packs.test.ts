@@ -1,8 +1,8 @@
 import mammoth from 'mammoth';
-import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
+import { binary } from '../helpers/http';
 
 let ctx: TestContext;
 let editor: LoggedIn;
@@ -15,11 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 type Pack = { key: string; title: { nb: string; en: string }; domain: string; items: string[]; published: number };
 

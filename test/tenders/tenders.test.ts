@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
-import type { Response } from 'supertest';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
+import { binary } from '../helpers/http';
 
 let ctx: TestContext;
 let city: OrganisationRow;
@@ -30,11 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 async function createTender(reference: string, overrides: Record<string, unknown> = {}) {
   const res = await editor.agent.post('/api/tenders').set('X-CSRF-Token', editor.csrf).send({ title: 'Nytt skoleadministrativt system', reference, language: 'nb', domain: 'school', contactEmail: 'innkjop@anskaffelsesby.no', ...overrides });
