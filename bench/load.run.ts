@@ -61,7 +61,8 @@ function rssMb(child: ChildProcess): number | null {
  * process on the machine can be mistaken for it.
  */
 async function startApp(database: { DATA_DIR?: string; DATABASE_URL?: string }): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'server', 'start.ts')], {
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE_DIR] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(PROJECT_ROOT, 'server', 'start.ts')], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH,
@@ -274,7 +275,8 @@ async function pagesAgainstFloor(data: LoadData, database: { DATA_DIR?: string; 
       ['Product page', rotating(targets.product), 0.25],
       ['Tender item update API', itemUpdates(data, updates), null],
     ];
-    for (const [name, requests, ratioTarget] of runs) {
+    const only = process.env.BENCH_ONLY?.toLowerCase();
+    for (const [name, requests, ratioTarget] of runs.filter(([name]) => !only || name.toLowerCase().includes(only))) {
       const measured = await measure(app.url, session, requests, SECONDS);
       lines.push(line(name, measured, floorRps, ratioTarget));
     }
