@@ -1,12 +1,10 @@
 import { buildOrganisation, buildUser, loginAs } from '../helpers/factories';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 
 let ctx: TestContext;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
 });
 afterAll(async () => {
   await ctx.close();

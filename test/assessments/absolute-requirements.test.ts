@@ -4,7 +4,7 @@ import type { OrganisationRow } from '../../server/organisations/organisations.t
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { buildProduct, syncLibraryAndBaseline } from './fixtures';
+import { buildProduct } from './fixtures';
 
 /**
  * Every combination of what the vendor claims, where the council's verification stands, and the
@@ -95,8 +95,7 @@ async function arrange(n: number, claim: Claim, setup: Setup) {
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({}, { seed: 'baseline' });
   city = await buildOrganisation(ctx.services, { name: 'Kravby kommune' });
   const council = await buildOrganisation(ctx.services, { kind: 'council', name: 'Arkitekturrådet i Kravby', parentId: city.id });
   editor = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));

@@ -3,7 +3,7 @@ import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
-import { buildProduct, SAMPLE_FILES, syncLibraryAndBaseline } from './fixtures';
+import { buildProduct, SAMPLE_FILES } from './fixtures';
 import { binary } from '../helpers/http';
 
 let ctx: TestContext;
@@ -20,8 +20,7 @@ let versionB: ProductVersionRow;
 const UPLOAD_LIMIT_BYTES = 64 * 1024;
 
 beforeAll(async () => {
-  ctx = await createTestApp({ UPLOAD_LIMIT: '64kb' });
-  await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({ UPLOAD_LIMIT: '64kb' }, { seed: 'baseline' });
   city = await buildOrganisation(ctx.services, { name: 'Svarby kommune' });
   const council = await buildOrganisation(ctx.services, { kind: 'council', name: 'Arkitekturrådet i Svarby', parentId: city.id });
   vendorA = await buildOrganisation(ctx.services, { kind: 'vendor', name: 'Alfa Fagsystem AS' });

@@ -6,7 +6,7 @@ import { createLogger } from '../../server/shared/logger';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { buildProduct, syncLibraryAndBaseline } from './fixtures';
+import { buildProduct } from './fixtures';
 import { binary } from '../helpers/http';
 
 let ctx: TestContext;
@@ -23,8 +23,7 @@ const versions: Record<string, ProductVersionRow> = {};
  * disqualified; Charlie (health care) partly meets API-003 → 30; Delta has no answers → 0.
  */
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({}, { seed: 'baseline' });
   const city = await buildOrganisation(ctx.services, { name: 'Sammenlignby kommune' });
   const council = await buildOrganisation(ctx.services, { kind: 'council', name: 'Arkitekturrådet i Sammenlignby', parentId: city.id });
   editor = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));

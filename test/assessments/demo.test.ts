@@ -3,14 +3,11 @@ import { answerMessages, answers, assessmentProfiles, verifications } from '../.
 import { CONFIRMED_GAP, CONFIRMED_NOT_APPLICABLE, DEMO_ASSESSMENT_TEXTS, demoAssessmentTexts } from '../../server/demo/demo.assessment-texts';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 
 let ctx: TestContext;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
-  await seedDemo(ctx.services);
+  ctx = await createTestApp({}, { seed: 'demo' });
 });
 afterAll(() => ctx.close());
 

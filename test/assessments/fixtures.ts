@@ -16,6 +16,13 @@ export async function syncLibraryAndBaseline(services: Services): Promise<string
   return baseline.id;
 }
 
+/** The id of the shipped baseline profile, in a test app made with the seed `baseline`. */
+export async function shippedBaselineId(services: Services): Promise<string> {
+  const baseline = await ensureBaselineProfile(services);
+  if (!baseline) throw new Error('the baseline profile is missing');
+  return baseline.id;
+}
+
 /** A product of a vendor with versions, written straight to the vendor register's tables. */
 export async function buildProduct(
   services: Services,

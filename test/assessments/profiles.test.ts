@@ -3,7 +3,7 @@ import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { ensureBaselineProfile } from '../../server/assessments/assessments.service';
 import { BASELINE_KEYS } from '../../server/assessments/profiles.service';
-import { syncLibraryAndBaseline } from './fixtures';
+import { shippedBaselineId } from './fixtures';
 
 let ctx: TestContext;
 let city: OrganisationRow;
@@ -16,8 +16,8 @@ let outsider: LoggedIn;
 let vendor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  baselineId = await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({}, { seed: 'baseline' });
+  baselineId = await shippedBaselineId(ctx.services);
   city = await buildOrganisation(ctx.services, { name: 'Profilby kommune' });
   council = await buildOrganisation(ctx.services, { kind: 'council', name: 'Arkitekturrådet i Profilby', parentId: city.id });
   const other = await buildOrganisation(ctx.services, { name: 'Annenby kommune' });

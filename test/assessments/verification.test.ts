@@ -6,7 +6,7 @@ import type { OrganisationRow } from '../../server/organisations/organisations.t
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { buildProduct, SAMPLE_FILES, syncLibraryAndBaseline } from './fixtures';
+import { buildProduct, SAMPLE_FILES, shippedBaselineId } from './fixtures';
 
 let ctx: TestContext;
 let baselineId: string;
@@ -21,8 +21,8 @@ let version: ProductVersionRow;
 const VALID_MONTHS = 6;
 
 beforeAll(async () => {
-  ctx = await createTestApp({ VERIFICATION_VALID_MONTHS: String(VALID_MONTHS) });
-  baselineId = await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({ VERIFICATION_VALID_MONTHS: String(VALID_MONTHS) }, { seed: 'baseline' });
+  baselineId = await shippedBaselineId(ctx.services);
   const city = await buildOrganisation(ctx.services, { name: 'Vurderby kommune' });
   council = await buildOrganisation(ctx.services, { kind: 'council', name: 'Arkitekturrådet i Vurderby', parentId: city.id });
   vendorOrg = await buildOrganisation(ctx.services, { kind: 'vendor', name: 'Gamma Systemer AS' });

@@ -3,7 +3,7 @@ import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { expectNoLostUpdate, versionOfEtag } from '../helpers/versioning';
-import { buildProduct, syncLibraryAndBaseline } from './fixtures';
+import { buildProduct } from './fixtures';
 
 let ctx: TestContext;
 let city: OrganisationRow;
@@ -16,8 +16,7 @@ let vendorColleague: LoggedIn;
 let version: ProductVersionRow;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({}, { seed: 'baseline' });
   city = await buildOrganisation(ctx.services, { name: 'Versjonsdal kommune' });
   const council = await buildOrganisation(ctx.services, { kind: 'council', name: 'Arkitekturrådet i Versjonsdal', parentId: city.id });
   const vendorOrg = await buildOrganisation(ctx.services, { kind: 'vendor', name: 'Delta Versjon AS' });

@@ -1,5 +1,5 @@
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
-import { syncLibraryAndBaseline } from '../assessments/fixtures';
+import { shippedBaselineId } from '../assessments/fixtures';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
 import { binary, sha256 } from '../helpers/http';
@@ -13,8 +13,8 @@ let admin: LoggedIn;
 let baselineProfileId: string;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  baselineProfileId = await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({}, { seed: 'baseline' });
+  baselineProfileId = await shippedBaselineId(ctx.services);
   city = await buildOrganisation(ctx.services, { name: 'Sporbar kommune' });
   partner = await buildOrganisation(ctx.services, { name: 'Medkjøper kommune' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));

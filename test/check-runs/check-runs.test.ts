@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { buildProduct, syncLibraryAndBaseline } from '../assessments/fixtures';
+import { buildProduct } from '../assessments/fixtures';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { createServices } from '../../server/services';
@@ -22,8 +22,7 @@ let otherVendor: LoggedIn;
 let version: ProductVersionRow;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({}, { seed: 'baseline' });
   city = await buildOrganisation(ctx.services, { name: 'Kontrollby kommune' });
   const council = await buildOrganisation(ctx.services, { kind: 'council', name: 'Arkitekturrådet i Kontrollby', parentId: city.id });
   vendorA = await buildOrganisation(ctx.services, { kind: 'vendor', name: 'Alfa Fagsystem AS' });

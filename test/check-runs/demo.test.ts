@@ -1,6 +1,5 @@
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 
 type Run = { id: string; state: string; requirementKeys: string[]; files: { name: string }[]; report: { summary: { outcome: string }; rules: { rule: string; outcome: string }[]; findings: { rule: string; outcome: string; message: { nb: string; en: string } }[] } | null };
 
@@ -8,9 +7,7 @@ let ctx: TestContext;
 let jobsRun = 0;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
-  await seedDemo(ctx.services);
+  ctx = await createTestApp({}, { seed: 'demo' });
   // What the job runner does after the first start: work every queued check.
   for (let ran = await ctx.services.jobs.runner.runOnce(); ran.length > 0; ran = await ctx.services.jobs.runner.runOnce()) jobsRun += ran.length;
 }, 300_000);

@@ -1,8 +1,7 @@
 import JSZip from 'jszip';
 import type supertest from 'supertest';
-import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
+import { DEMO_PASSWORD } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 import { binary } from '../helpers/http';
 
 /*
@@ -30,9 +29,7 @@ async function part(zip: JSZip, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
-  await seedDemo(ctx.services);
+  ctx = await createTestApp({}, { seed: 'demo' });
   agent = ctx.request();
   const session = await agent.post('/api/session').send({ email: 'innkjoper@eksempelby.example', password: DEMO_PASSWORD }).expect(201);
   csrf = session.body.csrfToken;

@@ -6,7 +6,7 @@ import type { ItemFile, Parameter } from '../../server/library/library.schemas';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { SHIPPED_LIBRARY, syncLibraryFrom } from '../helpers/library';
+import { SHIPPED_LIBRARY } from '../helpers/library';
 import { binary } from '../helpers/http';
 
 jest.setTimeout(600_000);
@@ -20,8 +20,7 @@ let editor: LoggedIn;
 let items: ItemFile[];
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   city = await buildOrganisation(ctx.services, { name: 'Parameterby kommune' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));
   const library = await loadLibraryFiles(SHIPPED_LIBRARY);

@@ -13,7 +13,6 @@ import type { OrganisationRow } from '../../server/organisations/organisations.t
 import { PROJECT_ROOT } from '../../server/shared/paths';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { buildProduct } from '../assessments/fixtures';
 import { binary, sha256 } from '../helpers/http';
 
@@ -37,8 +36,7 @@ async function createTender(editor: LoggedIn, title: string) {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'datakrav-exit-test-'));
-  ctx = await createTestApp({ DATA_DIR: dataDir });
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({ DATA_DIR: dataDir }, { seed: 'library' });
   city = await buildOrganisation(ctx.services, { name: 'Utgangsby kommune' });
   partner = await buildOrganisation(ctx.services, { name: 'Partnerby kommune' });
   const elsewhere = await buildOrganisation(ctx.services, { name: 'Annenby kommune' });

@@ -18,7 +18,7 @@ import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { versionToPresent } from '../helpers/versioning';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, TEST_PASSWORD } from '../helpers/factories';
-import { buildProduct, syncLibraryAndBaseline } from '../assessments/fixtures';
+import { buildProduct } from '../assessments/fixtures';
 import { freshOrgNumber } from '../vendors/fixtures';
 
 /**
@@ -1159,8 +1159,7 @@ beforeAll(async () => {
   const zip = new JSZip();
   zip.file('manifest.json', JSON.stringify({ formatVersion: 1, appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', scope: { kind: 'installation' }, files: [], auditChains: [] }));
   emptyInstallationExport = await zip.generateAsync({ type: 'nodebuffer' });
-  ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', PUBLIC_REGISTER: 'true' });
-  await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', PUBLIC_REGISTER: 'true' }, { seed: 'baseline' });
 });
 afterAll(() => ctx.close());
 

@@ -11,7 +11,7 @@ import type { ItemContent } from '../../server/library/library.schemas';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { RouteDefinition } from '../../server/shared/http/route';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
-import { buildProduct, SAMPLE_FILES, syncLibraryAndBaseline } from '../assessments/fixtures';
+import { buildProduct, SAMPLE_FILES } from '../assessments/fixtures';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD } from '../helpers/factories';
 import { freshOrgNumber } from '../vendors/fixtures';
@@ -1234,8 +1234,7 @@ async function sessionOf(kind: ActorKind, user: UserRow): Promise<Session> {
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', UPLOAD_LIMIT, IMPORT_LIMIT: UPLOAD_LIMIT });
-  await syncLibraryAndBaseline(ctx.services);
+  ctx = await createTestApp({ LOGIN_REQUESTS_PER_IP_15_MIN: '100000', UPLOAD_LIMIT, IMPORT_LIMIT: UPLOAD_LIMIT }, { seed: 'baseline' });
   fixtures = await buildFixtures('all');
   const emptyExport = new JSZip();
   emptyExport.file('manifest.json', JSON.stringify({ formatVersion: 1, appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', scope: { kind: 'installation' }, files: [], auditChains: [] }));

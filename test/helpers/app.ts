@@ -7,6 +7,7 @@ import { createServices, type Services } from '../../server/services';
 import { createLogger } from '../../server/shared/logger';
 import { createTestDatabase } from './database';
 import { createResponseValidator, validatingAgent, type OpenApiDocument } from './openapi-responses';
+import { applySeed, readSnapshot, saveSnapshot, sharedOpenApiDocument, type Seed } from './snapshots';
 
 export type TestContext = {
   app: Express;
@@ -20,11 +21,20 @@ export type TestContext = {
  * checks each JSON answer of the API against the response documented in `/api/openapi.json`, so a
  * handler that answers another shape than it documents fails the test that calls it. A test file
  * may turn this off with `checkResponses: false` only while its feature's drifts are being fixed.
+ * With `seed`, the database holds that seed's rows before the file's first test (see snapshots.ts).
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void } = {}): Promise<TestContext> {
-  const { database, drop } = await createTestDatabase(options.onQuery);
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void; seed?: Seed } = {},
+): Promise<TestContext> {
+  const snapshot = options.seed ? readSnapshot(options.seed) : undefined;
+  const { database, drop } = await createTestDatabase(options.onQuery, snapshot);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
+  if (options.seed && !snapshot) {
+    await applySeed(services, options.seed);
+    await saveSnapshot(options.seed, database);
+  }
   const app = createApp({ config, services, logger: createLogger({ level: 'silent' }), version: 'test' });
   // One listening server for the whole file: an agent given the bare app would open and close a
   // server for every request it sends.
@@ -35,7 +45,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     await drop();
   };
   if (options.checkResponses === false) return { app, services, request: () => supertest.agent(server), close };
-  const document = (await supertest(server).get('/api/openapi.json')).body as OpenApiDocument;
+  const document = await sharedOpenApiDocument(env, async () => (await supertest(server).get('/api/openapi.json')).body as OpenApiDocument);
   const check = createResponseValidator(document);
   return { app, services, request: () => validatingAgent(supertest.agent(server), check), close };
 }

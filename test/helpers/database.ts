@@ -4,15 +4,15 @@ import pg from 'pg';
 import { createDatabase, type DatabaseHandle } from '../../server/db/client';
 
 /**
- * A fresh, migrated database for one test file: PGlite in memory by default, loaded from the
- * migrated template that the global setup prepared; with
+ * A fresh, migrated database for one test file: PGlite in memory by default, loaded from
+ * `snapshot` when given, else from the migrated template that the global setup prepared; with
  * DATABASE_URL a new database on that server, dropped again at the end.
  */
-export async function createTestDatabase(onQuery?: (query: string, params: unknown[]) => void): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
+export async function createTestDatabase(onQuery?: (query: string, params: unknown[]) => void, snapshot?: Blob): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const templateFile = process.env.DATAKRAV_TEST_TEMPLATE;
-    const database = await createDatabase({ inMemory: true, template: templateFile ? new Blob([readFileSync(templateFile)]) : undefined, onQuery });
+    const database = await createDatabase({ inMemory: true, template: snapshot ?? (templateFile ? new Blob([readFileSync(templateFile)]) : undefined), onQuery });
     await database.migrate();
     return { database, drop: () => database.close() };
   }

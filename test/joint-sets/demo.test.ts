@@ -2,14 +2,11 @@ import { count } from 'drizzle-orm';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
 import { jointSetComments, jointSetDeviations, jointSetRevisions, jointSetSignoffs, jointSets } from '../../server/joint-sets/joint-sets.table';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 
 let ctx: TestContext;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
-  await seedDemo(ctx.services);
+  ctx = await createTestApp({}, { seed: 'demo' });
 });
 afterAll(() => ctx.close());
 

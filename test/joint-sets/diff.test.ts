@@ -1,5 +1,4 @@
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 import { diffRevisions, type DiffItem } from '../../server/joint-sets/joint-sets.diff';
 import { adoptedSet, buildCities, itemsOf, publishNewVersion, send, type Cities } from './fixtures';
 
@@ -9,8 +8,7 @@ let setId: string;
 let docVersion: string;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   c = await buildCities(ctx);
 
   // Revision 1 adopted; revision 2 removes EXIT-009, adds EXP-002, changes API-003's weight and

@@ -1,7 +1,6 @@
 import { routesOf } from '../../server/app';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { loginAs, buildUser, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { adoptedSet, buildCities, itemsOf, send, type Cities } from './fixtures';
 
 /**
@@ -32,8 +31,7 @@ const GARBAGE: { name: string; build: (csrf: string, fields: string[]) => Record
 const BAD_JSON_VALUES: unknown[] = [null, 0, -1, 1.5, '', 'x'.repeat(10_000), [], {}, { nested: { deep: true } }, ['a'], true, '\u0000'];
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   c = await buildCities(ctx);
   admin = await loginAs(ctx, await buildUser(ctx.services, { isAdmin: true }));
   ({ id: setId } = await adoptedSet(c));

@@ -1,14 +1,12 @@
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { adoptedSet, buildCities, draftSet, itemsOf, send, SET_KEYS, type Cities } from './fixtures';
 
 let ctx: TestContext;
 let c: Cities;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   c = await buildCities(ctx);
 });
 afterAll(() => ctx.close());

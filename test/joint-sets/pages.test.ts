@@ -4,7 +4,6 @@ import JSZip from 'jszip';
 import { auditLog } from '../../server/audit/audit.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import type { LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { versionToPresent } from '../helpers/versioning';
 import { adoptedSet, buildCities, draftSet, itemsOf, send, type Cities } from './fixtures';
 import { binary } from '../helpers/http';
@@ -20,8 +19,7 @@ const form = async (who: LoggedIn, url: string, fields: Record<string, string> =
 };
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   c = await buildCities(ctx);
 });
 afterAll(() => ctx.close());

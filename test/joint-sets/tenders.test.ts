@@ -1,7 +1,6 @@
 import JSZip from 'jszip';
 import { createTestApp, type TestContext } from '../helpers/app';
 import type { LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { adoptedSet, buildCities, draftSet, send, type Cities } from './fixtures';
 import { binary } from '../helpers/http';
 
@@ -28,8 +27,7 @@ async function tenderFromSet(who: LoggedIn, reference: string, number = 1, overr
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   c = await buildCities(ctx);
   ({ id: setId } = await adoptedSet(c, { title: 'Storbyenes felles skolekrav', isPublic: true }));
   const deviate = (key: string, body: object) => send(c.bergenEditor, 'put', `/api/joint-sets/${setId}/revisions/1/deviations/${key}`, body).expect(200);

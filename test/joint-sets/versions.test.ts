@@ -1,5 +1,4 @@
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 import { expectNoLostUpdate, versionOfEtag } from '../helpers/versioning';
 import { adoptedSet, buildCities, draftSet, send, type Cities } from './fixtures';
 
@@ -7,8 +6,7 @@ let ctx: TestContext;
 let c: Cities;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   c = await buildCities(ctx);
 }, 180_000);
 afterAll(() => ctx.close());

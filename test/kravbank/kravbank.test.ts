@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { binary } from '../helpers/http';
 
@@ -17,8 +16,7 @@ let vendor: LoggedIn;
 let owner: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   city = await buildOrganisation(ctx.services, { name: 'Kravby kommune', orgNumber: '964338531' });
   const vendorOrg = await buildOrganisation(ctx.services, { kind: 'vendor', name: 'Leverandør AS' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { name: 'Kari Krav', memberships: [[city, 'editor']] }));

@@ -11,8 +11,7 @@ let ctx: TestContext;
 let editor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   const city = await buildOrganisation(ctx.services);
   editor = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));
   const draft = await editor.agent.post('/api/library/items/EXP-001/drafts').set('X-CSRF-Token', editor.csrf).send({});

@@ -1,6 +1,5 @@
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 
 let ctx: TestContext;
@@ -12,8 +11,7 @@ let otherEditor: LoggedIn;
 let vendor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   city = await buildOrganisation(ctx.services, { name: 'Bibliotekby kommune' });
   otherCity = await buildOrganisation(ctx.services, { name: 'Nabobyen kommune' });
   const vendorOrg = await buildOrganisation(ctx.services, { kind: 'vendor' });

@@ -4,7 +4,6 @@ import { rowToForm } from '../../server/library/library.forms';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 
 let ctx: TestContext;
 let city: OrganisationRow;
@@ -13,8 +12,7 @@ let viewer: LoggedIn;
 let otherEditor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   city = await buildOrganisation(ctx.services, { name: 'Skjemaby kommune' });
   const otherCity = await buildOrganisation(ctx.services, { name: 'Nabobyen kommune' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));

@@ -1,15 +1,13 @@
 import mammoth from 'mammoth';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { binary } from '../helpers/http';
 
 let ctx: TestContext;
 let editor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   const city = await buildOrganisation(ctx.services, { name: 'Pakkeby kommune' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { name: 'Per Pakke', memberships: [[city, 'editor']] }));
 });

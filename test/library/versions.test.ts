@@ -1,14 +1,12 @@
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { expectNoLostUpdate, versionOfEtag } from '../helpers/versioning';
 
 let ctx: TestContext;
 let editor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   const city = await buildOrganisation(ctx.services, { name: 'Utkastby kommune' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { name: 'Ulla Utkast', memberships: [[city, 'editor']] }));
 }, 180_000);

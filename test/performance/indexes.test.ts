@@ -1,10 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { routesOf } from '../../server/app';
-import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
+import { DEMO_PASSWORD } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildUser, loginAs } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 
 /*
  * Every list a user opens reads its rows through an index. The demo's users and an administrator
@@ -25,9 +24,7 @@ let route: string | null = null;
 const statements: Statement[] = [];
 
 beforeAll(async () => {
-  ctx = await createTestApp({}, { onQuery: (query, params) => { if (route && /^\s*select\b/i.test(query)) statements.push({ query, params, route }); } });
-  await syncLibraryFrom(ctx.services);
-  await seedDemo(ctx.services);
+  ctx = await createTestApp({}, { onQuery: (query, params) => { if (route && /^\s*select\b/i.test(query)) statements.push({ query, params, route }); }, seed: 'demo' });
 }, 300_000);
 afterAll(() => ctx.close());
 

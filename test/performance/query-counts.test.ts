@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
+import { DEMO_PASSWORD } from '../../server/demo/demo.seed';
 import { organisations } from '../../server/organisations/organisations.table';
 import { buildProduct } from '../assessments/fixtures';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 
 /*
  * The statements one request sends to the database, counted as the demo users open their pages.
@@ -30,9 +29,7 @@ const statements: string[] = [];
 type Agent = ReturnType<TestContext['request']>;
 
 beforeAll(async () => {
-  ctx = await createTestApp({}, { onQuery: (query) => { if (counting) statements.push(query); } });
-  await syncLibraryFrom(ctx.services);
-  await seedDemo(ctx.services);
+  ctx = await createTestApp({}, { onQuery: (query) => { if (counting) statements.push(query); }, seed: 'demo' });
 });
 afterAll(() => ctx.close());
 

@@ -1,14 +1,12 @@
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 
 let ctx: TestContext;
 let editor: LoggedIn;
 let viewer: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   const city = await buildOrganisation(ctx.services, { name: 'Oversiktby kommune' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { name: 'Ola Oversikt', memberships: [[city, 'editor']] }));
   viewer = await loginAs(ctx, await buildUser(ctx.services, { name: 'Vera Visning', memberships: [[city, 'viewer']] }));

@@ -1,13 +1,11 @@
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 
 let ctx: TestContext;
 let editor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   const city = await buildOrganisation(ctx.services, { name: 'Sidestad kommune' });
   editor = await loginAs(ctx, await buildUser(ctx.services, { name: 'Siri Sidestad', memberships: [[city, 'editor']] }));
 });

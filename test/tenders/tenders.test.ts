@@ -2,7 +2,6 @@ import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import { binary } from '../helpers/http';
 
@@ -16,8 +15,7 @@ let vendor: LoggedIn;
 let partnerEditor: LoggedIn;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   city = await buildOrganisation(ctx.services, { name: 'Anskaffelsesby kommune' });
   partner = await buildOrganisation(ctx.services, { name: 'Samarbeidsby kommune' });
   const other = await buildOrganisation(ctx.services, { name: 'Fremmedby kommune' });

@@ -1,6 +1,5 @@
 import { createTestApp, type TestContext } from '../helpers/app';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
 import { expectNoLostUpdate, raceFromOneRead, versionOfEtag } from '../helpers/versioning';
 
 let ctx: TestContext;
@@ -9,8 +8,7 @@ let colleague: LoggedIn;
 let partnerId: string;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
+  ctx = await createTestApp({}, { seed: 'library' });
   const city = await buildOrganisation(ctx.services, { name: 'Versjonsby kommune' });
   partnerId = (await buildOrganisation(ctx.services, { name: 'Nabobyen kommune' })).id;
   editor = await loginAs(ctx, await buildUser(ctx.services, { name: 'Ina Innkjøper', memberships: [[city, 'editor']] }));

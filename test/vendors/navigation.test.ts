@@ -1,13 +1,10 @@
-import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
+import { DEMO_PASSWORD } from '../../server/demo/demo.seed';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { syncLibraryFrom } from '../helpers/library';
 
 let ctx: TestContext;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  await syncLibraryFrom(ctx.services);
-  await seedDemo(ctx.services);
+  ctx = await createTestApp({}, { seed: 'demo' });
 }, 300_000);
 afterAll(() => ctx.close());
 
