@@ -27,7 +27,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void; seed?: Seed } = {},
 ): Promise<TestContext> {
-  const snapshot = options.seed ? readSnapshot(options.seed) : undefined;
+  const snapshot = options.seed ? await readSnapshot(options.seed) : undefined;
   const { database, drop } = await createTestDatabase(options.onQuery, snapshot);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);

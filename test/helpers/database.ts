@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle } from '../../server/db/client';
 
@@ -12,7 +12,7 @@ export async function createTestDatabase(onQuery?: (query: string, params: unkno
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const templateFile = process.env.DATAKRAV_TEST_TEMPLATE;
-    const database = await createDatabase({ inMemory: true, template: snapshot ?? (templateFile ? new Blob([readFileSync(templateFile)]) : undefined), onQuery });
+    const database = await createDatabase({ inMemory: true, template: snapshot ?? (templateFile ? await openAsBlob(templateFile) : undefined), onQuery });
     await database.migrate();
     return { database, drop: () => database.close() };
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { seedDemo } from '../../server/demo/demo.seed';
@@ -59,16 +59,21 @@ function snapshotFile(seed: Seed): string | undefined {
   return place && path.join(place.dir, `${PREFIX}${seed}-${place.fingerprint}.tar`);
 }
 
-/** The snapshot of a seeded database, if one was taken with the current fingerprint. */
-export function readSnapshot(seed: Seed): Blob | undefined {
+/**
+ * The snapshot of a seeded database, if one was taken with the current fingerprint. It is read
+ * from the file straight into the buffer PGlite unpacks, without a copy in between; a snapshot
+ * file is never replaced once it is there (see saveSnapshot), so the read cannot see it change.
+ */
+export async function readSnapshot(seed: Seed): Promise<Blob | undefined> {
   const file = snapshotFile(seed);
-  return file && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+  return file && existsSync(file) ? openAsBlob(file) : undefined;
 }
 
 /**
  * Keeps the database a test file has just seeded as the snapshot for later files. It is stored
  * as a plain tar: PGlite loads that faster than the gzipped dump it makes. Two workers that seed
- * at once each write their own file and rename it into place, so a reader never sees half of one.
+ * at once each write their own file and link it into place; the second finds it there and leaves
+ * it, so a reader never sees half of one or one being replaced.
  */
 export async function saveSnapshot(seed: Seed, database: DatabaseHandle): Promise<void> {
   const file = snapshotFile(seed);
@@ -77,7 +82,13 @@ export async function saveSnapshot(seed: Seed, database: DatabaseHandle): Promis
   if (!dump) return;
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, gunzipSync(Buffer.from(await dump.arrayBuffer())));
-  renameSync(partial, file);
+  try {
+    linkSync(partial, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(partial);
+  }
 }
 
 /** Drops snapshots of other fingerprints (older code, another day) and partial files a killed run left behind. */
