@@ -1,3 +1,4 @@
+import { withRequestStamps } from './db/stamps';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import compression from 'compression';
@@ -139,6 +140,8 @@ export function createApp(deps: AppDeps): Express {
   app.get(['/auth/oidc/:slug/login', '/auth/oidc/:slug/callback'], loginLimiter);
 
   app.use(createAuthenticate({ authService: services.auth, cookies, translator: i18n.translator }));
+  // After the body parsers, whose stream callbacks would not carry the request's context on.
+  app.use((_req, _res, next) => withRequestStamps(next));
 
   const publicUrl = ({ req }: { req: Request }) => config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   const routes: RouteDefinition[] = [];

@@ -45,11 +45,28 @@ export function createI18n(): { instance: i18n; translator: (locale: Locale) => 
     showSupportNotice: false,
   } as Parameters<typeof instance.init>[0]);
   const fixed = new Map<Locale, TFunction>(LOCALES.map((lang) => [lang, instance.getFixedT(lang)]));
+  // The strings do not change while the app runs, so a key asked for without values is looked up
+  // once per language: a page with long option lists asks for the same labels many times, and
+  // i18next resolves each call anew.
+  const plain = new Map<Locale, Map<string, string>>(LOCALES.map((lang) => [lang, new Map()]));
+  const translators = new Map<Locale, Translator>(
+    LOCALES.map((lang) => {
+      const t = fixed.get(lang) as TFunction;
+      const known = plain.get(lang) as Map<string, string>;
+      const translate: Translator = (key, values) => {
+        if (values && Object.keys(values).length > 0) return t(key, values) as string;
+        let text = known.get(key);
+        if (text === undefined) {
+          text = t(key, {}) as string;
+          known.set(key, text);
+        }
+        return text;
+      };
+      return [lang, translate];
+    }),
+  );
   return {
     instance,
-    translator: (locale) => {
-      const t = fixed.get(locale) as TFunction;
-      return (key, values) => t(key, values ?? {}) as string;
-    },
+    translator: (locale) => translators.get(locale) as Translator,
   };
 }
