@@ -13,6 +13,8 @@ import { diffVersions, type FieldDiff } from './library.versions';
 
 /** Searches and items kept by one instance: a few megabytes at most, the searches readers repeat most. */
 const LIBRARY_CACHE_ENTRIES = 1000;
+/** Rendered library pages kept by one instance: 30 KB or so each. */
+const LIBRARY_PAGE_ENTRIES = 200;
 
 /** The repository's search for a search query of the API or the library page; relevance first when there are words to match. */
 export function searchFor(query: LibrarySearchQuery, lang: Language): LibrarySearch {
@@ -52,6 +54,8 @@ export function createLibraryReading(deps: { db: Database; libraryRepository: Li
    * instance, raises the stamp, and the next reader reads the database again.
    */
   const cache = createStampedCache(deps.stamps, 'library', { max: LIBRARY_CACHE_ENTRIES, freeze: deps.freezeCached });
+  /** Pages' content as rendered for a kind of reader; fewer entries, since each is a whole page. */
+  const pages = createStampedCache(deps.stamps, 'library', { max: LIBRARY_PAGE_ENTRIES, freeze: false });
   const scopeKey = (actor: Actor) => JSON.stringify(draftScope(actor));
   const cachedSearch = (actor: Actor, search: LibrarySearch) => cache.get(`search ${JSON.stringify(search)} ${scopeKey(actor)}`, () => repo.search(db, search, draftScope(actor)));
   const releasedVersions = (key: string) => cache.get(`released ${key}`, () => repo.releasedVersions(db, key));
@@ -114,6 +118,14 @@ export function createLibraryReading(deps: { db: Database; libraryRepository: Li
 
     /** A page of the library for a search query of the API or the library page. */
     find: (actor: Actor, query: LibrarySearchQuery, lang: Language) => cachedSearch(actor, searchFor(query, lang)),
+
+    /**
+     * A page's content kept under the library's stamp for readers who see the library alike: the
+     * same administrator flag and the same organisations in the same kinds and roles see the same
+     * drafts and may do the same. `key` names everything else the content depends on.
+     */
+    cachedContent: (actor: Actor, key: string, render: () => Promise<{ title: string; html: string }>): Promise<{ title: string; html: string }> =>
+      pages.get(`${key} ${JSON.stringify([actor.isAdmin, actor.memberships.map((m) => [m.organisationId, m.kind, m.role])])}`, render),
 
     /** Whether the actor may change the library, for pages to offer editing. */
     mayEdit: (actor: Actor) => mayEditLibrary(actor),

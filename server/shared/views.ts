@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Express, Request } from 'express';
 import { create } from 'express-handlebars';
@@ -132,6 +133,13 @@ export function navSectionsFor(actor: Pick<Actor, 'isAdmin' | 'memberships'> | n
 }
 
 /** The data every page's layout needs: language, user, organisation switcher, CSRF token, flash. */
+/**
+ * Stands for the CSRF token in content rendered to be kept and shown to many sessions
+ * (`renderContent`); each is given its own token when it is shown. Random per process, and of
+ * characters HTML escaping leaves alone, so it cannot come from data and is found as written.
+ */
+export const CSRF_PLACEHOLDER = `dk-csrf-${randomBytes(16).toString('hex')}`;
+
 export function basePageData(req: Request): Record<string, unknown> {
   const actor = req.actor;
   const active = actor ? activeMembership(actor) : undefined;

@@ -134,3 +134,24 @@ describe('two instances on one PostgreSQL database', () => {
     expect(keysOf((await reader.agent.get('/api/library/items').query({ q: 'API-003' })).body)).toContain('API-003:deprecated');
   });
 });
+
+test('When two editors of the same city open the library and an item, then each page is the same content with the reader\'s own CSRF token in its forms', async () => {
+  const city = (await buildOrganisation(ctx.services, { name: 'Tokenby kommune' }));
+  const first = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));
+  const second = await loginAs(ctx, await buildUser(ctx.services, { memberships: [[city, 'editor']] }));
+  const tokens = (html: string) => [...html.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1]);
+  for (const path of ['/library', '/library/items/EXP-001']) {
+    const [a, b] = [(await first.agent.get(path)).text, (await second.agent.get(path)).text];
+    expect(a).not.toMatch(/dk-csrf-/);
+    expect(b).not.toMatch(/dk-csrf-/);
+    // The content's forms (saving a selection, starting a draft) and the layout's carry each reader's token.
+    expect(tokens(a).length).toBeGreaterThanOrEqual(3);
+    expect(new Set(tokens(a))).toEqual(new Set([first.csrf]));
+    expect(new Set(tokens(b))).toEqual(new Set([second.csrf]));
+    const withoutTokens = (html: string, token: string) => html.replaceAll(token, 'TOKEN').replace(/"requestId"[^,]*/g, '');
+    expect(withoutTokens(a, first.csrf)).toBe(withoutTokens(b, second.csrf));
+  }
+  expect((await first.agent.get('/library/items/EXP-001')).text).toMatch(/<title>EXP-001 [^<]+ – Datakrav<\/title>/);
+  const saved = await first.agent.post('/library/selections').type('form').send({ _csrf: first.csrf, name: 'Tokenutvalg', q: 'eksport' });
+  expect(saved.status).toBe(303);
+});
