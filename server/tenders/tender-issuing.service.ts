@@ -49,7 +49,7 @@ function requirementSetOf(model: TenderDocumentModel, tenderView: TenderViewOf<u
 
 /** Getting a tender out: the checks before issue, issued revisions, closing, and the documents of a revision or of the working copy. */
 export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoaders) {
-  const { db, tendersRepository: repo, libraryRepository: library, auditRepository: audit } = deps;
+  const { db, tendersRepository: repo, auditRepository: audit } = deps;
   const { load, loadForEdit, view, documentView } = loaders;
   const now = deps.now ?? (() => new Date());
 
@@ -60,7 +60,8 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
     const t = deps.translator(lang);
     const all = tenderView.sections.flatMap((s) => s.items);
     if (all.length === 0) errors.push({ code: 'empty', path: 'items', message: t('tenders.checks.empty') });
-    const latestByKey = new Map((await library.latestReleasedOfKeys(db, all.map((i) => i.libraryKey).filter((k): k is string => Boolean(k)))).map((r) => [r.key, r]));
+    const pinned = all.flatMap((i) => (i.library && i.libraryVersion ? [{ key: i.library.key, version: i.libraryVersion }] : []));
+    const latestByKey = new Map((await repo.newerPublishedVersions(db, pinned)).map((r) => [r.key, r]));
     for (const item of all) {
       const key = item.libraryKey ?? item.customKey ?? '';
       if (item.library) {
@@ -189,6 +190,9 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
       await load(actor, id);
       return repo.revisions(db, id);
     },
+
+    /** The issued revisions of a tender already read for the actor (its view says they may see it). */
+    revisionsOf: (tenderView: TenderView) => repo.revisions(db, tenderView.tender.id),
 
     documentModel,
 

@@ -47,7 +47,7 @@ export type TenderViewItem = TenderView['sections'][number]['items'][number];
 export type DocumentView = TenderViewOf<DocumentLibraryText>;
 
 /** A tender as loaded for an actor: the row, what the actor may do with it, and its co-buyers. */
-export type LoadedTender = { tender: TenderRow; access: TenderAccess; coBuyers: CoBuyer[] };
+export type LoadedTender = { tender: TenderRow; buyerName: string; access: TenderAccess; coBuyers: CoBuyer[] };
 
 /** Requirements scored in the evaluation: weights count for them only. */
 export const isEvaluated = (item: { kind: ItemKind; type: RequirementType }) => item.kind === 'requirement' && item.type !== 'A';
@@ -106,16 +106,16 @@ function effectiveValues(parameters: Parameter[], tenderDefaults: ParameterValue
 }
 
 /** Loading a tender for an actor, refusing those who may not see (404) or change it (403, 409 when closed). */
-export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tendersRepository' | 'libraryRepository' | 'organisationsRepository' | 'coordination'>) {
-  const { db, tendersRepository: repo, libraryRepository: library, organisationsRepository: orgs } = deps;
+export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tendersRepository' | 'coordination'>) {
+  const { db, tendersRepository: repo } = deps;
 
   async function load(actor: Actor, id: string): Promise<LoadedTender> {
-    const tender = await repo.findById(db, id);
-    if (!tender) throw tenderNotFound();
-    const coBuyers = await repo.coBuyers(db, id);
+    const found = await repo.findWithParties(db, id);
+    if (!found) throw tenderNotFound();
+    const { tender, buyerName, coBuyers } = found;
     const access = accessOf(actor, tender, coBuyers);
     if (!access.canView) throw tenderNotFound();
-    return { tender, access, coBuyers };
+    return { tender, buyerName, access, coBuyers };
   }
 
   async function loadForEdit(actor: Actor, id: string): Promise<LoadedTender> {
@@ -127,30 +127,22 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
 
   /** The loaded tender with its sections, each with its items in order and the library version each pins. */
   async function assembleView<L extends { parameters: Parameter[] }>(loaded: LoadedTender, items: Promise<(TenderItemRow & { library: L | null })[]>): Promise<TenderViewOf<L>> {
-    const { tender, access, coBuyers } = loaded;
-    const [sections, pinnedItems, buyer, coordination] = await Promise.all([
+    const { tender, buyerName, access, coBuyers } = loaded;
+    const [sections, pinnedItems, coordination] = await Promise.all([
       repo.sections(db, tender.id),
       items,
-      orgs.findById(db, tender.buyerOrganisationId),
       tender.jointSetRevisionId && deps.coordination ? deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) : null,
     ]);
     const bySection = new Map(sections.map((section) => [section.id, [] as TenderViewOf<L>['sections'][number]['items']]));
     for (const item of pinnedItems) {
       bySection.get(item.sectionId)?.push({ ...item, effectiveValues: item.library ? effectiveValues(item.library.parameters, tender.parameterDefaults, item.parameterValues) : {} });
     }
-    return { tender, buyerName: buyer?.name ?? '', coBuyers, access, coordination, sections: sections.map((section) => ({ ...section, items: bySection.get(section.id) ?? [] })) };
+    return { tender, buyerName, coBuyers, access, coordination, sections: sections.map((section) => ({ ...section, items: bySection.get(section.id) ?? [] })) };
   }
 
-  /** Every item with the whole library version it pins (both languages, sources, verification). */
-  async function itemsWithVersions(tenderId: string): Promise<(TenderItemRow & { library: LibraryVersionRow | null })[]> {
-    const items = await repo.items(db, tenderId);
-    const pinned = items.filter((i) => i.libraryKey && i.libraryVersion).map((i) => ({ key: i.libraryKey as string, version: i.libraryVersion as string }));
-    const versions = new Map((await library.findVersions(db, pinned)).map((r) => [`${r.key}@${r.version}`, r]));
-    return items.map((item) => ({ ...item, library: versions.get(`${item.libraryKey}@${item.libraryVersion}`) ?? null }));
-  }
-
+  /** The tender with every item and the whole library version it pins (both languages, sources, verification). */
   async function view(actor: Actor, id: string): Promise<TenderView> {
-    return assembleView(await load(actor, id), itemsWithVersions(id));
+    return assembleView(await load(actor, id), repo.itemsWithLibrary(db, id));
   }
 
   return {
@@ -171,7 +163,7 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
 
     /** An item as stored, for changing it. */
     async requireItem(tenderId: string, itemId: string): Promise<TenderItemRow> {
-      const item = (await repo.items(db, tenderId)).find((i) => i.id === itemId);
+      const item = await repo.findItem(db, tenderId, itemId);
       if (!item) throw itemNotFound();
       return item;
     },

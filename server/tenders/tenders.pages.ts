@@ -34,8 +34,8 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
     const view = await tenders.view(ctx.actor, ctx.params.tenderId);
     const [checks, revisions, responses, selections, coBuyerOptions, origin, packs] = await Promise.all([
       tenders.checks(view),
-      tenders.revisions(ctx.actor, view.tender.id),
-      tenders.responses(ctx.actor, view.tender.id),
+      tenders.revisionsOf(view),
+      tenders.responsesOf(view),
       tenders.selections(ctx.actor),
       tenders.coBuyerOptions(view),
       deps.jointSets.origin(ctx.actor, view.tender.jointSetRevisionId),
