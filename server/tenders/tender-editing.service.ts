@@ -565,11 +565,16 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       });
     },
 
-    /** The buyer organisations the tender's buyer may share it with: every other buyer not yet a co-buyer; none for anyone else. */
-    async coBuyerOptions(tenderView: TenderView) {
-      if (!tenderView.access.isBuyer) return [];
-      const { rows } = await orgs.list(db, { kind: 'buyer' }, { limit: 500, offset: 0 });
-      return rows.filter((o) => o.id !== tenderView.tender.buyerOrganisationId && !tenderView.coBuyers.some((c) => c.organisationId === o.id));
+    /**
+     * What the tender page shows beside a tender already read for the actor (its view says they
+     * may see it): issued revisions, imported responses, the actor's organisations' saved
+     * selections, and the buyer organisations the tender's buyer may share it with (every other
+     * buyer not yet a co-buyer; none for anyone else), all in one statement.
+     */
+    async pageSources(actor: Actor, tenderView: TenderView) {
+      const sources = await repo.pageSources(db, { tenderId: tenderView.tender.id, organisationIds: actor.memberships.map((m) => m.organisationId), buyers: tenderView.access.isBuyer, buyerLimit: 500 });
+      const coBuyerOptions = sources.buyers.filter((o) => o.id !== tenderView.tender.buyerOrganisationId && !tenderView.coBuyers.some((c) => c.organisationId === o.id));
+      return { revisions: sources.revisions, responses: sources.responses, selections: sources.selections, coBuyerOptions };
     },
 
     /** Shares the tender with a co-buyer or changes its rights. The co-buyers are part of the tender: the tender's version guards the change. */

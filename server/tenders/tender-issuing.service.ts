@@ -191,9 +191,6 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
       return repo.revisions(db, id);
     },
 
-    /** The issued revisions of a tender already read for the actor (its view says they may see it). */
-    revisionsOf: (tenderView: TenderView) => repo.revisions(db, tenderView.tender.id),
-
     documentModel,
 
     /**

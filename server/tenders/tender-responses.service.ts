@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor, AuditContext } from '../auth/actor';
 import { readResponseSheet, type ResponseAnswer } from '../documents/response-sheet.xlsx';
-import type { TenderLoaders, TendersServiceDeps, TenderView } from './tenders.access';
+import type { TenderLoaders, TendersServiceDeps } from './tenders.access';
 import type { TenderIssuing } from './tender-issuing.service';
 import { responseSheetNotXlsx, tenderEditorRequired, tenderNotIssued } from './tenders.errors';
 
@@ -54,8 +54,5 @@ export function createTenderResponses(deps: TendersServiceDeps, loaders: TenderL
       await load(actor, id);
       return repo.responses(db, id);
     },
-
-    /** The imported responses of a tender already read for the actor (its view says they may see it). */
-    responsesOf: (tenderView: TenderView) => repo.responses(db, tenderView.tender.id),
   };
 }

@@ -126,11 +126,10 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
   }
 
   /** The loaded tender with its sections, each with its items in order and the library version each pins. */
-  async function assembleView<L extends { parameters: Parameter[] }>(loaded: LoadedTender, items: Promise<(TenderItemRow & { library: L | null })[]>): Promise<TenderViewOf<L>> {
+  async function assembleView<L extends { parameters: Parameter[] }>(loaded: LoadedTender, contents: Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: L | null })[] }>): Promise<TenderViewOf<L>> {
     const { tender, buyerName, access, coBuyers } = loaded;
-    const [sections, pinnedItems, coordination] = await Promise.all([
-      repo.sections(db, tender.id),
-      items,
+    const [{ sections, items: pinnedItems }, coordination] = await Promise.all([
+      contents,
       tender.jointSetRevisionId && deps.coordination ? deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) : null,
     ]);
     const bySection = new Map(sections.map((section) => [section.id, [] as TenderViewOf<L>['sections'][number]['items']]));
@@ -142,7 +141,7 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
 
   /** The tender with every item and the whole library version it pins (both languages, sources, verification). */
   async function view(actor: Actor, id: string): Promise<TenderView> {
-    return assembleView(await load(actor, id), repo.itemsWithLibrary(db, id));
+    return assembleView(await load(actor, id), repo.contents(db, id));
   }
 
   return {
@@ -151,7 +150,8 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
     view,
 
     /** The working copy as the documents read it: only the pinned versions' texts, in the tender's language. */
-    documentView: (loaded: LoadedTender): Promise<DocumentView> => assembleView(loaded, repo.documentItems(db, loaded.tender.id, loaded.tender.language)),
+    documentView: (loaded: LoadedTender): Promise<DocumentView> =>
+      assembleView(loaded, Promise.all([repo.sections(db, loaded.tender.id), repo.documentItems(db, loaded.tender.id, loaded.tender.language)]).then(([sections, items]) => ({ sections, items }))),
 
     /** One item of the tender with the whole tender around it. */
     async item(actor: Actor, id: string, itemId: string): Promise<{ view: TenderView; item: TenderViewItem }> {

@@ -32,12 +32,9 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
 
   async function renderTender(ctx: PageContext<TenderId>, extra: PageExtra = {}, status = 200) {
     const view = await tenders.view(ctx.actor, ctx.params.tenderId);
-    const [checks, revisions, responses, selections, coBuyerOptions, origin, packs] = await Promise.all([
+    const [checks, { revisions, responses, selections, coBuyerOptions }, origin, packs] = await Promise.all([
       tenders.checks(view),
-      tenders.revisionsOf(view),
-      tenders.responsesOf(view),
-      tenders.selections(ctx.actor),
-      tenders.coBuyerOptions(view),
+      tenders.pageSources(ctx.actor, view),
       deps.jointSets.origin(ctx.actor, view.tender.jointSetRevisionId),
       tenders.packs(),
     ]);

@@ -217,16 +217,46 @@ export function createTendersRepository() {
       return JSON.parse(row?.items ?? '[]') as (TenderItemRow & { library: DocumentLibraryText | null })[];
     },
 
-    /** The items in order, each with the whole library version it pins (null for own items and versions not found), in one statement. */
-    async itemsWithLibrary(db: Database, tenderId: string): Promise<(TenderItemRow & { library: LibraryVersionRow | null })[]> {
+    /**
+     * The sections in order, and the items in order, each with the whole library version it pins
+     * (null for own items and versions not found), in one statement.
+     */
+    async contents(db: Database, tenderId: string): Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: LibraryVersionRow | null })[] }> {
       const result = await db.execute(sql`
-        select coalesce(json_agg(json_build_object('item', ${jsonObjectOf(getTableColumns(tenderItems), 'i')}, 'library', case when lv.id is null then null else ${libraryVersionJson('lv')} end) order by i.position), '[]')::text as items
-        from ${tenderItems} i
-        left join ${libraryVersions} lv on lv.key = i.library_key and lv.version = i.library_version and lv.status <> 'draft'
-        where i.tender_id = ${tenderId}`);
-      const [row] = (result as unknown as { rows: { items: string }[] }).rows;
+        select
+          (select coalesce(json_agg(${jsonObjectOf(getTableColumns(tenderSections), 's')} order by s.position), '[]')::text from ${tenderSections} s where s.tender_id = ${tenderId}) as sections,
+          (select coalesce(json_agg(json_build_object('item', ${jsonObjectOf(getTableColumns(tenderItems), 'i')}, 'library', case when lv.id is null then null else ${libraryVersionJson('lv')} end) order by i.position), '[]')::text
+           from ${tenderItems} i
+           left join ${libraryVersions} lv on lv.key = i.library_key and lv.version = i.library_version and lv.status <> 'draft'
+           where i.tender_id = ${tenderId}) as items`);
+      const [row] = (result as unknown as { rows: { sections: string; items: string }[] }).rows;
       const items = JSON.parse(row?.items ?? '[]') as { item: TenderItemRow; library: LibraryVersionJson | null }[];
-      return items.map(({ item, library }) => ({ ...item, library: library ? libraryVersionRow(library) : null }));
+      return { sections: JSON.parse(row?.sections ?? '[]') as TenderSectionRow[], items: items.map(({ item, library }) => ({ ...item, library: library ? libraryVersionRow(library) : null })) };
+    },
+
+    /**
+     * What the tender page shows beside the tender, in one statement: its issued revisions (newest
+     * first) and imported responses, the selections saved by the given organisations, and (when
+     * `buyers`) the buyer organisations by name, at most `buyerLimit`.
+     */
+    async pageSources(db: Database, input: { tenderId: string; organisationIds: string[]; buyers: boolean; buyerLimit: number }): Promise<{ revisions: Omit<TenderRevisionRow, 'model' | 'requirementSet'>[]; responses: TenderResponseRow[]; selections: LibrarySelectionRow[]; buyers: { id: string; name: string }[] }> {
+      const { model: _model, requirementSet: _requirementSet, ...revisionColumns } = getTableColumns(tenderRevisions);
+      const organisationIds = sql.param(input.organisationIds);
+      const result = await db.execute(sql`
+        select
+          (select coalesce(json_agg(${jsonObjectOf(revisionColumns, 'r')} order by r.revision desc), '[]')::text from ${tenderRevisions} r where r.tender_id = ${input.tenderId}) as revisions,
+          (select coalesce(json_agg(${jsonObjectOf(getTableColumns(tenderResponses), 'x')} order by x.revision desc, x.vendor_name asc), '[]')::text from ${tenderResponses} x where x.tender_id = ${input.tenderId}) as responses,
+          (select coalesce(json_agg(${jsonObjectOf(getTableColumns(librarySelections), 'l')} order by l.name asc), '[]')::text from ${librarySelections} l where l.organisation_id = any(${organisationIds}::uuid[])) as selections,
+          (select coalesce(json_agg(json_build_object('id', b.id, 'name', b.name) order by b.name asc), '[]')::text
+           from (select o.id, o.name from ${organisations} o where ${input.buyers} and o.kind = 'buyer' order by o.name asc limit ${input.buyerLimit}) b) as buyers`);
+      const [row] = (result as unknown as { rows: Record<'revisions' | 'responses' | 'selections' | 'buyers', string>[] }).rows;
+      const parse = <T>(text: string | undefined): T[] => JSON.parse(text ?? '[]') as T[];
+      return {
+        revisions: parse<Omit<TenderRevisionRow, 'model' | 'requirementSet' | 'issuedAt'> & { issuedAt: string }>(row?.revisions).map((r) => ({ ...r, issuedAt: new Date(r.issuedAt) })),
+        responses: parse<Omit<TenderResponseRow, 'importedAt'> & { importedAt: string }>(row?.responses).map((r) => ({ ...r, importedAt: new Date(r.importedAt) })),
+        selections: parse<Omit<LibrarySelectionRow, 'createdAt'> & { createdAt: string }>(row?.selections).map((l) => ({ ...l, createdAt: new Date(l.createdAt) })),
+        buyers: parse<{ id: string; name: string }>(row?.buyers),
+      };
     },
 
     /**

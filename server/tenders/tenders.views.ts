@@ -103,7 +103,7 @@ export type TenderPageSources = {
   revisions: Awaited<ReturnType<TendersService['revisions']>>;
   responses: Awaited<ReturnType<TendersService['responses']>>;
   selections: Awaited<ReturnType<TendersService['selections']>>;
-  coBuyerOptions: Awaited<ReturnType<TendersService['coBuyerOptions']>>;
+  coBuyerOptions: Awaited<ReturnType<TendersService['pageSources']>>['coBuyerOptions'];
   origin: Awaited<ReturnType<JointSetsService['origin']>>;
 };
 

@@ -18,7 +18,7 @@ const BUDGET: Record<string, number> = {
   library: 5,
   libraryItem: 4,
   librarySearch: 2,
-  tender: 11,
+  tender: 6,
   comparison: 10,
   productAnswers: 10,
   vendors: 3,

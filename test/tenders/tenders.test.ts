@@ -142,6 +142,7 @@ describe('assembling a tender', () => {
     const tender = await createTender('2026/106');
     const added = await editor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', editor.csrf).send({ selectionId: selection.id });
     expect(added.body.added).toEqual(selection.keys);
+    expect((await editor.agent.get(`/tenders/${tender.id}`).expect(200)).text).toContain(`<option value="${selection.id}">Arkivkrav (${selection.keys.length})</option>`);
     expect((await outsider.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', outsider.csrf).send({ selectionId: selection.id })).status).toBe(404);
   });
 
@@ -268,6 +269,9 @@ describe('issuing and documents', () => {
     expect(stored.body).toMatchObject({ vendorName: 'Tenkt Leverandør AS', revision: 1, answers: 3 });
     const responses = await editor.agent.get(`/api/tenders/${tender.id}/responses`);
     expect(responses.body.items[0].answers.every((a: { answer: string }) => a.answer === 'yes')).toBe(true);
+    const page = (await editor.agent.get(`/tenders/${tender.id}`).expect(200)).text;
+    expect(page).toMatch(/<tr><td>Tenkt Leverandør AS<\/td><td>1<\/td><td>3 ja, 0 delvis, 0 nei<\/td>/);
+    expect(page).toMatch(new RegExp(`<tr><td>1</td><td>[^<]+</td><td><a class="ds-link" href="/tenders/${tender.id}/documents/`));
   });
 });
 
@@ -295,6 +299,10 @@ describe('who sees and changes a tender', () => {
     expect((await partnerEditor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', partnerEditor.csrf).send({ keys: ['EXP-001'] })).status).toBe(201);
     const spec = await editor.agent.get(`/api/tenders/${tender.id}/documents/requirements.json`);
     expect(spec.body.tender.buyers).toEqual(['Anskaffelsesby kommune', 'Samarbeidsby kommune']);
+    const offered = (html: string) => [...(/<select class="ds-input" id="cobuyer"[^>]*>(.*?)<\/select>/.exec(html)?.[1] ?? '').matchAll(/<option value="[^"]+">([^<]+)<\/option>/g)].map((m) => m[1]);
+    expect(offered((await editor.agent.get(`/tenders/${tender.id}`).expect(200)).text)).toEqual(['Fremmedby kommune']);
+    expect(offered((await editor.agent.get(`/tenders/${(await createTender('2026/399')).id}`).expect(200)).text)).toEqual(['Fremmedby kommune', 'Samarbeidsby kommune']);
+    expect(offered((await partnerEditor.agent.get(`/tenders/${tender.id}`).expect(200)).text)).toEqual([]);
   });
 
   test('When the tender pages are opened, then they show the items, checks and download buttons', async () => {
