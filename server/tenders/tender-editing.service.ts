@@ -12,7 +12,7 @@ import {
   tenderCreatorMemberships,
   type TenderLoaders,
   type TendersServiceDeps,
-  type TenderView,
+  type TenderSummaryView,
 } from './tenders.access';
 import {
   buyerRequired,
@@ -571,7 +571,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
      * selections, and the buyer organisations the tender's buyer may share it with (every other
      * buyer not yet a co-buyer; none for anyone else), all in one statement.
      */
-    async pageSources(actor: Actor, tenderView: TenderView) {
+    async pageSources(actor: Actor, tenderView: TenderSummaryView) {
       const sources = await repo.pageSources(db, { tenderId: tenderView.tender.id, organisationIds: actor.memberships.map((m) => m.organisationId), buyers: tenderView.access.isBuyer, buyerLimit: 500 });
       const coBuyerOptions = sources.buyers.filter((o) => o.id !== tenderView.tender.buyerOrganisationId && !tenderView.coBuyers.some((c) => c.organisationId === o.id));
       return { revisions: sources.revisions, responses: sources.responses, selections: sources.selections, coBuyerOptions };

@@ -6,7 +6,7 @@ import { generateDocument, type TenderDocumentName } from '../documents/document
 import { checkParameterValues, renderItemTexts } from '../library/clause-template';
 import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { FieldError } from '../shared/errors';
-import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderView, type TenderViewOf } from './tenders.access';
+import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderSummaryView, type TenderView, type TenderViewOf } from './tenders.access';
 import { checksFailed, nothingToIssue, revisionNotFound, tenderNotFound } from './tenders.errors';
 import { compareAndSet, staleVersion } from '../shared/versioning';
 
@@ -53,7 +53,7 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
   const { load, loadForEdit, view, documentView } = loaders;
   const now = deps.now ?? (() => new Date());
 
-  async function checks(tenderView: TenderView): Promise<CheckResult> {
+  async function checks(tenderView: TenderSummaryView): Promise<CheckResult> {
     const errors: CheckResult['errors'] = [];
     const notices: CheckResult['notices'] = [];
     const lang = tenderView.tender.language;
@@ -61,7 +61,9 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
     const all = tenderView.sections.flatMap((s) => s.items);
     if (all.length === 0) errors.push({ code: 'empty', path: 'items', message: t('tenders.checks.empty') });
     const pinned = all.flatMap((i) => (i.library && i.libraryVersion ? [{ key: i.library.key, version: i.libraryVersion }] : []));
-    const latestByKey = new Map((await repo.newerPublishedVersions(db, pinned)).map((r) => [r.key, r]));
+    const newer = await repo.newerPublishedVersions(db, pinned);
+    const latestByKey = new Map(newer.latest.map((r) => [r.key, r]));
+    const pinnedWhole = new Map(newer.pinned.map((r) => [`${r.key}@${r.version}`, r]));
     for (const item of all) {
       const key = item.libraryKey ?? item.customKey ?? '';
       if (item.library) {
@@ -73,7 +75,8 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
         }
         const latest = latestByKey.get(item.library.key);
         if (latest && latest.version !== item.libraryVersion && latest.status === 'published') {
-          notices.push({ code: 'newer_version', itemId: item.id, key, from: item.libraryVersion as string, to: latest.version as string, changes: diffVersions(item.library, latest) });
+          const whole = pinnedWhole.get(`${item.library.key}@${item.libraryVersion}`);
+          notices.push({ code: 'newer_version', itemId: item.id, key, from: item.libraryVersion as string, to: latest.version as string, changes: whole ? diffVersions(whole, latest) : [] });
         }
       } else if (item.libraryKey) {
         errors.push({ code: 'missing_version', itemId: item.id, key, path: key, message: t('tenders.checks.missingVersion', { key, version: item.libraryVersion }) });

@@ -42,6 +42,9 @@ export type TenderViewOf<L> = {
   sections: (TenderSectionRow & { items: (TenderItemRow & { library: L | null; effectiveValues: ParameterValueMap })[] })[];
 };
 export type TenderView = TenderViewOf<LibraryVersionRow>;
+/** What the tender page and the checks read of a pinned version: the whole version is several times larger. */
+export type PinnedSummary = Pick<LibraryVersionRow, 'key' | 'version' | 'status' | 'replacedBy' | 'title' | 'parameters'>;
+export type TenderSummaryView = TenderViewOf<PinnedSummary>;
 export type TenderViewItem = TenderView['sections'][number]['items'][number];
 /** What the documents need: the pinned versions' texts and parameters only. */
 export type DocumentView = TenderViewOf<DocumentLibraryText>;
@@ -83,7 +86,7 @@ export function buyerOrganisationFor(actor: Actor, organisationId: string | unde
 }
 
 /** Parameters that several items of the tender declare under the same name: set once for the whole tender. */
-export function sharedParametersOf(view: TenderView): { parameter: Parameter; keys: string[] }[] {
+export function sharedParametersOf(view: TenderSummaryView): { parameter: Parameter; keys: string[] }[] {
   const byName = new Map<string, { parameter: Parameter; keys: string[] }>();
   for (const item of view.sections.flatMap((s) => s.items)) {
     for (const parameter of item.library?.parameters ?? []) {
@@ -141,13 +144,19 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
 
   /** The tender with every item and the whole library version it pins (both languages, sources, verification). */
   async function view(actor: Actor, id: string): Promise<TenderView> {
-    return assembleView(await load(actor, id), repo.contents(db, id));
+    return assembleView(await load(actor, id), repo.contents(db, id, 'whole'));
+  }
+
+  /** The tender as its page shows it: every item with what the page and the checks read of the version it pins. */
+  async function summaryView(actor: Actor, id: string): Promise<TenderSummaryView> {
+    return assembleView(await load(actor, id), repo.contents(db, id, 'summary'));
   }
 
   return {
     load,
     loadForEdit,
     view,
+    summaryView,
 
     /** The working copy as the documents read it: only the pinned versions' texts, in the tender's language. */
     documentView: (loaded: LoadedTender): Promise<DocumentView> =>

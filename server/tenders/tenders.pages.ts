@@ -31,7 +31,7 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
   const { tenders } = deps;
 
   async function renderTender(ctx: PageContext<TenderId>, extra: PageExtra = {}, status = 200) {
-    const view = await tenders.view(ctx.actor, ctx.params.tenderId);
+    const view = await tenders.summaryView(ctx.actor, ctx.params.tenderId);
     const [checks, { revisions, responses, selections, coBuyerOptions }, origin, packs] = await Promise.all([
       tenders.checks(view),
       tenders.pageSources(ctx.actor, view),

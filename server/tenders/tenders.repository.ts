@@ -39,6 +39,10 @@ function jsonObjectOf(columns: Record<string, { name: string }>, alias: string):
 
 const { searchNb: _searchNb, searchEn: _searchEn, ...libraryVersionColumns } = getTableColumns(libraryVersions);
 const libraryVersionJson = (alias: string) => jsonObjectOf(libraryVersionColumns, alias);
+const { key, version, status, replacedBy, title, parameters } = libraryVersionColumns;
+const pinnedSummaryJson = (alias: string) => jsonObjectOf({ key, version, status, replacedBy, title, parameters }, alias);
+/** What a tender page reads of a pinned version (see PinnedSummary). */
+export type PinnedSummaryRow = Pick<LibraryVersionRow, 'key' | 'version' | 'status' | 'replacedBy' | 'title' | 'parameters'>;
 type LibraryVersionJson = Omit<LibraryVersionRow, 'createdAt' | 'updatedAt' | 'publishedAt'> & { createdAt: string; updatedAt: string; publishedAt: string | null };
 
 /** A library version read as JSON, with its times as dates, as Drizzle reads them. */
@@ -218,20 +222,27 @@ export function createTendersRepository() {
     },
 
     /**
-     * The sections in order, and the items in order, each with the whole library version it pins
-     * (null for own items and versions not found), in one statement.
+     * The sections in order, and the items in order, each with the library version it pins (null
+     * for own items and versions not found): the whole version, or only what the tender page
+     * reads of it. One statement.
      */
-    async contents(db: Database, tenderId: string): Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: LibraryVersionRow | null })[] }> {
+    contents: (async (db: Database, tenderId: string, library: 'whole' | 'summary') => {
       const result = await db.execute(sql`
         select
           (select coalesce(json_agg(${jsonObjectOf(getTableColumns(tenderSections), 's')} order by s.position), '[]')::text from ${tenderSections} s where s.tender_id = ${tenderId}) as sections,
-          (select coalesce(json_agg(json_build_object('item', ${jsonObjectOf(getTableColumns(tenderItems), 'i')}, 'library', case when lv.id is null then null else ${libraryVersionJson('lv')} end) order by i.position), '[]')::text
+          (select coalesce(json_agg(json_build_object('item', ${jsonObjectOf(getTableColumns(tenderItems), 'i')}, 'library', case when lv.id is null then null else ${library === 'whole' ? libraryVersionJson('lv') : pinnedSummaryJson('lv')} end) order by i.position), '[]')::text
            from ${tenderItems} i
            left join ${libraryVersions} lv on lv.key = i.library_key and lv.version = i.library_version and lv.status <> 'draft'
            where i.tender_id = ${tenderId}) as items`);
       const [row] = (result as unknown as { rows: { sections: string; items: string }[] }).rows;
-      const items = JSON.parse(row?.items ?? '[]') as { item: TenderItemRow; library: LibraryVersionJson | null }[];
-      return { sections: JSON.parse(row?.sections ?? '[]') as TenderSectionRow[], items: items.map(({ item, library }) => ({ ...item, library: library ? libraryVersionRow(library) : null })) };
+      const items = JSON.parse(row?.items ?? '[]') as { item: TenderItemRow; library: LibraryVersionJson | PinnedSummaryRow | null }[];
+      return {
+        sections: JSON.parse(row?.sections ?? '[]') as TenderSectionRow[],
+        items: items.map((i) => ({ ...i.item, library: i.library && library === 'whole' ? libraryVersionRow(i.library as LibraryVersionJson) : i.library })),
+      };
+    }) as {
+      (db: Database, tenderId: string, library: 'whole'): Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: LibraryVersionRow | null })[] }>;
+      (db: Database, tenderId: string, library: 'summary'): Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: PinnedSummaryRow | null })[] }>;
     },
 
     /**
@@ -261,25 +272,29 @@ export function createTendersRepository() {
 
     /**
      * For pinned (key, version) pairs: the newest released version of each key when it is
-     * published and newer than a version pinned, for the notice that a newer version exists. Most
-     * tenders pin the newest versions, so this is usually empty and costs one small statement.
+     * published and newer than a version pinned, with the whole pinned versions of those keys, for
+     * the notice of what changed. Most tenders pin the newest versions, so this is usually empty
+     * and costs one small statement.
      */
-    async newerPublishedVersions(db: Database, pinned: { key: string; version: string }[]): Promise<LibraryVersionRow[]> {
-      if (pinned.length === 0) return [];
+    async newerPublishedVersions(db: Database, pinned: { key: string; version: string }[]): Promise<{ latest: LibraryVersionRow[]; pinned: LibraryVersionRow[] }> {
+      if (pinned.length === 0) return { latest: [], pinned: [] };
       const keys = sql.param(pinned.map((p) => p.key));
       const versions = sql.param(pinned.map((p) => p.version));
       const result = await db.execute(sql`
-        select coalesce(json_agg(${libraryVersionJson('lv')}), '[]')::text as rows
-        from ${libraryVersions} lv
-        where lv.id in (
-          select latest.id
+        with newer as (
+          select latest.id, latest.key
           from (select distinct on (v.key) v.id, v.key, v.version, v.status from ${libraryVersions} v
                 where v.key = any(${keys}::text[]) and v.status <> 'draft'
                 order by v.key, v.major desc, v.minor desc, v.patch desc) latest
           where latest.status = 'published'
-            and exists (select 1 from unnest(${keys}::text[], ${versions}::text[]) as p(key, version) where p.key = latest.key and p.version is distinct from latest.version))`);
-      const [row] = (result as unknown as { rows: { rows: string }[] }).rows;
-      return (JSON.parse(row?.rows ?? '[]') as LibraryVersionJson[]).map(libraryVersionRow);
+            and exists (select 1 from unnest(${keys}::text[], ${versions}::text[]) as p(key, version) where p.key = latest.key and p.version is distinct from latest.version))
+        select
+          (select coalesce(json_agg(${libraryVersionJson('lv')}), '[]')::text from ${libraryVersions} lv where lv.id in (select id from newer)) as latest,
+          (select coalesce(json_agg(${libraryVersionJson('lv')}), '[]')::text from ${libraryVersions} lv
+           where (lv.key, lv.version) in (select * from unnest(${keys}::text[], ${versions}::text[])) and lv.key in (select key from newer) and lv.status <> 'draft') as pinned`);
+      const [row] = (result as unknown as { rows: { latest: string; pinned: string }[] }).rows;
+      const parse = (text: string | undefined) => (JSON.parse(text ?? '[]') as LibraryVersionJson[]).map(libraryVersionRow);
+      return { latest: parse(row?.latest), pinned: parse(row?.pinned) };
     },
 
     async insertItems(db: Database, values: TenderItemInsert[]): Promise<TenderItemRow[]> {
