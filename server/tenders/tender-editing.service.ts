@@ -121,14 +121,14 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
    * the tender then has changes not yet issued. With `tenderVersion`, refused (409) when the
    * tender has another version by the time it is locked. The entry may be built from the work's
    * result when only the work knows the values (a move's positions, read under the lock).
+   * Locking and marking the change are one statement, undone with the rest when the change fails.
    */
   async function change<T>(tender: TenderRow, context: AuditContext, entry: ChangeEntry | ((result: T) => ChangeEntry), work: (tx: Database) => Promise<T>, tenderVersion?: number): Promise<T> {
     return db.transaction(async (tx) => {
-      const locked = await repo.lock(tx, tender.id);
-      if (!locked) throw tenderNotFound();
-      if (tenderVersion !== undefined && locked.version !== tenderVersion) throw await staleTender(tx, tender.id, locked.version);
+      const versionBefore = await repo.lockAndTouch(tx, tender.id);
+      if (versionBefore === undefined) throw tenderNotFound();
+      if (tenderVersion !== undefined && versionBefore !== tenderVersion) throw await staleTender(tx, tender.id, versionBefore);
       const result = await work(tx);
-      await repo.touch(tx, tender.id);
       const e = typeof entry === 'function' ? entry(result) : entry;
       await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: e.action, entityType: e.entityType ?? 'tender', entityId: e.entityId ?? tender.id, before: e.before ?? null, after: { tenderId: tender.id, ...(e.after ?? {}) } });
       return result;

@@ -138,12 +138,18 @@ export function createTendersRepository() {
       return rows[0];
     },
 
-    /** Marks a content change: new version, and the working copy differs from the issued revision. */
-    async touch(db: Database, id: string): Promise<void> {
-      await db
+    /**
+     * Marks a content change (new version, and the working copy differs from the issued revision)
+     * and so locks the tender for the rest of the transaction; the version it had before, or
+     * undefined when there is no such tender.
+     */
+    async lockAndTouch(db: Database, id: string): Promise<number | undefined> {
+      const rows = await db
         .update(tenders)
         .set({ version: sql`${tenders.version} + 1`, hasUnissuedChanges: true, updatedAt: new Date() })
-        .where(eq(tenders.id, id));
+        .where(eq(tenders.id, id))
+        .returning({ version: tenders.version });
+      return rows[0] ? rows[0].version - 1 : undefined;
     },
 
     async coBuyers(db: Database, tenderId: string) {
