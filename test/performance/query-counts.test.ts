@@ -23,9 +23,10 @@ const BUDGET: Record<string, number> = {
   library: 6,
   libraryItem: 4,
   librarySearch: 3,
-  tender: 18,
-  comparison: 10,
-  productAnswers: 10,
+  tender: 6,
+  comparison: 8,
+  productAnswers: 9,
+  product: 4,
   vendors: 3,
 };
 
@@ -102,13 +103,14 @@ test('When a tender grows from 3 to 30 items, then its page sends the same numbe
   expect(many).toBeLessThanOrEqual(BUDGET.tender as number);
 });
 
-test('When more products are registered, then the comparison and a product\'s answers send the same number of statements, within budget', async () => {
+test('When more products are registered, then the comparison and a product\'s answers send the same number of statements, and they and the product page stay within budget', async () => {
   const assessor = await logIn('radsmedlem@eksempelby.example');
   const profile = ((await assessor.agent.get('/api/profiles')).body.items as { slug: string; id: string }[]).find((p) => p.slug === 'baseline');
   const comparison = `/assessments/compare?profileId=${profile?.id}`;
   const before = await steadyQueriesOf(assessor.agent, comparison);
-  const product = ((await assessor.agent.get('/api/assessments/comparison').query({ profileId: profile?.id, pageSize: 200 })).body.products as { versionId: string | null }[]).find((p) => p.versionId);
+  const product = ((await assessor.agent.get('/api/assessments/comparison').query({ profileId: profile?.id, pageSize: 200 })).body.products as { productId: string; versionId: string | null }[]).find((p) => p.versionId);
   const answers = await steadyQueriesOf(assessor.agent, `/assessments/products/${product?.versionId}?profileId=${profile?.id}`);
+  const productPage = await steadyQueriesOf(assessor.agent, `/products/${product?.productId}`);
   const [vendorOrg] = await ctx.services.database.db.select().from(organisations).where(eq(organisations.kind, 'vendor')).limit(1);
   if (!vendorOrg) throw new Error('the demo has no vendor organisation');
   for (let i = 0; i < 6; i++) await buildProduct(ctx.services, vendorOrg, { name: `Målesystem ${i}` });
@@ -118,4 +120,5 @@ test('When more products are registered, then the comparison and a product\'s an
   expect(after).toBe(before);
   expect(after).toBeLessThanOrEqual(BUDGET.comparison as number);
   expect(answers).toBeLessThanOrEqual(BUDGET.productAnswers as number);
+  expect(productPage).toBeLessThanOrEqual(BUDGET.product as number);
 });
