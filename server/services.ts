@@ -1,5 +1,6 @@
 import { bytesOf, type Config } from './config';
 import type { DatabaseHandle } from './db/client';
+import { createStamps } from './db/stamps';
 import { createAuditRepository } from './audit/audit.repository';
 import { createAuditService } from './audit/audit.service';
 import { createAuthRepository } from './auth/auth.repository';
@@ -32,11 +33,12 @@ import { createCheckPool, type CheckPool } from './checks/checks.pool';
 import { createCheckRunsRepository } from './check-runs/check-runs.repository';
 import { CHECK_JOB_KIND, createCheckRunsService } from './check-runs/check-runs.service';
 
-export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR' | 'IMPORT_ENTRY_LIMIT' | 'IMPORT_EXPANDED_LIMIT' | 'IMPORT_MAX_RATIO'> & SsoSettings;
+export type ServiceSettings = Pick<Config, 'NODE_ENV' | 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR' | 'IMPORT_ENTRY_LIMIT' | 'IMPORT_EXPANDED_LIMIT' | 'IMPORT_MAX_RATIO'> & SsoSettings;
 
 /** Assembles every service from the database in one place; tests call it with their own database. */
 export function createServices(database: DatabaseHandle, settings: ServiceSettings, clock: () => Date = () => new Date()) {
   const db = database.db;
+  const stamps = createStamps(database);
   const auditRepository = createAuditRepository();
   const authRepository = createAuthRepository();
   const organisationsRepository = createOrganisationsRepository();
@@ -54,6 +56,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     loginAttemptsPerWindow: settings.LOGIN_ATTEMPTS_PER_15_MIN,
     ssoRequiredFor: (userId) => identityProviders.organisationRequiringSso(userId),
     now: clock,
+    writes: database.writes,
   });
   const assessmentsRepository = createAssessmentsRepository();
   const jointSetsRepository = createJointSetsRepository();
@@ -84,7 +87,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     createProfile: async (actor, input, context) => ({ id: (await assessments.createProfile(actor, input, context)).profile.id }),
     now: clock,
   });
-  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
+  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock, stamps, freezeCached: settings.NODE_ENV !== 'production' });
   const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(),
     importRepository: createExitImportRepository(),
     queueImportedWork: (tx) => checkRuns.queueImportedRuns(tx),

@@ -16,6 +16,7 @@ export type Schema = typeof schema;
 /** The Drizzle database or a transaction on it; repositories accept either. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export type DatabaseKind = 'pglite' | 'postgres';
+export type WriteCounter = { generation(): number; exclusive: boolean };
 
 export type DatabaseHandle = {
   db: Database;
@@ -23,6 +24,13 @@ export type DatabaseHandle = {
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A count of the statements this process sent that may have written. On the embedded database,
+   * which only this process opens (`exclusive`), a value read while the count stays the same is
+   * still the database's value, so caches need not ask again; on PostgreSQL other instances write
+   * too, so the count only tells what this process changed.
+   */
+  writes: WriteCounter;
   /**
    * The embedded database's data folder as a gzipped tar, taken between two statements of the
    * one connection, so it is a consistent snapshot while the app runs; `null` on PostgreSQL,
@@ -49,9 +57,16 @@ export type DatabaseOptions = {
 };
 
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  const logger = options.onQuery ? { logger: { logQuery: options.onQuery } } : {};
-  if (options.databaseUrl) return createPostgres(options.databaseUrl, options.poolSize ?? 10, logger);
-  return createPglite(options.inMemory ? undefined : path.resolve(options.dataDir ?? './data', 'pglite'), options.template, logger);
+  let generation = 0;
+  const counter = { generation: () => generation, raise: () => (generation += 1) };
+  const logger = {
+    logQuery: (query: string, params: unknown[]) => {
+      if (mayWrite(query)) generation += 1;
+      options.onQuery?.(query, params);
+    },
+  };
+  if (options.databaseUrl) return createPostgres(options.databaseUrl, options.poolSize ?? 10, logger, counter);
+  return createPglite(options.inMemory ? undefined : path.resolve(options.dataDir ?? './data', 'pglite'), options.template, logger, counter);
 }
 
 /**
@@ -100,19 +115,36 @@ async function extractTemplate(template: Blob, dataDir: string): Promise<void> {
 
 const TAR_BLOCK = 512;
 
-type QueryLogger = { logger?: { logQuery: (query: string, params: unknown[]) => void } };
+type QueryLogger = { logQuery: (query: string, params: unknown[]) => void };
+type Counter = { generation: () => number; raise: () => void };
 
-async function createPglite(dataDir: string | undefined, template: Blob | undefined, logger: QueryLogger): Promise<DatabaseHandle> {
+/**
+ * Statements that cannot write: a SELECT (or a WITH of SELECTs) naming no data-changing command
+ * or row lock. Anything else counts as a write; counting a read as a write only costs a cache a
+ * second look.
+ */
+const READ_ONLY = /^\s*(?:select|with)\b/i;
+const MAY_WRITE = /\b(?:insert|update|delete|truncate|merge|for\s+(?:no\s+key\s+)?(?:update|share)|nextval|setval)\b/i;
+
+export function mayWrite(query: string): boolean {
+  return !READ_ONLY.test(query) || MAY_WRITE.test(query);
+}
+
+async function createPglite(dataDir: string | undefined, template: Blob | undefined, logger: QueryLogger, counter: Counter): Promise<DatabaseHandle> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const fresh = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
   if (dataDir && fresh && template) await extractTemplate(template, dataDir);
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(!dataDir && template ? { loadDataDir: template } : {}), startParams: PGLITE_START_PARAMS });
-  const pglite = drizzlePglite({ client, schema, casing: 'snake_case', ...logger });
+  const pglite = drizzlePglite({ client, schema, casing: 'snake_case', logger });
   const db = pglite as unknown as Database;
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(pglite, { migrationsFolder: MIGRATIONS_DIR }),
+    writes: { generation: counter.generation, exclusive: true },
+    migrate: async () => {
+      counter.raise();
+      await migratePglite(pglite, { migrationsFolder: MIGRATIONS_DIR });
+    },
     ping: async () => {
       await client.query('select 1');
     },
@@ -121,16 +153,18 @@ async function createPglite(dataDir: string | undefined, template: Blob | undefi
   };
 }
 
-async function createPostgres(url: string, poolSize: number, logger: QueryLogger): Promise<DatabaseHandle> {
+async function createPostgres(url: string, poolSize: number, logger: QueryLogger, counter: Counter): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'datakrav' });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on next use.
   });
-  const db = drizzlePostgres({ client: pool, schema, casing: 'snake_case', ...logger }) as unknown as Database;
+  const db = drizzlePostgres({ client: pool, schema, casing: 'snake_case', logger }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
+    writes: { generation: counter.generation, exclusive: false },
     migrate: async () => {
+      counter.raise();
       const client = await pool.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

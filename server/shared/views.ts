@@ -94,6 +94,13 @@ export function configureViews(app: Express, options: { cache: boolean; assetUrl
     // `asset` gives a static file's content-hashed URL, which browsers may cache for a year.
     helpers: { ...viewHelpers, asset: (url: string) => options.assetUrl(url) },
   });
+  if (options.cache) {
+    // express-handlebars gathers the partials from their folder on every render, cached or not;
+    // with the view cache on they do not change, so they are gathered once.
+    const gather = engine.getPartials.bind(engine);
+    let partials: ReturnType<typeof gather> | undefined;
+    engine.getPartials = (partialOptions) => (partials ??= gather(partialOptions));
+  }
   app.engine('.hbs', engine.engine);
   app.set('view engine', '.hbs');
   app.set('views', path.join(TEMPLATES_DIR, 'pages'));

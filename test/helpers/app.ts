@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
+import type { DatabaseHandle } from '../../server/db/client';
 import { createServices, type Services } from '../../server/services';
 import { createLogger } from '../../server/shared/logger';
 import { createTestDatabase } from './database';
@@ -21,8 +22,12 @@ export type TestContext = {
  * handler that answers another shape than it documents fails the test that calls it. A test file
  * may turn this off with `checkResponses: false` only while its feature's drifts are being fixed.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void } = {}): Promise<TestContext> {
-  const { database, drop } = await createTestDatabase(options.onQuery);
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void; database?: DatabaseHandle } = {},
+): Promise<TestContext> {
+  // A database handed in is another test app's, as a second instance on the same server uses it: it stays open.
+  const { database, drop } = options.database ? { database: options.database, drop: async () => undefined } : await createTestDatabase(options.onQuery);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
   const app = createApp({ config, services, logger: createLogger({ level: 'silent' }), version: 'test' });
