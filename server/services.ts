@@ -122,6 +122,8 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     jointSets,
     kravbank: createKravbankService({ db, libraryRepository, organisationsRepository, auditRepository, tenders, translator }),
     jointSetPackages: createJointSetPackages({ db, jointSets, jointSetsRepository, libraryRepository, auditRepository, now: clock }),
+    /** Settings that code outside the services needs to write what the services would (the demo seed). */
+    settings: { verificationValidMonths: settings.VERIFICATION_VALID_MONTHS },
     repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository, jointSets: jointSetsRepository, sso: ssoRepository },
   };
 }

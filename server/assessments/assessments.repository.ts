@@ -81,6 +81,8 @@ export type MatrixThread = {
   review: ThreadReview | null;
 };
 
+/** Rows per insert statement in the batch inserts: well under PostgreSQL's 65,535 parameters for the widest table. */
+const BATCH_ROWS = 500;
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 export type EvidenceMeta = Omit<EvidenceFileRow, 'content'>;
 
@@ -368,6 +370,10 @@ export function createAssessmentsRepository() {
 
     /** Retires the current row of a thread; false when it was no longer current (someone else was first). */
     /** Retires the current answer if it is still at the expected version; false when it was revised or reviewed since. */
+    /** Many rows in few statements, each row complete with its id: for seeding, where one answer per statement costs a round trip each. */
+    async insertAnswers(db: Database, values: (AnswerInsert & { id: string })[]): Promise<void> {
+      for (let i = 0; i < values.length; i += BATCH_ROWS) await db.insert(answers).values(values.slice(i, i + BATCH_ROWS));
+    },
     async retireAnswer(db: Database, id: string, expectedVersion: number): Promise<boolean> {
       const rows = await db
         .update(answers)
@@ -475,6 +481,9 @@ export function createAssessmentsRepository() {
       return rows[0] as VerificationRow;
     },
 
+    async insertVerifications(db: Database, values: (typeof verifications.$inferInsert)[]): Promise<void> {
+      for (let i = 0; i < values.length; i += BATCH_ROWS) await db.insert(verifications).values(values.slice(i, i + BATCH_ROWS));
+    },
     async insertEvidence(db: Database, values: typeof evidenceFiles.$inferInsert): Promise<EvidenceMeta> {
       const rows = await db.insert(evidenceFiles).values(values).returning(evidenceMeta);
       return rows[0] as EvidenceMeta;
@@ -501,6 +510,9 @@ export function createAssessmentsRepository() {
       return rows[0] as AnswerMessageRow;
     },
 
+    async insertMessages(db: Database, values: (typeof answerMessages.$inferInsert)[]): Promise<void> {
+      for (let i = 0; i < values.length; i += BATCH_ROWS) await db.insert(answerMessages).values(values.slice(i, i + BATCH_ROWS));
+    },
     async messagesOfThread(db: Database, key: ThreadKey): Promise<(AnswerMessageRow & { authorName: string | null })[]> {
       const rows = await db
         .select({ message: answerMessages, authorName: organisations.name })
