@@ -61,7 +61,8 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   const assessmentsRepository = createAssessmentsRepository();
   const jointSetsRepository = createJointSetsRepository();
   const coordination = createCoordinationLookup({ db, jointSetsRepository, libraryRepository });
-  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock });
+  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock, stamps, freezeCached: settings.NODE_ENV !== 'production' });
+  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock, newestReleased: library.newestReleased });
   const jobsRepository = createJobsRepository();
   const jobQueue = createJobQueue({ db, repository: jobsRepository });
   let checkPool: CheckPool | null = null;
@@ -87,7 +88,6 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     createProfile: async (actor, input, context) => ({ id: (await assessments.createProfile(actor, input, context)).profile.id }),
     now: clock,
   });
-  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock, stamps, freezeCached: settings.NODE_ENV !== 'production' });
   const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(),
     importRepository: createExitImportRepository(),
     queueImportedWork: (tx) => checkRuns.queueImportedRuns(tx),

@@ -116,6 +116,9 @@ export function createLibraryReading(deps: { db: Database; libraryRepository: Li
 
     search: cachedSearch,
 
+    /** The newest released version and its status for every key in the library. */
+    newestReleased: (): Promise<ReadonlyMap<string, { version: string; status: string }>> => cache.get('newest released', () => repo.newestReleased(db)),
+
     /** A page of the library for a search query of the API or the library page. */
     find: (actor: Actor, query: LibrarySearchQuery, lang: Language) => cachedSearch(actor, searchFor(query, lang)),
 

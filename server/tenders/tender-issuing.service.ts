@@ -61,7 +61,9 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
     const all = tenderView.sections.flatMap((s) => s.items);
     if (all.length === 0) errors.push({ code: 'empty', path: 'items', message: t('tenders.checks.empty') });
     const pinned = all.flatMap((i) => (i.library && i.libraryVersion ? [{ key: i.library.key, version: i.libraryVersion }] : []));
-    const newer = await repo.newerPublishedVersions(db, pinned);
+    const newest = deps.newestReleased ? await deps.newestReleased() : null;
+    const outdated = newest ? pinned.filter((p) => newest.get(p.key)?.status === 'published' && newest.get(p.key)?.version !== p.version) : pinned;
+    const newer = outdated.length > 0 ? await repo.newerPublishedVersions(db, outdated) : { latest: [], pinned: [] };
     const latestByKey = new Map(newer.latest.map((r) => [r.key, r]));
     const pinnedWhole = new Map(newer.pinned.map((r) => [`${r.key}@${r.version}`, r]));
     for (const item of all) {

@@ -24,6 +24,8 @@ export type TendersServiceDeps = {
   /** The joint-set coordination statement and the buyer's deviations, for tenders started from a joint set. */
   coordination?: (jointSetRevisionId: string, buyerOrganisationId: string, lang: 'nb' | 'en') => Promise<DocumentCoordination | null>;
   now?: () => Date;
+  /** The newest released version and status of every library key, as the library's cache holds it: most tenders pin those, and then the checks need not ask the database. */
+  newestReleased?: () => Promise<ReadonlyMap<string, { version: string; status: string }>>;
 };
 
 export const EDIT_ROLES = new Set(['owner', 'editor']);

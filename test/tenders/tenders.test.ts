@@ -164,6 +164,8 @@ describe('assembling a tender', () => {
     await editor.agent.post(`/api/library/drafts/${created.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'major', version: 1, changeNote: { nb: 'Første versjon', en: 'First version' } }).expect(200);
     const pinsOld = await createTender('2026/901');
     await editor.agent.post(`/api/tenders/${pinsOld.id}/items`).set('X-CSRF-Token', editor.csrf).send({ keys: ['SKL-901', 'EXP-001'] }).expect(201);
+    // Read before the newer version exists: what the library's cache then holds must not hide it afterwards.
+    expect((await editor.agent.get(`/api/tenders/${pinsOld.id}/checks`).expect(200)).body.notices).toEqual([]);
 
     const next = await editor.agent.post('/api/library/items/SKL-901/drafts').set('X-CSRF-Token', editor.csrf).send({});
     const { key: _key, ...content } = { ...item, title: { nb: 'Ukentlig uttrekk av elevdata', en: 'Weekly extract of pupil data' } };
