@@ -45,6 +45,29 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
 }
 
+/** The CPU time a process has used so far (user and system), in milliseconds, from /proc. */
+function cpuMs(child: ChildProcess): number | null {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, counted from the state (field 3) here.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ, which /proc reports CPU times in. */
+const CLOCK_TICKS = 100;
+
+/**
+ * What one request costs the process that served it, in CPU milliseconds: unlike requests per
+ * second, this does not change with what else the machine runs, so it compares runs on a busy machine.
+ */
+function cpuPerRequest(child: ChildProcess, before: number | null, requests: number): string {
+  const after = cpuMs(child);
+  return before === null || after === null || requests === 0 ? '' : `  CPU ${((after - before) / requests).toFixed(2)} ms/request`;
+}
+
 function rssMb(child: ChildProcess): number | null {
   try {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -261,8 +284,10 @@ async function pagesAgainstFloor(data: LoadData, database: { DATA_DIR?: string; 
     const shape = await pageShape(app.url, session, targets.libraryList);
     floor = await startFloor(shape.rows, shape.bytes);
     const floorShape = await pageShape(floor.url, session, '/page');
+    const floorCpu = cpuMs(floor.child);
     const floorRun = await measure(floor.url, session, rotating(['/page']), SECONDS);
-    lines.push(`${'Floor (bare Express 5 + hbs)'.padEnd(26)} ${fixed(floorRun.requestsPerSecond).padStart(6)} req/s  p50 ${fixed(floorRun.p50).padStart(5)} ms  p95 ${fixed(floorRun.p95).padStart(5)} ms  p99 ${fixed(floorRun.p99).padStart(5)} ms  errors ${floorRun.errors + floorRun.timeouts}  non-2xx ${floorRun.non2xx}  (page ${floorShape.bytes} bytes, ${floorShape.rows} rows; the library list ${shape.bytes} bytes, ${shape.rows} rows)`);
+    const floorCost = cpuPerRequest(floor.child, floorCpu, floorRun.requestsPerSecond * SECONDS);
+    lines.push(`${'Floor (bare Express 5 + hbs)'.padEnd(26)} ${fixed(floorRun.requestsPerSecond).padStart(6)} req/s  p50 ${fixed(floorRun.p50).padStart(5)} ms  p95 ${fixed(floorRun.p95).padStart(5)} ms  p99 ${fixed(floorRun.p99).padStart(5)} ms  errors ${floorRun.errors + floorRun.timeouts}  non-2xx ${floorRun.non2xx}${floorCost}  (page ${floorShape.bytes} bytes, ${floorShape.rows} rows; the library list ${shape.bytes} bytes, ${shape.rows} rows)`);
     const floorRps = floorRun.requestsPerSecond;
 
     const updates: UpdateCounts = { successes: new Map(), unanswered: new Map() };
@@ -277,8 +302,9 @@ async function pagesAgainstFloor(data: LoadData, database: { DATA_DIR?: string; 
     ];
     const only = process.env.BENCH_ONLY?.toLowerCase();
     for (const [name, requests, ratioTarget] of runs.filter(([name]) => !only || name.toLowerCase().includes(only))) {
+      const cpuBefore = cpuMs(app.child);
       const measured = await measure(app.url, session, requests, SECONDS);
-      lines.push(line(name, measured, floorRps, ratioTarget));
+      lines.push(`${line(name, measured, floorRps, ratioTarget)}${cpuPerRequest(app.child, cpuBefore, measured.requestsPerSecond * SECONDS)}`);
     }
     lines.push(`App RSS after the load: ${rssMb(app.child) ?? '?'} MB (target ≤ 250 MB)`);
   } finally {

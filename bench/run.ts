@@ -186,17 +186,26 @@ async function runLoad(flags: string[]): Promise<void> {
   if (code !== 0) throw new Error(`the load benchmark exited with ${code}`);
 }
 
-// `npm run bench` runs every part, the load last; `npm run bench -- load [--quick]` the load
-// alone; `npm run bench -- --postgres` the two-instance load on the server in DATABASE_URL.
+/** The start benchmark (bench/start.run.ts) in a process of its own: it starts the built app several times. */
+async function runStart(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'start.run.ts')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the start benchmark exited with ${code}`);
+}
+
+// `npm run bench` runs every part, the start first and the load last; `npm run bench -- start`
+// the start alone; `npm run bench -- load [--quick]` the load alone; `npm run bench -- --postgres`
+// the two-instance load on the server in DATABASE_URL.
 const args = process.argv.slice(2);
 const loadFlags: string[] = args.filter((arg) => arg === '--quick' || arg === '--postgres');
-const unknown = args.filter((arg) => arg !== 'load' && !loadFlags.includes(arg));
+const unknown = args.filter((arg) => arg !== 'load' && arg !== 'start' && !loadFlags.includes(arg));
 if (unknown.length > 0) {
-  process.stderr.write(`Unknown part or flag: ${unknown.join(' ')}. Parts: load (with --quick or --postgres); no part runs them all.\n`);
+  process.stderr.write(`Unknown part or flag: ${unknown.join(' ')}. Parts: start; load (with --quick or --postgres); no part runs them all.\n`);
   process.exit(2);
 }
 const loadOnly = args.includes('load') || loadFlags.includes('--postgres');
-(loadOnly ? runLoad(loadFlags) : main().then(() => runLoad(loadFlags))).catch((error: unknown) => {
+const startOnly = args.includes('start');
+(startOnly ? runStart() : loadOnly ? runLoad(loadFlags) : runStart().then(main).then(() => runLoad(loadFlags))).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

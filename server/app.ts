@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { constants as zlibConstants } from 'node:zlib';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type Request, type Response } from 'express';
@@ -10,6 +11,7 @@ import { bytesOf, type Config } from './config';
 import { accessibilityPages } from './accessibility/accessibility.pages';
 import { auditRoutes } from './audit/audit.routes';
 import { exitRoutes } from './exit/exit.routes';
+import { withRequestStamps } from './db/stamps';
 import { createAuthenticate } from './auth/auth.middleware';
 import { authRoutes } from './auth/auth.routes';
 import { homePages } from './home/home.pages';
@@ -119,7 +121,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(compression({ filter: compressibleResponse }));
+  // The fastest level: a page shrinks to about a fifth as with the default level, for a third of
+  // the CPU time, which under load is time every other request waits for.
+  app.use(compression({ filter: compressibleResponse, level: zlibConstants.Z_BEST_SPEED }));
   assets.mount(app);
 
   app.use(cookieParser());
@@ -139,6 +143,8 @@ export function createApp(deps: AppDeps): Express {
   app.get(['/auth/oidc/:slug/login', '/auth/oidc/:slug/callback'], loginLimiter);
 
   app.use(createAuthenticate({ authService: services.auth, cookies, translator: i18n.translator }));
+  // After the body parsers, whose stream callbacks would not carry the request's context on.
+  app.use((_req, _res, next) => withRequestStamps(next));
 
   const publicUrl = ({ req }: { req: Request }) => config.PUBLIC_URL?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   const routes: RouteDefinition[] = [];

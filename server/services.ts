@@ -1,5 +1,6 @@
 import { bytesOf, type Config } from './config';
 import type { DatabaseHandle } from './db/client';
+import { createStamps } from './db/stamps';
 import { createAuditRepository } from './audit/audit.repository';
 import { createAuditService } from './audit/audit.service';
 import { createAuthRepository } from './auth/auth.repository';
@@ -32,11 +33,12 @@ import { createCheckPool, type CheckPool } from './checks/checks.pool';
 import { createCheckRunsRepository } from './check-runs/check-runs.repository';
 import { CHECK_JOB_KIND, createCheckRunsService } from './check-runs/check-runs.service';
 
-export type ServiceSettings = Pick<Config, 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR' | 'IMPORT_ENTRY_LIMIT' | 'IMPORT_EXPANDED_LIMIT' | 'IMPORT_MAX_RATIO'> & SsoSettings;
+export type ServiceSettings = Pick<Config, 'NODE_ENV' | 'SESSION_HOURS' | 'LOGIN_ATTEMPTS_PER_15_MIN' | 'VERIFICATION_VALID_MONTHS' | 'DATA_DIR' | 'IMPORT_ENTRY_LIMIT' | 'IMPORT_EXPANDED_LIMIT' | 'IMPORT_MAX_RATIO'> & SsoSettings;
 
 /** Assembles every service from the database in one place; tests call it with their own database. */
 export function createServices(database: DatabaseHandle, settings: ServiceSettings, clock: () => Date = () => new Date()) {
   const db = database.db;
+  const stamps = createStamps(database);
   const auditRepository = createAuditRepository();
   const authRepository = createAuthRepository();
   const organisationsRepository = createOrganisationsRepository();
@@ -54,11 +56,13 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     loginAttemptsPerWindow: settings.LOGIN_ATTEMPTS_PER_15_MIN,
     ssoRequiredFor: (userId) => identityProviders.organisationRequiringSso(userId),
     now: clock,
+    writes: database.writes,
   });
   const assessmentsRepository = createAssessmentsRepository();
   const jointSetsRepository = createJointSetsRepository();
   const coordination = createCoordinationLookup({ db, jointSetsRepository, libraryRepository });
-  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock });
+  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock, stamps, freezeCached: settings.NODE_ENV !== 'production' });
+  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock, newestReleased: library.newestReleased });
   const jobsRepository = createJobsRepository();
   const jobQueue = createJobQueue({ db, repository: jobsRepository });
   let checkPool: CheckPool | null = null;
@@ -84,7 +88,6 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     createProfile: async (actor, input, context) => ({ id: (await assessments.createProfile(actor, input, context)).profile.id }),
     now: clock,
   });
-  const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock });
   const exit = createExitService({ db, exitRepository: createExitRepository(), auditRepository, jobQueue, libraryFiles: library.yamlFiles, dataDir: settings.DATA_DIR, dumpDataDir: () => database.dumpDataDir(),
     importRepository: createExitImportRepository(),
     queueImportedWork: (tx) => checkRuns.queueImportedRuns(tx),
@@ -119,6 +122,8 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     jointSets,
     kravbank: createKravbankService({ db, libraryRepository, organisationsRepository, auditRepository, tenders, translator }),
     jointSetPackages: createJointSetPackages({ db, jointSets, jointSetsRepository, libraryRepository, auditRepository, now: clock }),
+    /** Settings that code outside the services needs to write what the services would (the demo seed). */
+    settings: { verificationValidMonths: settings.VERIFICATION_VALID_MONTHS },
     repositories: { audit: auditRepository, auth: authRepository, organisations: organisationsRepository, library: libraryRepository, tenders: tendersRepository, vendors: vendorsRepository, assessments: assessmentsRepository, jointSets: jointSetsRepository, sso: ssoRepository },
   };
 }

@@ -21,6 +21,12 @@ function readVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
+function memoryMb(): Record<string, number> {
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  return { rss: mb(rss), heapUsed: mb(heapUsed), external: mb(external), arrayBuffers: mb(arrayBuffers) };
+}
+
 async function main(): Promise<void> {
   const startedAt = process.hrtime.bigint();
   const envFile = path.join(process.cwd(), '.env');
@@ -31,10 +37,13 @@ async function main(): Promise<void> {
 
   // Loading the modules happens before main(), counted from the process's own start.
   const phases: Record<string, number> = { modules: Math.round(performance.now()) };
+  // Memory after each phase, split as process.memoryUsage() splits it (MB): what a phase keeps.
+  const memory: Record<string, Record<string, number>> = { modules: memoryMb() };
   let phaseStart = startedAt;
   const phase = <T>(name: string, value: T): T => {
     const now = process.hrtime.bigint();
     phases[name] = Math.round(Number(now - phaseStart) / 1e6);
+    memory[name] = memoryMb();
     phaseStart = now;
     return value;
   };
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n\n`);
   logger.info({ port, database: database.kind, startupMs: Math.round(startupMs) }, 'listening');
   logger.debug({ phases, ...(demoResult ? { demoPhases: demoResult.phases } : {}) }, 'start-up phases (ms)');
+  logger.debug({ memory }, 'start-up memory (MB)');
 
   const backupDir = config.BACKUP_DIR && database.kind === 'pglite' ? path.resolve(config.BACKUP_DIR) : null;
   const scheduledBackup = backupDir

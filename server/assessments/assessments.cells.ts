@@ -1,6 +1,5 @@
 import type { Database } from '../db/client';
 import { renderTitles } from '../library/clause-template';
-import type { LibraryRepository } from '../library/library.repository';
 import type { LocalisedText } from '../library/library.schemas';
 import type { LibraryVersionRow } from '../library/library.table';
 import { profileNotFound } from './assessments.errors';
@@ -53,8 +52,8 @@ const emptyCell = (key: string, major: number): Cell => ({ key, major, answerId:
  * Reads what every view of answers against a profile needs: the profile's items with their
  * library titles, and the cells and scores of product versions against those items.
  */
-export function createCellReader(deps: { db: Database; repo: AssessmentsRepository; library: LibraryRepository; now: () => Date; today: () => string }) {
-  const { db, repo, library, now, today } = deps;
+export function createCellReader(deps: { db: Database; repo: AssessmentsRepository; now: () => Date; today: () => string }) {
+  const { db, repo, now, today } = deps;
 
   async function profileVersionOf(profile: AssessmentProfileRow, version?: number): Promise<AssessmentProfileVersionRow> {
     const row = await repo.profileVersion(db, profile.id, version ?? profile.currentVersion);
@@ -63,7 +62,7 @@ export function createCellReader(deps: { db: Database; repo: AssessmentsReposito
   }
 
   async function itemViews(items: ProfileItem[]): Promise<ProfileItemView[]> {
-    const rows = new Map((await library.findVersions(db, items.map((i) => ({ key: i.key, version: i.libraryVersion })))).map((r) => [`${r.key}@${r.version}`, r]));
+    const rows = new Map((await repo.itemLibraryTexts(db, items.map((i) => ({ key: i.key, version: i.libraryVersion })))).map((r) => [`${r.key}@${r.version}`, r]));
     return items.map((item) => {
       const row = rows.get(`${item.key}@${item.libraryVersion}`);
       return { ...item, major: majorOf(item.libraryVersion), title: row ? renderTitles(row) : { nb: item.key, en: item.key }, kind: row?.kind ?? null, category: row?.category ?? null };

@@ -47,7 +47,7 @@ export function createAssessmentsContext(deps: AssessmentsServiceDeps) {
     now,
     today,
     access: createAssessmentsAccess({ db, repo }),
-    cells: createCellReader({ db, repo, library, now, today }),
+    cells: createCellReader({ db, repo, now, today }),
 
     /** Does a change and writes its audit entry in one transaction. */
     audited<T>(context: AuditContext, entry: Parameters<AuditRepository['record']>[2], work: (tx: Database) => Promise<T>): Promise<T> {

@@ -1,6 +1,8 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { pageTotal, totalBeforeLimit } from '../db/page-total';
 import type { Domain } from '../library/library.codes';
+import { libraryVersions, type LibraryVersionRow } from '../library/library.table';
 import { organisations } from '../organisations/organisations.table';
 import { products, productVersions, type ProductRow, type ProductVersionRow } from '../vendors/vendors.table';
 import {
@@ -79,6 +81,8 @@ export type MatrixThread = {
   review: ThreadReview | null;
 };
 
+/** Rows per insert statement in the batch inserts: well under PostgreSQL's 65,535 parameters for the widest table. */
+const BATCH_ROWS = 500;
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 export type EvidenceMeta = Omit<EvidenceFileRow, 'content'>;
 
@@ -178,21 +182,34 @@ async function threads(db: Database, where: SQL, page: { limit: number; offset: 
 
 export function createAssessmentsRepository() {
   return {
+    /**
+     * What a profile's items show of the library versions they name: title, parameters (for the
+     * title's placeholders), kind and category. Only these, since a comparison page reads them on
+     * every request and the whole versions are many times larger.
+     */
+    async itemLibraryTexts(db: Database, pairs: { key: string; version: string }[]): Promise<Pick<LibraryVersionRow, 'key' | 'version' | 'title' | 'parameters' | 'kind' | 'category'>[]> {
+      if (pairs.length === 0) return [];
+      const keys = sql.param(pairs.map((p) => p.key));
+      const versions = sql.param(pairs.map((p) => p.version));
+      return db
+        .select({ key: libraryVersions.key, version: libraryVersions.version, title: libraryVersions.title, parameters: libraryVersions.parameters, kind: libraryVersions.kind, category: libraryVersions.category })
+        .from(libraryVersions)
+        .where(and(sql`(${libraryVersions.key}, ${libraryVersions.version}) in (select * from unnest(${keys}::text[], ${versions}::text[]))`, sql`${libraryVersions.status} <> 'draft'`));
+    },
+
     async listProfiles(db: Database, scope: ProfileScope, filter: { q?: string | undefined }, page: { limit: number; offset: number }): Promise<{ rows: (AssessmentProfileRow & { ownerName: string | null })[]; total: number }> {
       const conditions = [profileVisibility(scope), filter.q ? (sql`${assessmentProfiles.name} ilike ${likePattern(filter.q)}` as SQL) : undefined].filter((c): c is SQL => c !== undefined);
       const where = conditions.length > 0 ? and(...conditions) : undefined;
-      const [rows, totals] = await Promise.all([
-        db
-          .select({ profile: assessmentProfiles, ownerName: organisations.name })
-          .from(assessmentProfiles)
-          .leftJoin(organisations, eq(organisations.id, assessmentProfiles.ownerOrganisationId))
-          .where(where)
-          .orderBy(sql`${assessmentProfiles.ownerOrganisationId} is not null`, asc(assessmentProfiles.name))
-          .limit(page.limit)
-          .offset(page.offset),
-        db.select({ n: count() }).from(assessmentProfiles).where(where),
-      ]);
-      return { rows: rows.map((r) => ({ ...r.profile, ownerName: r.ownerName })), total: Number(totals[0]?.n ?? 0) };
+      const rows = await db
+        .select({ profile: assessmentProfiles, ownerName: organisations.name, total: totalBeforeLimit() })
+        .from(assessmentProfiles)
+        .leftJoin(organisations, eq(organisations.id, assessmentProfiles.ownerOrganisationId))
+        .where(where)
+        .orderBy(sql`${assessmentProfiles.ownerOrganisationId} is not null`, asc(assessmentProfiles.name))
+        .limit(page.limit)
+        .offset(page.offset);
+      const total = await pageTotal(rows, page, async () => (await db.select({ n: count() }).from(assessmentProfiles).where(where))[0]?.n);
+      return { rows: rows.map((r) => ({ ...r.profile, ownerName: r.ownerName })), total };
     },
 
     async publicProfiles(db: Database): Promise<AssessmentProfileRow[]> {
@@ -308,28 +325,27 @@ export function createAssessmentsRepository() {
       if (!conditions) return { rows: [], total: 0 };
       const where = conditions.length > 0 ? and(...conditions) : undefined;
       const latest = latestVersions(db);
-      const [rows, totals] = await Promise.all([
-        db
-          .select({
-            productId: products.id,
-            name: products.name,
-            domains: products.domains,
-            deployment: products.deployment,
-            vendorOrganisationId: products.vendorOrganisationId,
-            vendorName: organisations.name,
-            versionId: latest.id,
-            versionLabel: latest.label,
-          })
-          .from(products)
-          .innerJoin(organisations, eq(organisations.id, products.vendorOrganisationId))
-          .leftJoin(latest, eq(latest.productId, products.id))
-          .where(where)
-          .orderBy(asc(products.name), asc(organisations.name), asc(products.id))
-          .limit(page.limit)
-          .offset(page.offset),
-        db.select({ n: count() }).from(products).innerJoin(organisations, eq(organisations.id, products.vendorOrganisationId)).where(where),
-      ]);
-      return { rows, total: Number(totals[0]?.n ?? 0) };
+      const rows = await db
+        .select({
+          productId: products.id,
+          name: products.name,
+          domains: products.domains,
+          deployment: products.deployment,
+          vendorOrganisationId: products.vendorOrganisationId,
+          vendorName: organisations.name,
+          versionId: latest.id,
+          versionLabel: latest.label,
+          total: totalBeforeLimit(),
+        })
+        .from(products)
+        .innerJoin(organisations, eq(organisations.id, products.vendorOrganisationId))
+        .leftJoin(latest, eq(latest.productId, products.id))
+        .where(where)
+        .orderBy(asc(products.name), asc(organisations.name), asc(products.id))
+        .limit(page.limit)
+        .offset(page.offset);
+      const total = await pageTotal(rows, page, async () => (await db.select({ n: count() }).from(products).innerJoin(organisations, eq(organisations.id, products.vendorOrganisationId)).where(where))[0]?.n);
+      return { rows: rows.map(({ total: _total, ...row }) => row), total };
     },
 
     async findCurrentAnswer(db: Database, key: ThreadKey): Promise<AnswerRow | undefined> {
@@ -354,6 +370,10 @@ export function createAssessmentsRepository() {
 
     /** Retires the current row of a thread; false when it was no longer current (someone else was first). */
     /** Retires the current answer if it is still at the expected version; false when it was revised or reviewed since. */
+    /** Many rows in few statements, each row complete with its id: for seeding, where one answer per statement costs a round trip each. */
+    async insertAnswers(db: Database, values: (AnswerInsert & { id: string })[]): Promise<void> {
+      for (let i = 0; i < values.length; i += BATCH_ROWS) await db.insert(answers).values(values.slice(i, i + BATCH_ROWS));
+    },
     async retireAnswer(db: Database, id: string, expectedVersion: number): Promise<boolean> {
       const rows = await db
         .update(answers)
@@ -461,6 +481,9 @@ export function createAssessmentsRepository() {
       return rows[0] as VerificationRow;
     },
 
+    async insertVerifications(db: Database, values: (typeof verifications.$inferInsert)[]): Promise<void> {
+      for (let i = 0; i < values.length; i += BATCH_ROWS) await db.insert(verifications).values(values.slice(i, i + BATCH_ROWS));
+    },
     async insertEvidence(db: Database, values: typeof evidenceFiles.$inferInsert): Promise<EvidenceMeta> {
       const rows = await db.insert(evidenceFiles).values(values).returning(evidenceMeta);
       return rows[0] as EvidenceMeta;
@@ -487,6 +510,9 @@ export function createAssessmentsRepository() {
       return rows[0] as AnswerMessageRow;
     },
 
+    async insertMessages(db: Database, values: (typeof answerMessages.$inferInsert)[]): Promise<void> {
+      for (let i = 0; i < values.length; i += BATCH_ROWS) await db.insert(answerMessages).values(values.slice(i, i + BATCH_ROWS));
+    },
     async messagesOfThread(db: Database, key: ThreadKey): Promise<(AnswerMessageRow & { authorName: string | null })[]> {
       const rows = await db
         .select({ message: answerMessages, authorName: organisations.name })

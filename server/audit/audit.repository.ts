@@ -24,7 +24,15 @@ export type AuditFilter = {
 };
 
 async function recordMany(db: Database, context: AuditContext, entries: AuditEntry[]): Promise<void> {
-  const rows = entries.map((entry) => ({
+  await recordEach(
+    db,
+    entries.map((entry) => ({ context, entry })),
+  );
+}
+
+/** Entries by different actors, in the given order, in as few statements as the batch size allows. */
+async function recordEach(db: Database, entries: { context: AuditContext; entry: AuditEntry }[]): Promise<void> {
+  const rows = entries.map(({ context, entry }) => ({
     actorUserId: context.actorUserId,
     actorEmail: context.actorEmail,
     requestId: context.requestId,
@@ -47,6 +55,7 @@ export function createAuditRepository() {
     },
 
     recordMany,
+    recordEach,
 
     async list(db: Database, filter: AuditFilter, page: { limit: number; offset: number }): Promise<{ rows: AuditRow[]; total: number }> {
       const conditions: SQL[] = [];

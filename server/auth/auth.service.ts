@@ -1,9 +1,10 @@
-import type { Database } from '../db/client';
+import { LRUCache } from 'lru-cache';
+import type { Database, WriteCounter } from '../db/client';
 import type { AuditRepository } from '../audit/audit.repository';
 import { notFound } from '../shared/errors';
 import type { Actor, ActorMembership, AuditContext } from './actor';
 import { auditContextOf, membershipIn } from './actor';
-import type { AuthRepository } from './auth.repository';
+import type { AuthRepository, SessionActorRow } from './auth.repository';
 import { apiTokenNotFound, invalidCredentials, ssoRequired, tooManyAttempts, wrongCurrentPassword } from './auth.errors';
 import { burnPasswordCheck, generatePassword, hashPassword, randomToken, sha256, verifyPassword } from './secrets';
 import type { ApiTokenRow, SessionRow } from './sessions.table';
@@ -25,7 +26,12 @@ export type AuthServiceDeps = {
    */
   ssoRequiredFor?: (userId: string) => Promise<{ organisationName: string } | null>;
   now?: () => Date;
+  /** The database's write counter (see DatabaseHandle.writes). */
+  writes?: WriteCounter;
 };
+
+/** Sessions whose row this instance keeps between requests on the embedded database. */
+const KEPT_SESSIONS = 10_000;
 
 /** How a session was opened, for the audit log. */
 export type LoginMethod = { method: 'password' } | { method: 'oidc'; provider: string };
@@ -36,6 +42,24 @@ export function createAuthService(deps: AuthServiceDeps) {
   const { db, authRepository: users, auditRepository: audit } = deps;
   const now = deps.now ?? (() => new Date());
   const sessionLifetimeMs = deps.sessionHours * 60 * 60 * 1000;
+  const writes = deps.writes?.exclusive ? deps.writes : null;
+  /**
+   * On the embedded database, which only this process writes, a session's row with its user and
+   * memberships is still what the database holds while no statement that may write has been sent
+   * since it was read: a logout, a password change, a disabled user or a changed membership is
+   * such a statement, so the next request reads the row again. On PostgreSQL every request reads
+   * it, since another instance may have ended the session.
+   */
+  const keptSessions = writes ? new LRUCache<string, { found: SessionActorRow; generation: number }>({ max: KEPT_SESSIONS }) : null;
+
+  async function sessionActorRow(tokenHash: string, at: Date): Promise<SessionActorRow | undefined> {
+    const generation = writes?.generation();
+    const kept = keptSessions?.get(tokenHash);
+    if (kept && kept.generation === generation) return kept.found.session.expiresAt > at ? kept.found : undefined;
+    const found = await users.findSessionActor(db, tokenHash, at);
+    if (found && keptSessions && writes?.generation() === generation) keptSessions.set(tokenHash, { found, generation: generation as number });
+    return found;
+  }
 
   async function actorFor(user: UserRow, via: Actor['via'], session: SessionRow | null): Promise<Actor> {
     return actorOf(user, await users.membershipsOf(db, user.id), via, session);
@@ -121,7 +145,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** The actor of a session cookie, or null when the session is unknown or expired. */
     async authenticateSession(token: string): Promise<Actor | null> {
       const at = now();
-      const found = await users.findSessionActor(db, sha256(token), at);
+      const found = await sessionActorRow(sha256(token), at);
       if (!found || found.user.disabledAt) return null;
       const { session, user, memberships } = found;
       if (at.getTime() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) {

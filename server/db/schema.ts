@@ -10,3 +10,4 @@ export * from '../assessments/assessments.table';
 export * from '../jobs/jobs.table';
 export * from '../sso/sso.table';
 export * from '../check-runs/check-runs.table';
+export * from './stamps.table';

@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { membershipIn, type Actor, type AuditContext } from '../auth/actor';
+import type { AuditEntry } from '../audit/audit.repository';
+import { assessingMemberships, canAnswerFor, pickOrganisation } from '../assessments/assessments.access';
 import { majorOf } from '../assessments/assessments.cells';
+import { assessorRequired } from '../assessments/assessments.errors';
+import type { AnswerInsert } from '../assessments/assessments.repository';
 import { ensureBaselineProfile } from '../assessments/assessments.service';
-import type { AnswerStatus } from '../assessments/assessments.table';
+import type { AnswerStatus, answerMessages, ProfileItem, VerificationDecision, verifications } from '../assessments/assessments.table';
 import { isAbsolute } from '../assessments/scoring';
 import { addMonths } from '../assessments/verification-state';
 import type { Services } from '../services';
@@ -19,6 +25,8 @@ const BUYER_EDITOR = { email: 'innkjoper@eksempelby.example', organisation: 'Eks
 const DEMO_PROFILE = 'Skolesystem (demo)';
 const DEMO_TENDER_REFERENCE = 'DEMO-2026/17';
 
+type VerificationInsert = typeof verifications.$inferInsert;
+type MessageInsert = typeof answerMessages.$inferInsert;
 type Review = 'accepted' | 'rejected' | 'change_requested' | 'expired' | 'changed' | null;
 type Plan = { status: AnswerStatus; review: Review; lapsed?: boolean } | null;
 
@@ -54,10 +62,24 @@ function demoStatus(plan: NonNullable<Plan>, texts: DemoAssessmentTexts, qualifi
 /** The council's note when it accepts an answer: about the requirement when it is met, otherwise about the gap it confirms. */
 const acceptedNote = (status: AnswerStatus, texts: DemoAssessmentTexts) => (status === 'meets' ? texts.accepted : status === 'not_applicable' ? CONFIRMED_NOT_APPLICABLE : CONFIRMED_GAP);
 
+/** What the demo writes, gathered first and then inserted in a few statements. */
+type DemoWrites = {
+  answers: (AnswerInsert & { id: string })[];
+  verifications: VerificationInsert[];
+  messages: MessageInsert[];
+  audit: { context: AuditContext; entry: AuditEntry }[];
+};
+
 /**
  * Demo answers, reviews and replies for the demo vendors' products, and a demo profile made from
  * the demo tender. Does nothing without the demo products (see demo.vendors.ts); products that
  * already have answers are left alone, so it can run on every start.
+ *
+ * The services write one answer, review or reply per transaction, several statements each: for
+ * the demo's hundreds of them that was most of a first start. The same rules are checked here
+ * once for the whole set (the vendor may answer for its product, the requirement version is
+ * released, the reviewer assesses from a buyer-side organisation that is not the vendor), and
+ * the rows and audit entries the services would write are inserted in one transaction.
  */
 export async function seedDemoAssessments(services: Services): Promise<void> {
   const { db } = services.database;
@@ -67,62 +89,140 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   const items = (await repo.profileVersion(db, baseline.id, baseline.currentVersion))?.items ?? [];
   const reviewer = await demoActor(services, REVIEWER.email, REVIEWER.organisation);
   if (!reviewer) return;
-  const reviewerOrganisationId = reviewer.actor.activeOrganisationId as string;
+  const reviewerOrganisationId = pickOrganisation(assessingMemberships(reviewer.actor), reviewer.actor.activeOrganisationId ?? undefined, assessorRequired);
+  const released = new Set((await services.repositories.library.findVersions(db, items.map((i) => ({ key: i.key, version: i.libraryVersion })))).map((r) => `${r.key}@${r.version}`));
+  const answerable = items.filter((item) => released.has(`${item.key}@${item.libraryVersion}`));
 
   const vendors = await Promise.all([...Object.keys(ANSWERING_VENDORS), ...SILENT_VENDORS].map((name) => services.repositories.organisations.findByName(db, name)));
   const vendorIds = vendors.filter((v) => v !== undefined).map((v) => v.id);
   const { rows: products } = await repo.products(db, { vendorOrganisationIds: vendorIds }, { limit: 100, offset: 0 });
   if (products.length === 0) return;
 
-  for (const [productIndex, product] of products.entries()) {
-    const email = ANSWERING_VENDORS[product.vendorName];
-    if (!product.versionId || !email) continue;
-    if ((await repo.currentAnswers(db, [product.versionId])).length > 0) continue;
-    const vendor = await demoActor(services, email, product.vendorName);
-    if (!vendor) continue;
-    for (const [itemIndex, item] of items.entries()) {
+  const writes: DemoWrites = { answers: [], verifications: [], messages: [], audit: [] };
+  // Every write a moment after the one before, as they were made one by one: the review after
+  // the answer, the revision after the review, the reply after the rejection.
+  let clock = Date.now();
+  const tick = () => new Date((clock += 1));
+  for (const [productIndex, listed] of products.entries()) {
+    const email = ANSWERING_VENDORS[listed.vendorName];
+    if (!listed.versionId || !email) continue;
+    if ((await repo.currentAnswers(db, [listed.versionId])).length > 0) continue;
+    const vendor = await demoActor(services, email, listed.vendorName);
+    const productVersion = await repo.findProductVersion(db, listed.versionId);
+    if (!vendor || !productVersion || !canAnswerFor(vendor.actor, productVersion.product)) continue;
+    if (membershipIn(reviewer.actor, productVersion.product.vendorOrganisationId)) throw assessorRequired();
+    const product = { id: productVersion.product.id, versionId: listed.versionId, vendorOrganisationId: productVersion.product.vendorOrganisationId };
+    for (const [itemIndex, item] of answerable.entries()) {
       const plan = PLAN[(itemIndex + productIndex * 3) % PLAN.length];
       if (!plan) continue;
-      const texts = demoAssessmentTexts(item.key);
-      const status = demoStatus(plan, texts, productIndex % 2 === 0, isAbsolute(item.type));
-      const explanation = texts.answer[status] ?? texts.answer.meets;
-      const base = { productVersionId: product.versionId, key: item.key, major: majorOf(item.libraryVersion) };
-      const links = [{ url: `https://dokumentasjon.example/${item.key.toLowerCase()}`, title: `Leverandørens dokumentasjon for ${item.key} (fiktiv)` }];
-      const { answer } = await services.assessments.saveAnswer(vendor.actor, { ...base, status, explanation, links, validUntil: plan.lapsed ? '2025-12-31' : '2028-12-31' }, vendor.context);
-      const review = (decision: 'accepted' | 'rejected' | 'change_requested', noteForVendor: string, internalNote: string) =>
-        services.assessments.verify(reviewer.actor, answer.id, { decision, noteForVendor, internalNote, organisationId: reviewerOrganisationId, version: answer.version }, reviewer.context);
-      switch (plan.review) {
-        case 'accepted':
-          await review('accepted', acceptedNote(status, texts), '');
-          break;
-        case 'rejected':
-          await review('rejected', texts.rejected, texts.internal);
-          await services.assessments.postMessage(vendor.actor, answer.id, { body: texts.vendorReply }, vendor.context);
-          await services.assessments.postMessage(reviewer.actor, answer.id, { body: texts.reviewerReply, organisationId: reviewerOrganisationId }, reviewer.context);
-          break;
-        case 'change_requested':
-          await review('change_requested', texts.changeRequest, texts.internal);
-          break;
-        case 'expired': {
-          // Reviewed longer ago than the verification period: written directly with the old dates.
-          const decidedAt = addMonths(new Date(), -30);
-          await db.transaction(async (tx) => {
-            const row = await repo.insertVerification(tx, { answerId: answer.id, assessorOrganisationId: reviewerOrganisationId, decision: 'accepted', noteForVendor: acceptedNote(status, texts), internalNote: texts.internal, decidedBy: reviewer.actor.userId, decidedAt, expiresAt: addMonths(decidedAt, 24) });
-            await services.repositories.audit.record(tx, reviewer.context, { organisationId: reviewerOrganisationId, action: 'answer.verified', entityType: 'answer', entityId: answer.id, after: { verificationId: row.id, decision: 'accepted', decidedAt: decidedAt.toISOString(), demo: true } });
-          });
-          break;
-        }
-        case 'changed':
-          await review('accepted', acceptedNote(status, texts), '');
-          await services.assessments.saveAnswer(vendor.actor, { ...base, status, explanation: `${explanation} ${texts.revised}`, links, validUntil: '2028-12-31', version: answer.version + 1 }, vendor.context);
-          break;
-        case null:
-          break;
-      }
+      planWrites(writes, { product, item, plan, qualifiedProduct: productIndex % 2 === 0, vendor, reviewer: { ...reviewer, organisationId: reviewerOrganisationId }, tick, validMonths: services.settings.verificationValidMonths });
     }
+  }
+  if (writes.answers.length > 0) {
+    await db.transaction(async (tx) => {
+      await repo.insertAnswers(tx, writes.answers);
+      await repo.insertVerifications(tx, writes.verifications);
+      await repo.insertMessages(tx, writes.messages);
+      await services.repositories.audit.recordEach(tx, writes.audit);
+    });
   }
   await seedDemoProfile(services, products.find((p) => p.name === 'Elevportalen')?.productId);
 }
+
+type DemoActor = { actor: Actor; context: AuditContext };
+
+/** One product's answer to one requirement as the plan says, with the reviews, replies and audit entries the services would record. */
+function planWrites(
+  writes: DemoWrites,
+  input: {
+    product: { id: string; versionId: string; vendorOrganisationId: string };
+    item: ProfileItem;
+    plan: NonNullable<Plan>;
+    qualifiedProduct: boolean;
+    vendor: DemoActor;
+    reviewer: DemoActor & { organisationId: string };
+    tick: () => Date;
+    validMonths: number;
+  },
+): void {
+  const { product, item, plan, vendor, reviewer, tick } = input;
+  const texts = demoAssessmentTexts(item.key);
+  const status = demoStatus(plan, texts, input.qualifiedProduct, isAbsolute(item.type));
+  const explanation = texts.answer[status] ?? texts.answer.meets;
+  const thread = { productVersionId: product.versionId, libraryKey: item.key, libraryMajor: majorOf(item.libraryVersion) };
+  const links = [{ url: `https://dokumentasjon.example/${item.key.toLowerCase()}`, title: `Leverandørens dokumentasjon for ${item.key} (fiktiv)` }];
+  const claim = { status, explanation, links, validUntil: plan.lapsed ? '2025-12-31' : '2028-12-31' };
+  const answerAudit = (answer: AnswerInsert & { id: string }, before: (AnswerInsert & { id: string }) | null) =>
+    writes.audit.push({
+      context: vendor.context,
+      entry: {
+        organisationId: product.vendorOrganisationId,
+        action: before ? 'answer.revised' : 'answer.created',
+        entityType: 'answer',
+        entityId: answer.id,
+        before: before ? { answerId: before.id, ...answerFields(before) } : null,
+        after: { productVersionId: product.versionId, productId: product.id, key: item.key, major: thread.libraryMajor, ...answerFields(answer) },
+      },
+    });
+  const answer = { id: randomUUID(), ...thread, ...claim, isCurrent: true, revision: 1, version: 1, answeredBy: vendor.actor.userId, answeredByOrganisationId: product.vendorOrganisationId, createdAt: tick() };
+  writes.answers.push(answer);
+  answerAudit(answer, null);
+
+  const review = (decision: VerificationDecision, noteForVendor: string, internalNote: string) => {
+    const decidedAt = tick();
+    writes.verifications.push({ answerId: answer.id, assessorOrganisationId: reviewer.organisationId, decision, noteForVendor, internalNote, decidedBy: reviewer.actor.userId, decidedAt, expiresAt: addMonths(decidedAt, input.validMonths) });
+    writes.audit.push({
+      context: reviewer.context,
+      entry: {
+        organisationId: reviewer.organisationId,
+        action: 'answer.verified',
+        entityType: 'answer',
+        entityId: answer.id,
+        after: { ...answerThread(answer), revision: answer.revision, version: answer.version + 1, decision, noteForVendor, internalNote },
+      },
+    });
+    answer.version += 1;
+  };
+  const reply = (author: DemoActor, organisationId: string, body: string) => {
+    writes.messages.push({ ...thread, authorOrganisationId: organisationId, authorUserId: author.actor.userId, body, createdAt: tick() });
+    writes.audit.push({ context: author.context, entry: { organisationId, action: 'answer.message_posted', entityType: 'answer', entityId: answer.id, after: { ...answerThread(answer), body } } });
+  };
+
+  switch (plan.review) {
+    case 'accepted':
+      review('accepted', acceptedNote(status, texts), '');
+      break;
+    case 'rejected':
+      review('rejected', texts.rejected, texts.internal);
+      reply(vendor, product.vendorOrganisationId, texts.vendorReply);
+      reply(reviewer, reviewer.organisationId, texts.reviewerReply);
+      break;
+    case 'change_requested':
+      review('change_requested', texts.changeRequest, texts.internal);
+      break;
+    case 'expired': {
+      // Reviewed longer ago than the verification period: written with the old dates.
+      const decidedAt = addMonths(new Date(), -30);
+      const verificationId = randomUUID();
+      writes.verifications.push({ id: verificationId, answerId: answer.id, assessorOrganisationId: reviewer.organisationId, decision: 'accepted', noteForVendor: acceptedNote(status, texts), internalNote: texts.internal, decidedBy: reviewer.actor.userId, decidedAt, expiresAt: addMonths(decidedAt, 24) });
+      writes.audit.push({ context: reviewer.context, entry: { organisationId: reviewer.organisationId, action: 'answer.verified', entityType: 'answer', entityId: answer.id, after: { verificationId, decision: 'accepted', decidedAt: decidedAt.toISOString(), demo: true } } });
+      break;
+    }
+    case 'changed': {
+      review('accepted', acceptedNote(status, texts), '');
+      answer.isCurrent = false;
+      const revised = { ...answer, id: randomUUID(), explanation: `${explanation} ${texts.revised}`, validUntil: '2028-12-31', isCurrent: true, revision: 2, version: answer.version + 1, createdAt: tick() };
+      writes.answers.push(revised);
+      answerAudit(revised, answer);
+      break;
+    }
+    case null:
+      break;
+  }
+}
+
+const answerFields = (a: AnswerInsert) => ({ status: a.status, explanation: a.explanation, links: a.links, validUntil: a.validUntil, revision: a.revision, version: a.version });
+const answerThread = (a: AnswerInsert) => ({ productVersionId: a.productVersionId, key: a.libraryKey, major: a.libraryMajor });
 
 /** A shared profile of the demo buyer, made from the demo tender, with Elevportalen asked to answer it. */
 async function seedDemoProfile(services: Services, productId: string | undefined): Promise<void> {

@@ -202,8 +202,10 @@ export function createExitImportRepository() {
       for (const entity of entities) await db.execute(sql`alter table ${entity.table} disable trigger user`);
     },
 
+    /** Turns the triggers on again, and raises every data stamp, which the held triggers did not: caches read before the import are not used after it. */
     async releaseTriggers(db: Database, entities: ExitEntity[]): Promise<void> {
       for (const entity of entities) await db.execute(sql`alter table ${entity.table} enable trigger user`);
+      await db.execute(sql`update data_stamps set stamp = stamp + 1`);
     },
 
     /** Inserts one entity's rows, given as the export writes them (database column names). */

@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/actor';
 import type { Database } from '../db/client';
+import { createStampedCache, type Stamps } from '../db/stamps';
 import type { FieldError } from '../shared/errors';
 import { checkParameterValues, renderTemplate, type ParameterValues } from './clause-template';
 import { canSeeDraft, draftScope, editorOrganisations, libraryLoaders, mayEditLibrary, requireLibraryEditor } from './library.access';
@@ -9,6 +10,11 @@ import type { LibraryRepository, LibrarySearch } from './library.repository';
 import type { LibrarySearchQuery, LocalisedText, Parameter } from './library.schemas';
 import type { LibraryPackRow, LibraryVersionRow } from './library.table';
 import { diffVersions, type FieldDiff } from './library.versions';
+
+/** Searches and items kept by one instance: a few megabytes at most, the searches readers repeat most. */
+const LIBRARY_CACHE_ENTRIES = 1000;
+/** Rendered library pages kept by one instance: 30 KB or so each. */
+const LIBRARY_PAGE_ENTRIES = 200;
 
 /** The repository's search for a search query of the API or the library page; relevance first when there are words to match. */
 export function searchFor(query: LibrarySearchQuery, lang: Language): LibrarySearch {
@@ -39,17 +45,29 @@ function valueProblems(parameters: Parameter[], values: Record<string, unknown>)
 }
 
 /** Reading the library: search, items and their versions, differences, rendered texts, and what the editor shows beside a draft. */
-export function createLibraryReading(deps: { db: Database; libraryRepository: LibraryRepository }) {
+export function createLibraryReading(deps: { db: Database; libraryRepository: LibraryRepository; stamps: Stamps; freezeCached: boolean }) {
   const { db, libraryRepository: repo } = deps;
   const load = libraryLoaders(deps);
+  /**
+   * What every reader of the library reads again and again (searches, the sources, the packs, an
+   * item's versions), kept under the library's stamp: any write to the library, through any
+   * instance, raises the stamp, and the next reader reads the database again.
+   */
+  const cache = createStampedCache(deps.stamps, 'library', { max: LIBRARY_CACHE_ENTRIES, freeze: deps.freezeCached });
+  /** Pages' content as rendered for a kind of reader; fewer entries, since each is a whole page. */
+  const pages = createStampedCache(deps.stamps, 'library', { max: LIBRARY_PAGE_ENTRIES, freeze: false });
+  const scopeKey = (actor: Actor) => JSON.stringify(draftScope(actor));
+  const cachedSearch = (actor: Actor, search: LibrarySearch) => cache.get(`search ${JSON.stringify(search)} ${scopeKey(actor)}`, () => repo.search(db, search, draftScope(actor)));
+  const releasedVersions = (key: string) => cache.get(`released ${key}`, () => repo.releasedVersions(db, key));
+  const draftsOfKey = (actor: Actor, key: string) => cache.get(`drafts ${key} ${scopeKey(actor)}`, () => repo.drafts(db, { key, organisationIds: draftScope(actor) }));
 
   /**
    * An item as a reader sees it: the requested or newest released version, or for an item
    * that has never been published, the reader's visible draft.
    */
   async function getItem(actor: Actor, key: string, version?: string): Promise<{ current: LibraryVersionRow; versions: LibraryVersionRow[]; drafts: LibraryVersionRow[] }> {
-    const versions = await repo.releasedVersions(db, key);
-    const drafts = (await repo.drafts(db, { key, organisationIds: draftScope(actor) })).filter((d) => canSeeDraft(actor, d));
+    const versions = await releasedVersions(key);
+    const drafts = (await draftsOfKey(actor, key)).filter((d) => canSeeDraft(actor, d));
     if (versions.length === 0 && drafts.length === 0) throw itemNotFound(key);
     let current: LibraryVersionRow | undefined;
     if (version) {
@@ -76,15 +94,17 @@ export function createLibraryReading(deps: { db: Database; libraryRepository: Li
   }
 
   return {
-    sources: () => repo.sources(db),
+    sources: () => cache.get('sources', () => repo.sources(db)),
 
     /** The sector packs with the number of published items in each, and the published items per theme. */
-    async browse(): Promise<{ packs: (LibraryPackRow & { count: number })[]; themes: { theme: number; count: number }[] }> {
-      const [packs, counts] = await Promise.all([repo.packs(db), repo.facetCounts(db)]);
-      return {
-        packs: packs.map((p) => ({ ...p, count: counts.packs.get(p.key) ?? 0 })),
-        themes: Array.from({ length: THEME_COUNT }, (_, i) => ({ theme: i + 1, count: counts.themes.get(i + 1) ?? 0 })),
-      };
+    browse(): Promise<{ packs: (LibraryPackRow & { count: number })[]; themes: { theme: number; count: number }[] }> {
+      return cache.get('browse', async () => {
+        const [packs, counts] = await Promise.all([repo.packs(db), repo.facetCounts(db)]);
+        return {
+          packs: packs.map((p) => ({ ...p, count: counts.packs.get(p.key) ?? 0 })),
+          themes: Array.from({ length: THEME_COUNT }, (_, i) => ({ theme: i + 1, count: counts.themes.get(i + 1) ?? 0 })),
+        };
+      });
     },
 
     /** One sector pack, or 404. */
@@ -94,10 +114,21 @@ export function createLibraryReading(deps: { db: Database; libraryRepository: Li
       return pack;
     },
 
-    search: (actor: Actor, search: LibrarySearch) => repo.search(db, search, draftScope(actor)),
+    search: cachedSearch,
+
+    /** The newest released version and its status for every key in the library. */
+    newestReleased: (): Promise<ReadonlyMap<string, { version: string; status: string }>> => cache.get('newest released', () => repo.newestReleased(db)),
 
     /** A page of the library for a search query of the API or the library page. */
-    find: (actor: Actor, query: LibrarySearchQuery, lang: Language) => repo.search(db, searchFor(query, lang), draftScope(actor)),
+    find: (actor: Actor, query: LibrarySearchQuery, lang: Language) => cachedSearch(actor, searchFor(query, lang)),
+
+    /**
+     * A page's content kept under the library's stamp for readers who see the library alike: the
+     * same administrator flag and the same organisations in the same kinds and roles see the same
+     * drafts and may do the same. `key` names everything else the content depends on.
+     */
+    cachedContent: (actor: Actor, key: string, render: () => Promise<{ title: string; html: string }>): Promise<{ title: string; html: string }> =>
+      pages.get(`${key} ${JSON.stringify([actor.isAdmin, actor.memberships.map((m) => [m.organisationId, m.kind, m.role])])}`, render),
 
     /** Whether the actor may change the library, for pages to offer editing. */
     mayEdit: (actor: Actor) => mayEditLibrary(actor),

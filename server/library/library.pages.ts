@@ -40,8 +40,12 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
       summary: 'Library page with search and filters',
       query: librarySearchQuerySchema,
       handler: async (ctx) => {
-        const [{ rows, total }, sources, browse] = await Promise.all([library.find(ctx.actor, ctx.query, ctx.locale), library.sources(), library.browse()]);
-        ctx.render('library/list', listPage({ query: ctx.query, rows, total, sources, browse, lang: ctx.locale, canEdit: library.mayEdit(ctx.actor), t: ctx.t }));
+        const content = await library.cachedContent(ctx.actor, `list ${ctx.locale} ${JSON.stringify(ctx.query)}`, async () => {
+          const [{ rows, total }, sources, browse] = await Promise.all([library.find(ctx.actor, ctx.query, ctx.locale), library.sources(), library.browse()]);
+          const view = listPage({ query: ctx.query, rows, total, sources, browse, lang: ctx.locale, canEdit: library.mayEdit(ctx.actor), t: ctx.t });
+          return { title: view.title, html: await ctx.renderContent('library/list', view) };
+        });
+        ctx.renderFragment(content.html, { title: content.title, nav: 'library' });
       },
     }),
     page({
@@ -61,11 +65,15 @@ export function libraryPages(deps: { library: LibraryService }): RouteDefinition
       params: itemKeyParams,
       query: previewQuerySchema,
       handler: async (ctx) => {
-        const item = await library.getItem(ctx.actor, ctx.params.key, ctx.query.version);
-        const sources = await library.sources();
-        const values = coerceFormValues(item.current.parameters, ctx.query.values);
-        const preview = library.previewItem(item.current, values);
-        ctx.render('library/show', itemPage({ item, preview, values, sources, actor: ctx.actor, canEdit: library.mayEdit(ctx.actor), lang: ctx.locale }));
+        const content = await library.cachedContent(ctx.actor, `item ${ctx.locale} ${ctx.params.key} ${JSON.stringify(ctx.query)}`, async () => {
+          const item = await library.getItem(ctx.actor, ctx.params.key, ctx.query.version);
+          const sources = await library.sources();
+          const values = coerceFormValues(item.current.parameters, ctx.query.values);
+          const preview = library.previewItem(item.current, values);
+          const view = itemPage({ item, preview, values, sources, actor: ctx.actor, canEdit: library.mayEdit(ctx.actor), lang: ctx.locale });
+          return { title: view.title, html: await ctx.renderContent('library/show', view) };
+        });
+        ctx.renderFragment(content.html, { title: content.title, nav: 'library' });
       },
     }),
     page({

@@ -175,6 +175,16 @@ export function createLibraryRepository() {
         .orderBy(libraryVersions.key, ...newestFirst);
     },
 
+    /** The newest released version of every key, as key → version and status. */
+    async newestReleased(db: Database): Promise<Map<string, { version: string; status: ItemStatus }>> {
+      const rows = await db
+        .selectDistinctOn([libraryVersions.key], { key: libraryVersions.key, version: libraryVersions.version, status: libraryVersions.status })
+        .from(libraryVersions)
+        .where(nonDraft)
+        .orderBy(libraryVersions.key, ...newestFirst);
+      return new Map(rows.map((r) => [r.key, { version: r.version as string, status: r.status }]));
+    },
+
     async releasedVersions(db: Database, key: string): Promise<LibraryVersionRow[]> {
       return db.select(versionFields).from(libraryVersions).where(and(eq(libraryVersions.key, key), nonDraft)).orderBy(...newestFirst);
     },

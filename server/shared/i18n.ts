@@ -15,6 +15,25 @@ export function isLocale(value: unknown): value is Locale {
 
 type Strings = Record<string, unknown>;
 
+const MEMO_LIMIT = 20_000;
+
+/**
+ * The key and its values as one string, or null when a value is an object (not remembered). The
+ * type is part of it (1 and '1' may plural differently), and it is JSON so that no value, however
+ * written, reads as another set of values.
+ */
+function memoKey(key: string, values: Record<string, unknown> | undefined): string | null {
+  if (!values) return key;
+  const parts: string[] = [key];
+  for (const name in values) {
+    if (!Object.hasOwn(values, name)) continue;
+    const value = values[name];
+    if ((typeof value === 'object' && value !== null) || typeof value === 'function') return null;
+    parts.push(name, typeof value, String(value));
+  }
+  return parts.length === 1 ? key : JSON.stringify(parts);
+}
+
 function merge(target: Strings, source: Strings): Strings {
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
@@ -45,11 +64,28 @@ export function createI18n(): { instance: i18n; translator: (locale: Locale) => 
     showSupportNotice: false,
   } as Parameters<typeof instance.init>[0]);
   const fixed = new Map<Locale, TFunction>(LOCALES.map((lang) => [lang, instance.getFixedT(lang)]));
-  return {
-    instance,
-    translator: (locale) => {
-      const t = fixed.get(locale) as TFunction;
-      return (key, values) => t(key, values ?? {}) as string;
-    },
-  };
+  // The strings are read once and never change while the app runs, so a key translated with the
+  // same plain values always gives the same text: a page asks for hundreds of them, and i18next's
+  // lookup (key parsing, fallbacks, nesting, interpolation) was a tenth of a page's time under
+  // load. Values that are objects are not remembered; the memory is emptied when it grows large,
+  // since values may be names and numbers without end.
+  const translators = new Map<Locale, Translator>(
+    LOCALES.map((lang) => {
+      const t = fixed.get(lang) as TFunction;
+      const known = new Map<string, string>();
+      const translate: Translator = (key, values) => {
+        const id = memoKey(key, values);
+        if (id === null) return t(key, values ?? {}) as string;
+        let text = known.get(id);
+        if (text === undefined) {
+          text = t(key, values ?? {}) as string;
+          if (known.size >= MEMO_LIMIT) known.clear();
+          known.set(id, text);
+        }
+        return text;
+      };
+      return [lang, translate];
+    }),
+  );
+  return { instance, translator: (locale) => translators.get(locale) as Translator };
 }

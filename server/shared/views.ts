@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Express, Request } from 'express';
 import { create } from 'express-handlebars';
@@ -94,6 +95,13 @@ export function configureViews(app: Express, options: { cache: boolean; assetUrl
     // `asset` gives a static file's content-hashed URL, which browsers may cache for a year.
     helpers: { ...viewHelpers, asset: (url: string) => options.assetUrl(url) },
   });
+  if (options.cache) {
+    // express-handlebars gathers the partials from their folder on every render, cached or not;
+    // with the view cache on they do not change, so they are gathered once.
+    const gather = engine.getPartials.bind(engine);
+    let partials: ReturnType<typeof gather> | undefined;
+    engine.getPartials = (partialOptions) => (partials ??= gather(partialOptions));
+  }
   app.engine('.hbs', engine.engine);
   app.set('view engine', '.hbs');
   app.set('views', path.join(TEMPLATES_DIR, 'pages'));
@@ -125,6 +133,13 @@ export function navSectionsFor(actor: Pick<Actor, 'isAdmin' | 'memberships'> | n
 }
 
 /** The data every page's layout needs: language, user, organisation switcher, CSRF token, flash. */
+/**
+ * Stands for the CSRF token in content rendered to be kept and shown to many sessions
+ * (`renderContent`); each is given its own token when it is shown. Random per process, and of
+ * characters HTML escaping leaves alone, so it cannot come from data and is found as written.
+ */
+export const CSRF_PLACEHOLDER = `dk-csrf-${randomBytes(16).toString('hex')}`;
+
 export function basePageData(req: Request): Record<string, unknown> {
   const actor = req.actor;
   const active = actor ? activeMembership(actor) : undefined;

@@ -12,7 +12,7 @@ import {
   tenderCreatorMemberships,
   type TenderLoaders,
   type TendersServiceDeps,
-  type TenderView,
+  type TenderSummaryView,
 } from './tenders.access';
 import {
   buyerRequired,
@@ -121,14 +121,14 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
    * the tender then has changes not yet issued. With `tenderVersion`, refused (409) when the
    * tender has another version by the time it is locked. The entry may be built from the work's
    * result when only the work knows the values (a move's positions, read under the lock).
+   * Locking and marking the change are one statement, undone with the rest when the change fails.
    */
   async function change<T>(tender: TenderRow, context: AuditContext, entry: ChangeEntry | ((result: T) => ChangeEntry), work: (tx: Database) => Promise<T>, tenderVersion?: number): Promise<T> {
     return db.transaction(async (tx) => {
-      const locked = await repo.lock(tx, tender.id);
-      if (!locked) throw tenderNotFound();
-      if (tenderVersion !== undefined && locked.version !== tenderVersion) throw await staleTender(tx, tender.id, locked.version);
+      const versionBefore = await repo.lockAndTouch(tx, tender.id);
+      if (versionBefore === undefined) throw tenderNotFound();
+      if (tenderVersion !== undefined && versionBefore !== tenderVersion) throw await staleTender(tx, tender.id, versionBefore);
       const result = await work(tx);
-      await repo.touch(tx, tender.id);
       const e = typeof entry === 'function' ? entry(result) : entry;
       await audit.record(tx, context, { organisationId: tender.buyerOrganisationId, action: e.action, entityType: e.entityType ?? 'tender', entityId: e.entityId ?? tender.id, before: e.before ?? null, after: { tenderId: tender.id, ...(e.after ?? {}) } });
       return result;
@@ -565,11 +565,16 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
       });
     },
 
-    /** The buyer organisations the tender's buyer may share it with: every other buyer not yet a co-buyer; none for anyone else. */
-    async coBuyerOptions(tenderView: TenderView) {
-      if (!tenderView.access.isBuyer) return [];
-      const { rows } = await orgs.list(db, { kind: 'buyer' }, { limit: 500, offset: 0 });
-      return rows.filter((o) => o.id !== tenderView.tender.buyerOrganisationId && !tenderView.coBuyers.some((c) => c.organisationId === o.id));
+    /**
+     * What the tender page shows beside a tender already read for the actor (its view says they
+     * may see it): issued revisions, imported responses, the actor's organisations' saved
+     * selections, and the buyer organisations the tender's buyer may share it with (every other
+     * buyer not yet a co-buyer; none for anyone else), all in one statement.
+     */
+    async pageSources(actor: Actor, tenderView: TenderSummaryView) {
+      const sources = await repo.pageSources(db, { tenderId: tenderView.tender.id, organisationIds: actor.memberships.map((m) => m.organisationId), buyers: tenderView.access.isBuyer, buyerLimit: 500 });
+      const coBuyerOptions = sources.buyers.filter((o) => o.id !== tenderView.tender.buyerOrganisationId && !tenderView.coBuyers.some((c) => c.organisationId === o.id));
+      return { revisions: sources.revisions, responses: sources.responses, selections: sources.selections, coBuyerOptions };
     },
 
     /** Shares the tender with a co-buyer or changes its rights. The co-buyers are part of the tender: the tender's version guards the change. */

@@ -6,7 +6,7 @@ import { generateDocument, type TenderDocumentName } from '../documents/document
 import { checkParameterValues, renderItemTexts } from '../library/clause-template';
 import { diffVersions, type FieldDiff } from '../library/library.versions';
 import type { FieldError } from '../shared/errors';
-import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderView, type TenderViewOf } from './tenders.access';
+import { isEvaluated, type DocumentView, type TenderLoaders, type TendersServiceDeps, type TenderSummaryView, type TenderView, type TenderViewOf } from './tenders.access';
 import { checksFailed, nothingToIssue, revisionNotFound, tenderNotFound } from './tenders.errors';
 import { compareAndSet, staleVersion } from '../shared/versioning';
 
@@ -49,18 +49,23 @@ function requirementSetOf(model: TenderDocumentModel, tenderView: TenderViewOf<u
 
 /** Getting a tender out: the checks before issue, issued revisions, closing, and the documents of a revision or of the working copy. */
 export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoaders) {
-  const { db, tendersRepository: repo, libraryRepository: library, auditRepository: audit } = deps;
+  const { db, tendersRepository: repo, auditRepository: audit } = deps;
   const { load, loadForEdit, view, documentView } = loaders;
   const now = deps.now ?? (() => new Date());
 
-  async function checks(tenderView: TenderView): Promise<CheckResult> {
+  async function checks(tenderView: TenderSummaryView): Promise<CheckResult> {
     const errors: CheckResult['errors'] = [];
     const notices: CheckResult['notices'] = [];
     const lang = tenderView.tender.language;
     const t = deps.translator(lang);
     const all = tenderView.sections.flatMap((s) => s.items);
     if (all.length === 0) errors.push({ code: 'empty', path: 'items', message: t('tenders.checks.empty') });
-    const latestByKey = new Map((await library.latestReleasedOfKeys(db, all.map((i) => i.libraryKey).filter((k): k is string => Boolean(k)))).map((r) => [r.key, r]));
+    const pinned = all.flatMap((i) => (i.library && i.libraryVersion ? [{ key: i.library.key, version: i.libraryVersion }] : []));
+    const newest = deps.newestReleased ? await deps.newestReleased() : null;
+    const outdated = newest ? pinned.filter((p) => newest.get(p.key)?.status === 'published' && newest.get(p.key)?.version !== p.version) : pinned;
+    const newer = outdated.length > 0 ? await repo.newerPublishedVersions(db, outdated) : { latest: [], pinned: [] };
+    const latestByKey = new Map(newer.latest.map((r) => [r.key, r]));
+    const pinnedWhole = new Map(newer.pinned.map((r) => [`${r.key}@${r.version}`, r]));
     for (const item of all) {
       const key = item.libraryKey ?? item.customKey ?? '';
       if (item.library) {
@@ -72,7 +77,8 @@ export function createTenderIssuing(deps: TendersServiceDeps, loaders: TenderLoa
         }
         const latest = latestByKey.get(item.library.key);
         if (latest && latest.version !== item.libraryVersion && latest.status === 'published') {
-          notices.push({ code: 'newer_version', itemId: item.id, key, from: item.libraryVersion as string, to: latest.version as string, changes: diffVersions(item.library, latest) });
+          const whole = pinnedWhole.get(`${item.library.key}@${item.libraryVersion}`);
+          notices.push({ code: 'newer_version', itemId: item.id, key, from: item.libraryVersion as string, to: latest.version as string, changes: whole ? diffVersions(whole, latest) : [] });
         }
       } else if (item.libraryKey) {
         errors.push({ code: 'missing_version', itemId: item.id, key, path: key, message: t('tenders.checks.missingVersion', { key, version: item.libraryVersion }) });

@@ -24,6 +24,8 @@ export type TendersServiceDeps = {
   /** The joint-set coordination statement and the buyer's deviations, for tenders started from a joint set. */
   coordination?: (jointSetRevisionId: string, buyerOrganisationId: string, lang: 'nb' | 'en') => Promise<DocumentCoordination | null>;
   now?: () => Date;
+  /** The newest released version and status of every library key, as the library's cache holds it: most tenders pin those, and then the checks need not ask the database. */
+  newestReleased?: () => Promise<ReadonlyMap<string, { version: string; status: string }>>;
 };
 
 export const EDIT_ROLES = new Set(['owner', 'editor']);
@@ -42,12 +44,15 @@ export type TenderViewOf<L> = {
   sections: (TenderSectionRow & { items: (TenderItemRow & { library: L | null; effectiveValues: ParameterValueMap })[] })[];
 };
 export type TenderView = TenderViewOf<LibraryVersionRow>;
+/** What the tender page and the checks read of a pinned version: the whole version is several times larger. */
+export type PinnedSummary = Pick<LibraryVersionRow, 'key' | 'version' | 'status' | 'replacedBy' | 'title' | 'parameters'>;
+export type TenderSummaryView = TenderViewOf<PinnedSummary>;
 export type TenderViewItem = TenderView['sections'][number]['items'][number];
 /** What the documents need: the pinned versions' texts and parameters only. */
 export type DocumentView = TenderViewOf<DocumentLibraryText>;
 
 /** A tender as loaded for an actor: the row, what the actor may do with it, and its co-buyers. */
-export type LoadedTender = { tender: TenderRow; access: TenderAccess; coBuyers: CoBuyer[] };
+export type LoadedTender = { tender: TenderRow; buyerName: string; access: TenderAccess; coBuyers: CoBuyer[] };
 
 /** Requirements scored in the evaluation: weights count for them only. */
 export const isEvaluated = (item: { kind: ItemKind; type: RequirementType }) => item.kind === 'requirement' && item.type !== 'A';
@@ -83,7 +88,7 @@ export function buyerOrganisationFor(actor: Actor, organisationId: string | unde
 }
 
 /** Parameters that several items of the tender declare under the same name: set once for the whole tender. */
-export function sharedParametersOf(view: TenderView): { parameter: Parameter; keys: string[] }[] {
+export function sharedParametersOf(view: TenderSummaryView): { parameter: Parameter; keys: string[] }[] {
   const byName = new Map<string, { parameter: Parameter; keys: string[] }>();
   for (const item of view.sections.flatMap((s) => s.items)) {
     for (const parameter of item.library?.parameters ?? []) {
@@ -106,16 +111,16 @@ function effectiveValues(parameters: Parameter[], tenderDefaults: ParameterValue
 }
 
 /** Loading a tender for an actor, refusing those who may not see (404) or change it (403, 409 when closed). */
-export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tendersRepository' | 'libraryRepository' | 'organisationsRepository' | 'coordination'>) {
-  const { db, tendersRepository: repo, libraryRepository: library, organisationsRepository: orgs } = deps;
+export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tendersRepository' | 'coordination'>) {
+  const { db, tendersRepository: repo } = deps;
 
   async function load(actor: Actor, id: string): Promise<LoadedTender> {
-    const tender = await repo.findById(db, id);
-    if (!tender) throw tenderNotFound();
-    const coBuyers = await repo.coBuyers(db, id);
+    const found = await repo.findWithParties(db, id);
+    if (!found) throw tenderNotFound();
+    const { tender, buyerName, coBuyers } = found;
     const access = accessOf(actor, tender, coBuyers);
     if (!access.canView) throw tenderNotFound();
-    return { tender, access, coBuyers };
+    return { tender, buyerName, access, coBuyers };
   }
 
   async function loadForEdit(actor: Actor, id: string): Promise<LoadedTender> {
@@ -126,40 +131,38 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
   }
 
   /** The loaded tender with its sections, each with its items in order and the library version each pins. */
-  async function assembleView<L extends { parameters: Parameter[] }>(loaded: LoadedTender, items: Promise<(TenderItemRow & { library: L | null })[]>): Promise<TenderViewOf<L>> {
-    const { tender, access, coBuyers } = loaded;
-    const [sections, pinnedItems, buyer, coordination] = await Promise.all([
-      repo.sections(db, tender.id),
-      items,
-      orgs.findById(db, tender.buyerOrganisationId),
+  async function assembleView<L extends { parameters: Parameter[] }>(loaded: LoadedTender, contents: Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: L | null })[] }>): Promise<TenderViewOf<L>> {
+    const { tender, buyerName, access, coBuyers } = loaded;
+    const [{ sections, items: pinnedItems }, coordination] = await Promise.all([
+      contents,
       tender.jointSetRevisionId && deps.coordination ? deps.coordination(tender.jointSetRevisionId, tender.buyerOrganisationId, tender.language) : null,
     ]);
     const bySection = new Map(sections.map((section) => [section.id, [] as TenderViewOf<L>['sections'][number]['items']]));
     for (const item of pinnedItems) {
       bySection.get(item.sectionId)?.push({ ...item, effectiveValues: item.library ? effectiveValues(item.library.parameters, tender.parameterDefaults, item.parameterValues) : {} });
     }
-    return { tender, buyerName: buyer?.name ?? '', coBuyers, access, coordination, sections: sections.map((section) => ({ ...section, items: bySection.get(section.id) ?? [] })) };
+    return { tender, buyerName, coBuyers, access, coordination, sections: sections.map((section) => ({ ...section, items: bySection.get(section.id) ?? [] })) };
   }
 
-  /** Every item with the whole library version it pins (both languages, sources, verification). */
-  async function itemsWithVersions(tenderId: string): Promise<(TenderItemRow & { library: LibraryVersionRow | null })[]> {
-    const items = await repo.items(db, tenderId);
-    const pinned = items.filter((i) => i.libraryKey && i.libraryVersion).map((i) => ({ key: i.libraryKey as string, version: i.libraryVersion as string }));
-    const versions = new Map((await library.findVersions(db, pinned)).map((r) => [`${r.key}@${r.version}`, r]));
-    return items.map((item) => ({ ...item, library: versions.get(`${item.libraryKey}@${item.libraryVersion}`) ?? null }));
-  }
-
+  /** The tender with every item and the whole library version it pins (both languages, sources, verification). */
   async function view(actor: Actor, id: string): Promise<TenderView> {
-    return assembleView(await load(actor, id), itemsWithVersions(id));
+    return assembleView(await load(actor, id), repo.contents(db, id, 'whole'));
+  }
+
+  /** The tender as its page shows it: every item with what the page and the checks read of the version it pins. */
+  async function summaryView(actor: Actor, id: string): Promise<TenderSummaryView> {
+    return assembleView(await load(actor, id), repo.contents(db, id, 'summary'));
   }
 
   return {
     load,
     loadForEdit,
     view,
+    summaryView,
 
     /** The working copy as the documents read it: only the pinned versions' texts, in the tender's language. */
-    documentView: (loaded: LoadedTender): Promise<DocumentView> => assembleView(loaded, repo.documentItems(db, loaded.tender.id, loaded.tender.language)),
+    documentView: (loaded: LoadedTender): Promise<DocumentView> =>
+      assembleView(loaded, Promise.all([repo.sections(db, loaded.tender.id), repo.documentItems(db, loaded.tender.id, loaded.tender.language)]).then(([sections, items]) => ({ sections, items }))),
 
     /** One item of the tender with the whole tender around it. */
     async item(actor: Actor, id: string, itemId: string): Promise<{ view: TenderView; item: TenderViewItem }> {
@@ -171,7 +174,7 @@ export function createTenderLoaders(deps: Pick<TendersServiceDeps, 'db' | 'tende
 
     /** An item as stored, for changing it. */
     async requireItem(tenderId: string, itemId: string): Promise<TenderItemRow> {
-      const item = (await repo.items(db, tenderId)).find((i) => i.id === itemId);
+      const item = await repo.findItem(db, tenderId, itemId);
       if (!item) throw itemNotFound();
       return item;
     },

@@ -31,13 +31,10 @@ export function tendersPages(deps: TendersPagesDeps): RouteDefinition[] {
   const { tenders } = deps;
 
   async function renderTender(ctx: PageContext<TenderId>, extra: PageExtra = {}, status = 200) {
-    const view = await tenders.view(ctx.actor, ctx.params.tenderId);
-    const [checks, revisions, responses, selections, coBuyerOptions, origin, packs] = await Promise.all([
+    const view = await tenders.summaryView(ctx.actor, ctx.params.tenderId);
+    const [checks, { revisions, responses, selections, coBuyerOptions }, origin, packs] = await Promise.all([
       tenders.checks(view),
-      tenders.revisions(ctx.actor, view.tender.id),
-      tenders.responses(ctx.actor, view.tender.id),
-      tenders.selections(ctx.actor),
-      tenders.coBuyerOptions(view),
+      tenders.pageSources(ctx.actor, view),
       deps.jointSets.origin(ctx.actor, view.tender.jointSetRevisionId),
       tenders.packs(),
     ]);

@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { nonDraft } from '../library/library.repository';
-import { libraryVersions } from '../library/library.table';
+import { libraryVersions, type LibraryVersionRow } from '../library/library.table';
 import type { Parameter } from '../library/library.schemas';
 import { organisations } from '../organisations/organisations.table';
 import {
@@ -25,6 +25,30 @@ export type TenderInsert = typeof tenders.$inferInsert;
 /** A pinned library version as a tender document prints it: its texts in the tender's language. */
 export type DocumentLibraryText = { key: string; version: string | null; title: string; text: string; responseGuidance: string; parameters: Parameter[] };
 export type TenderItemInsert = typeof tenderItems.$inferInsert;
+/** A tender row with its buyer's name and its co-buyers, by name. */
+export type TenderWithParties = { tender: TenderRow; buyerName: string; coBuyers: { organisationId: string; canEdit: boolean; name: string }[] };
+
+/**
+ * `json_build_object` of a table's columns under the names Drizzle gives them, read from `alias`.
+ * Rows read as one JSON text: on the embedded database that is several times cheaper than
+ * decoding every field of every row (see documentItems).
+ */
+function jsonObjectOf(columns: Record<string, { name: string }>, alias: string): SQL {
+  return sql.raw(`json_build_object(${Object.entries(columns).map(([property, column]) => `'${property}', ${alias}."${column.name}"`).join(', ')})`);
+}
+
+const { searchNb: _searchNb, searchEn: _searchEn, ...libraryVersionColumns } = getTableColumns(libraryVersions);
+const libraryVersionJson = (alias: string) => jsonObjectOf(libraryVersionColumns, alias);
+const { key, version, status, replacedBy, title, parameters } = libraryVersionColumns;
+const pinnedSummaryJson = (alias: string) => jsonObjectOf({ key, version, status, replacedBy, title, parameters }, alias);
+/** What a tender page reads of a pinned version (see PinnedSummary). */
+export type PinnedSummaryRow = Pick<LibraryVersionRow, 'key' | 'version' | 'status' | 'replacedBy' | 'title' | 'parameters'>;
+type LibraryVersionJson = Omit<LibraryVersionRow, 'createdAt' | 'updatedAt' | 'publishedAt'> & { createdAt: string; updatedAt: string; publishedAt: string | null };
+
+/** A library version read as JSON, with its times as dates, as Drizzle reads them. */
+function libraryVersionRow(json: LibraryVersionJson): LibraryVersionRow {
+  return { ...json, createdAt: new Date(json.createdAt), updatedAt: new Date(json.updatedAt), publishedAt: json.publishedAt === null ? null : new Date(json.publishedAt) };
+}
 
 export function createTendersRepository() {
   return {
@@ -68,6 +92,23 @@ export function createTendersRepository() {
       return rows[0];
     },
 
+    /** The tender with its buyer's name and its co-buyers in one statement: what every read or change of a tender starts with. */
+    async findWithParties(db: Database, id: string): Promise<TenderWithParties | undefined> {
+      const rows = await db
+        .select({
+          tender: tenders,
+          buyerName: organisations.name,
+          coBuyers: sql<string>`(select coalesce(json_agg(json_build_object('organisationId', cb.organisation_id, 'canEdit', cb.can_edit, 'name', co.name) order by co.name), '[]')::text
+            from ${tenderCoBuyers} cb join ${organisations} co on co.id = cb.organisation_id where cb.tender_id = ${tenders.id})`,
+        })
+        .from(tenders)
+        .leftJoin(organisations, eq(organisations.id, tenders.buyerOrganisationId))
+        .where(eq(tenders.id, id))
+        .limit(1);
+      const row = rows[0];
+      return row ? { tender: row.tender, buyerName: row.buyerName ?? '', coBuyers: JSON.parse(row.coBuyers) as TenderWithParties['coBuyers'] } : undefined;
+    },
+
     async lock(db: Database, id: string): Promise<TenderRow | undefined> {
       const rows = await db.select().from(tenders).where(eq(tenders.id, id)).for('update').limit(1);
       return rows[0];
@@ -97,12 +138,18 @@ export function createTendersRepository() {
       return rows[0];
     },
 
-    /** Marks a content change: new version, and the working copy differs from the issued revision. */
-    async touch(db: Database, id: string): Promise<void> {
-      await db
+    /**
+     * Marks a content change (new version, and the working copy differs from the issued revision)
+     * and so locks the tender for the rest of the transaction; the version it had before, or
+     * undefined when there is no such tender.
+     */
+    async lockAndTouch(db: Database, id: string): Promise<number | undefined> {
+      const rows = await db
         .update(tenders)
         .set({ version: sql`${tenders.version} + 1`, hasUnissuedChanges: true, updatedAt: new Date() })
-        .where(eq(tenders.id, id));
+        .where(eq(tenders.id, id))
+        .returning({ version: tenders.version });
+      return rows[0] ? rows[0].version - 1 : undefined;
     },
 
     async coBuyers(db: Database, tenderId: string) {
@@ -178,6 +225,82 @@ export function createTendersRepository() {
         where i.tender_id = ${tenderId}`);
       const [row] = (result as unknown as { rows: { items: string }[] }).rows;
       return JSON.parse(row?.items ?? '[]') as (TenderItemRow & { library: DocumentLibraryText | null })[];
+    },
+
+    /**
+     * The sections in order, and the items in order, each with the library version it pins (null
+     * for own items and versions not found): the whole version, or only what the tender page
+     * reads of it. One statement.
+     */
+    contents: (async (db: Database, tenderId: string, library: 'whole' | 'summary') => {
+      const result = await db.execute(sql`
+        select
+          (select coalesce(json_agg(${jsonObjectOf(getTableColumns(tenderSections), 's')} order by s.position), '[]')::text from ${tenderSections} s where s.tender_id = ${tenderId}) as sections,
+          (select coalesce(json_agg(json_build_object('item', ${jsonObjectOf(getTableColumns(tenderItems), 'i')}, 'library', case when lv.id is null then null else ${library === 'whole' ? libraryVersionJson('lv') : pinnedSummaryJson('lv')} end) order by i.position), '[]')::text
+           from ${tenderItems} i
+           left join ${libraryVersions} lv on lv.key = i.library_key and lv.version = i.library_version and lv.status <> 'draft'
+           where i.tender_id = ${tenderId}) as items`);
+      const [row] = (result as unknown as { rows: { sections: string; items: string }[] }).rows;
+      const items = JSON.parse(row?.items ?? '[]') as { item: TenderItemRow; library: LibraryVersionJson | PinnedSummaryRow | null }[];
+      return {
+        sections: JSON.parse(row?.sections ?? '[]') as TenderSectionRow[],
+        items: items.map((i) => ({ ...i.item, library: i.library && library === 'whole' ? libraryVersionRow(i.library as LibraryVersionJson) : i.library })),
+      };
+    }) as {
+      (db: Database, tenderId: string, library: 'whole'): Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: LibraryVersionRow | null })[] }>;
+      (db: Database, tenderId: string, library: 'summary'): Promise<{ sections: TenderSectionRow[]; items: (TenderItemRow & { library: PinnedSummaryRow | null })[] }>;
+    },
+
+    /**
+     * What the tender page shows beside the tender, in one statement: its issued revisions (newest
+     * first) and imported responses, the selections saved by the given organisations, and (when
+     * `buyers`) the buyer organisations by name, at most `buyerLimit`.
+     */
+    async pageSources(db: Database, input: { tenderId: string; organisationIds: string[]; buyers: boolean; buyerLimit: number }): Promise<{ revisions: Omit<TenderRevisionRow, 'model' | 'requirementSet'>[]; responses: TenderResponseRow[]; selections: LibrarySelectionRow[]; buyers: { id: string; name: string }[] }> {
+      const { model: _model, requirementSet: _requirementSet, ...revisionColumns } = getTableColumns(tenderRevisions);
+      const organisationIds = sql.param(input.organisationIds);
+      const result = await db.execute(sql`
+        select
+          (select coalesce(json_agg(${jsonObjectOf(revisionColumns, 'r')} order by r.revision desc), '[]')::text from ${tenderRevisions} r where r.tender_id = ${input.tenderId}) as revisions,
+          (select coalesce(json_agg(${jsonObjectOf(getTableColumns(tenderResponses), 'x')} order by x.revision desc, x.vendor_name asc), '[]')::text from ${tenderResponses} x where x.tender_id = ${input.tenderId}) as responses,
+          (select coalesce(json_agg(${jsonObjectOf(getTableColumns(librarySelections), 'l')} order by l.name asc), '[]')::text from ${librarySelections} l where l.organisation_id = any(${organisationIds}::uuid[])) as selections,
+          (select coalesce(json_agg(json_build_object('id', b.id, 'name', b.name) order by b.name asc), '[]')::text
+           from (select o.id, o.name from ${organisations} o where ${input.buyers} and o.kind = 'buyer' order by o.name asc limit ${input.buyerLimit}) b) as buyers`);
+      const [row] = (result as unknown as { rows: Record<'revisions' | 'responses' | 'selections' | 'buyers', string>[] }).rows;
+      const parse = <T>(text: string | undefined): T[] => JSON.parse(text ?? '[]') as T[];
+      return {
+        revisions: parse<Omit<TenderRevisionRow, 'model' | 'requirementSet' | 'issuedAt'> & { issuedAt: string }>(row?.revisions).map((r) => ({ ...r, issuedAt: new Date(r.issuedAt) })),
+        responses: parse<Omit<TenderResponseRow, 'importedAt'> & { importedAt: string }>(row?.responses).map((r) => ({ ...r, importedAt: new Date(r.importedAt) })),
+        selections: parse<Omit<LibrarySelectionRow, 'createdAt'> & { createdAt: string }>(row?.selections).map((l) => ({ ...l, createdAt: new Date(l.createdAt) })),
+        buyers: parse<{ id: string; name: string }>(row?.buyers),
+      };
+    },
+
+    /**
+     * For pinned (key, version) pairs: the newest released version of each key when it is
+     * published and newer than a version pinned, with the whole pinned versions of those keys, for
+     * the notice of what changed. Most tenders pin the newest versions, so this is usually empty
+     * and costs one small statement.
+     */
+    async newerPublishedVersions(db: Database, pinned: { key: string; version: string }[]): Promise<{ latest: LibraryVersionRow[]; pinned: LibraryVersionRow[] }> {
+      if (pinned.length === 0) return { latest: [], pinned: [] };
+      const keys = sql.param(pinned.map((p) => p.key));
+      const versions = sql.param(pinned.map((p) => p.version));
+      const result = await db.execute(sql`
+        with newer as (
+          select latest.id, latest.key
+          from (select distinct on (v.key) v.id, v.key, v.version, v.status from ${libraryVersions} v
+                where v.key = any(${keys}::text[]) and v.status <> 'draft'
+                order by v.key, v.major desc, v.minor desc, v.patch desc) latest
+          where latest.status = 'published'
+            and exists (select 1 from unnest(${keys}::text[], ${versions}::text[]) as p(key, version) where p.key = latest.key and p.version is distinct from latest.version))
+        select
+          (select coalesce(json_agg(${libraryVersionJson('lv')}), '[]')::text from ${libraryVersions} lv where lv.id in (select id from newer)) as latest,
+          (select coalesce(json_agg(${libraryVersionJson('lv')}), '[]')::text from ${libraryVersions} lv
+           where (lv.key, lv.version) in (select * from unnest(${keys}::text[], ${versions}::text[])) and lv.key in (select key from newer) and lv.status <> 'draft') as pinned`);
+      const [row] = (result as unknown as { rows: { latest: string; pinned: string }[] }).rows;
+      const parse = (text: string | undefined) => (JSON.parse(text ?? '[]') as LibraryVersionJson[]).map(libraryVersionRow);
+      return { latest: parse(row?.latest), pinned: parse(row?.pinned) };
     },
 
     async insertItems(db: Database, values: TenderItemInsert[]): Promise<TenderItemRow[]> {

@@ -13,6 +13,7 @@ export function createTendersService(deps: TendersServiceDeps) {
   return {
     accessOf,
     view: loaders.view,
+    summaryView: loaders.summaryView,
     item: loaders.item,
     ...createTenderEditing(deps, loaders),
     ...issuing,

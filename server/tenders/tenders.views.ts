@@ -8,7 +8,7 @@ import { CATEGORIES, DOMAINS, ITEM_KINDS, REQUIREMENT_TYPES } from '../library/l
 import type { Parameter } from '../library/library.schemas';
 import type { LibraryVersionRow } from '../library/library.table';
 import type { FieldError } from '../shared/errors';
-import { isEvaluated, sharedParametersOf, tenderCreatorMemberships, type TenderView, type TenderViewItem } from './tenders.access';
+import { isEvaluated, sharedParametersOf, tenderCreatorMemberships, type TenderSummaryView, type TenderView, type TenderViewItem } from './tenders.access';
 import type { TendersService } from './tenders.service';
 import type { TenderRow } from './tenders.table';
 
@@ -34,7 +34,7 @@ export function tenderSummary(tender: TenderRow, buyerName: string) {
 }
 
 /** An item of a tender as the API answers it. */
-export function tenderItemBody(i: TenderViewItem, lang: Language) {
+export function tenderItemBody(i: TenderSummaryView['sections'][number]['items'][number], lang: Language) {
   return {
     id: i.id,
     key: i.libraryKey ?? i.customKey ?? '',
@@ -53,7 +53,7 @@ export function tenderItemBody(i: TenderViewItem, lang: Language) {
 }
 
 /** A tender with its sections and items, as the API answers it and the pages read its details. */
-export function tenderBody(view: TenderView) {
+export function tenderBody(view: TenderSummaryView) {
   const lang = view.tender.language;
   return {
     ...tenderSummary(view.tender, view.buyerName),
@@ -98,12 +98,12 @@ export function answerCounts(answers: { answer: string }[]) {
 
 /** What the tender page shows besides the tender: each read by its own service call. */
 export type TenderPageSources = {
-  view: TenderView;
+  view: TenderSummaryView;
   checks: Awaited<ReturnType<TendersService['checks']>>;
   revisions: Awaited<ReturnType<TendersService['revisions']>>;
   responses: Awaited<ReturnType<TendersService['responses']>>;
   selections: Awaited<ReturnType<TendersService['selections']>>;
-  coBuyerOptions: Awaited<ReturnType<TendersService['coBuyerOptions']>>;
+  coBuyerOptions: Awaited<ReturnType<TendersService['pageSources']>>['coBuyerOptions'];
   origin: Awaited<ReturnType<JointSetsService['origin']>>;
 };
 
@@ -115,7 +115,7 @@ export type TenderStage = 'blocked' | 'ready' | 'issued' | 'changed' | 'closed';
  * items counted by type, parameter values still at the library default and those that do not fit,
  * the checks that fail before issue, the weights and the co-buyers.
  */
-export function tenderOverview(view: TenderView, checks: Pick<TenderPageSources['checks'], 'ok' | 'errors' | 'weightSum'>) {
+export function tenderOverview(view: TenderSummaryView, checks: Pick<TenderPageSources['checks'], 'ok' | 'errors' | 'weightSum'>) {
   const { tender } = view;
   const items = view.sections.flatMap((s) => s.items);
   const requirements = items.filter((i) => i.kind === 'requirement');

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
+import { pageTotal, totalBeforeLimit } from '../db/page-total';
 import type { Domain } from '../library/library.codes';
 import { organisations, type OrganisationRow } from '../organisations/organisations.table';
 import { productUsages, products, productVersions, type Deployment, type ProductRow, type ProductUsageRow, type ProductVersionRow } from './vendors.table';
@@ -27,9 +28,9 @@ const latestVersion = sql<string | null>`(select pv.label from product_versions 
 const usageColumns = { usage: productUsages, buyerName: buyerOrgs.name, productName: products.name, vendorId: vendorOrgs.id, vendorName: vendorOrgs.name };
 
 export function createVendorsRepository() {
-  function usageQuery(db: Database) {
+  function usageQuery<E extends Record<string, SQL> = Record<never, never>>(db: Database, extra?: E) {
     return db
-      .select(usageColumns)
+      .select({ ...usageColumns, ...(extra as E) })
       .from(productUsages)
       .innerJoin(products, eq(products.id, productUsages.productId))
       .innerJoin(vendorOrgs, eq(vendorOrgs.id, products.vendorOrganisationId))
@@ -191,11 +192,9 @@ export function createVendorsRepository() {
     async listUsages(db: Database, filter: UsageFilter, page: Page): Promise<{ rows: UsageListRow[]; total: number }> {
       if (filter.buyerIds !== 'all' && filter.buyerIds.length === 0) return { rows: [], total: 0 };
       const where = usageWhere(filter);
-      const [rows, totals] = await Promise.all([
-        usageQuery(db).where(where).orderBy(sql`${productUsages.contractEnd} asc nulls last`, asc(products.name)).limit(page.limit).offset(page.offset),
-        db.select({ n: count() }).from(productUsages).where(where),
-      ]);
-      return { rows, total: Number(totals[0]?.n ?? 0) };
+      const rows = await usageQuery(db, { total: totalBeforeLimit() }).where(where).orderBy(sql`${productUsages.contractEnd} asc nulls last`, asc(products.name)).limit(page.limit).offset(page.offset);
+      const total = await pageTotal(rows, page, async () => (await db.select({ n: count() }).from(productUsages).where(where))[0]?.n);
+      return { rows: rows.map(({ total: _total, ...row }) => row), total };
     },
 
     /** Every usage of one buyer, for the exposure page. */

@@ -101,6 +101,23 @@ describe('the comparison', () => {
     const page2 = await editor.agent.get('/api/assessments/comparison').query({ profileId, pageSize: 2, page: 2 });
     expect(page2.body.products.map((p: { name: string }) => p.name)).toEqual(['Charlie Omsorg', 'Delta Skoleadmin']);
     expect(page2.body.products[1].cells.every((c: { status: string | null }) => c.status === null)).toBe(true);
+    expect(page2.body.total).toBe(4);
+  });
+
+  test('When a page past the last one is asked for, then it lists nothing and the total still counts every match', async () => {
+    const past = await editor.agent.get('/api/assessments/comparison').query({ profileId, pageSize: 2, page: 5 });
+    expect(past.status).toBe(200);
+    expect(past.body.products).toEqual([]);
+    expect(past.body.total).toBe(4);
+    const filtered = await editor.agent.get('/api/assessments/comparison').query({ profileId, pageSize: 2, page: 3, domain: 'school' });
+    expect(filtered.body.products).toEqual([]);
+    expect(filtered.body.total).toBe(3);
+    const profiles = await editor.agent.get('/api/profiles').query({ pageSize: 1 });
+    expect(profiles.body.items).toHaveLength(1);
+    const pastProfiles = await editor.agent.get('/api/profiles').query({ pageSize: 1, page: 50 });
+    expect(pastProfiles.body.items).toEqual([]);
+    expect(pastProfiles.body.total).toBe(profiles.body.total);
+    expect(pastProfiles.body.total).toBeGreaterThanOrEqual(3);
   });
 
   test('When the ranking is asked for, then qualified products come first by score, then those not yet verified, and the disqualified last; the domain filter narrows it', async () => {

@@ -1,4 +1,5 @@
-import { count } from 'drizzle-orm';
+import { count, like } from 'drizzle-orm';
+import { auditLog } from '../../server/audit/audit.table';
 import { answerMessages, answers, assessmentProfiles, verifications } from '../../server/assessments/assessments.table';
 import { CONFIRMED_GAP, CONFIRMED_NOT_APPLICABLE, DEMO_ASSESSMENT_TEXTS, demoAssessmentTexts } from '../../server/demo/demo.assessment-texts';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/demo.seed';
@@ -72,6 +73,19 @@ describe('demo assessments', () => {
       for (const v of detail.verifications as { noteForVendor: string }[]) expect({ key: detail.key, note: notes.includes(v.noteForVendor) }).toEqual({ key: detail.key, note: true });
     }
   }, 180_000);
+
+  test('When the demo is seeded, then every answer, review and reply has its audit entry, by the user who made it', async () => {
+    const { db } = ctx.services.database;
+    const entries = await db.select({ action: auditLog.action, actor: auditLog.actorEmail, n: count() }).from(auditLog).where(like(auditLog.action, 'answer.%')).groupBy(auditLog.action, auditLog.actorEmail);
+    const [answerRows, verificationRows, messageRows] = await counts();
+    const sum = (action: string, actors?: string[]) => entries.filter((e) => e.action === action && (!actors || actors.includes(e.actor ?? ''))).reduce((n, e) => n + Number(e.n), 0);
+    const vendors = ['leverandor@fiktiv.example', 'leverandor@tenkt.example'];
+    expect(sum('answer.created', vendors) + sum('answer.revised', vendors)).toBe(answerRows);
+    expect(sum('answer.revised', vendors)).toBeGreaterThan(0);
+    expect(sum('answer.verified', ['radsmedlem@eksempelby.example'])).toBe(verificationRows);
+    expect(sum('answer.message_posted')).toBe(messageRows);
+    expect(sum('answer.message_posted', vendors)).toBe(sum('answer.message_posted', ['radsmedlem@eksempelby.example']));
+  });
 
   test('When the demo is seeded again, then nothing is added', async () => {
     const before = await counts();

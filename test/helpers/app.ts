@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
+import type { DatabaseHandle } from '../../server/db/client';
 import { createServices, type Services } from '../../server/services';
 import { createLogger } from '../../server/shared/logger';
 import { createTestDatabase } from './database';
@@ -25,13 +26,15 @@ export type TestContext = {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void; seed?: Seed } = {},
+  options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void; database?: DatabaseHandle; seed?: Seed } = {},
 ): Promise<TestContext> {
-  const snapshot = options.seed ? await readSnapshot(options.seed) : undefined;
-  const { database, drop } = await createTestDatabase(options.onQuery, snapshot);
+  // A database handed in is another test app's, as a second instance on the same server uses it:
+  // it stays open, and it holds whatever that app was seeded with.
+  const snapshot = options.seed && !options.database ? await readSnapshot(options.seed) : undefined;
+  const { database, drop } = options.database ? { database: options.database, drop: async () => undefined } : await createTestDatabase(options.onQuery, snapshot);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
-  if (options.seed && !snapshot) {
+  if (options.seed && !options.database && !snapshot) {
     await applySeed(services, options.seed);
     await saveSnapshot(options.seed, database);
   }

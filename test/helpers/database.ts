@@ -8,7 +8,7 @@ import { createDatabase, type DatabaseHandle } from '../../server/db/client';
  * `snapshot` when given, else from the migrated template that the global setup prepared; with
  * DATABASE_URL a new database on that server, dropped again at the end.
  */
-export async function createTestDatabase(onQuery?: (query: string, params: unknown[]) => void, snapshot?: Blob): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
+export async function createTestDatabase(onQuery?: (query: string, params: unknown[]) => void, snapshot?: Blob): Promise<{ database: DatabaseHandle; drop: () => Promise<void>; url?: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const templateFile = process.env.DATAKRAV_TEST_TEMPLATE;
@@ -27,6 +27,7 @@ export async function createTestDatabase(onQuery?: (query: string, params: unkno
   await database.migrate();
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       const cleaner = new pg.Client({ connectionString: serverUrl });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, linkSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
 import { seedDemo } from '../../server/demo/demo.seed';
 import { ensureBaselineProfile } from '../../server/assessments/assessments.service';
 import type { DatabaseHandle } from '../../server/db/client';
@@ -78,6 +79,9 @@ export async function readSnapshot(seed: Seed): Promise<Blob | undefined> {
 export async function saveSnapshot(seed: Seed, database: DatabaseHandle): Promise<void> {
   const file = snapshotFile(seed);
   if (!file || existsSync(file)) return;
+  // Without a checkpoint every database loaded from the dump would replay the seeding's
+  // write-ahead log on open (as template.ts explains for the template).
+  await database.db.execute(sql`checkpoint`);
   const dump = await database.dumpDataDir();
   if (!dump) return;
   const partial = `${file}.${process.pid}.partial`;

@@ -140,7 +140,43 @@ describe('assembling a tender', () => {
     const tender = await createTender('2026/106');
     const added = await editor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', editor.csrf).send({ selectionId: selection.id });
     expect(added.body.added).toEqual(selection.keys);
+    expect((await editor.agent.get(`/tenders/${tender.id}`).expect(200)).text).toContain(`<option value="${selection.id}">Arkivkrav (${selection.keys.length})</option>`);
     expect((await outsider.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', outsider.csrf).send({ selectionId: selection.id })).status).toBe(404);
+  });
+
+  test('When an item the tender pins gets a newer published version, then the checks and the page name the upgrade and what changed; a tender pinning the newest version names none', async () => {
+    const item = {
+      key: 'SKL-901', kind: 'requirement', category: 'export', type: 'V', weight: 10, themes: [2],
+      title: { nb: 'Månedlig uttrekk av elevdata', en: 'Monthly extract of pupil data' },
+      text: { nb: 'Leverandøren skal levere et fullt uttrekk hver måned.', en: 'The supplier shall deliver a full extract every month.' },
+      rationale: { nb: 'Skolen trenger ferske data.', en: 'The school needs fresh data.' },
+      responseGuidance: { nb: 'Beskriv uttrekket.', en: 'Describe the extract.' },
+      parameters: [],
+      references: [{ source: 'eu-data-act', section: 'Art. 30(5)', note: { nb: 'Eksport i maskinlesbart format.', en: 'Export in a machine-readable format.' } }],
+      verification: { method: 'sample-export', text: { nb: 'Kunden ber om et uttrekk.', en: 'The customer requests an extract.' } },
+      evidence: [{ nb: 'Eksempel på uttrekk', en: 'Sample extract' }],
+      domains: ['school'], tags: ['school-data'],
+    };
+    const created = await editor.agent.post('/api/library/items').set('X-CSRF-Token', editor.csrf).send(item);
+    expect(created.status).toBe(201);
+    await editor.agent.post(`/api/library/drafts/${created.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'major', version: 1, changeNote: { nb: 'Første versjon', en: 'First version' } }).expect(200);
+    const pinsOld = await createTender('2026/901');
+    await editor.agent.post(`/api/tenders/${pinsOld.id}/items`).set('X-CSRF-Token', editor.csrf).send({ keys: ['SKL-901', 'EXP-001'] }).expect(201);
+    // Read before the newer version exists: what the library's cache then holds must not hide it afterwards.
+    expect((await editor.agent.get(`/api/tenders/${pinsOld.id}/checks`).expect(200)).body.notices).toEqual([]);
+
+    const next = await editor.agent.post('/api/library/items/SKL-901/drafts').set('X-CSRF-Token', editor.csrf).send({});
+    const { key: _key, ...content } = { ...item, title: { nb: 'Ukentlig uttrekk av elevdata', en: 'Weekly extract of pupil data' } };
+    await editor.agent.put(`/api/library/drafts/${next.body.draft.id}`).set('X-CSRF-Token', editor.csrf).send({ ...content, version: next.body.draft.revision }).expect(200);
+    await editor.agent.post(`/api/library/drafts/${next.body.draft.id}/publish`).set('X-CSRF-Token', editor.csrf).send({ level: 'minor', version: next.body.draft.revision + 1, changeNote: { nb: 'Ukentlig', en: 'Weekly' } }).expect(200);
+    const pinsNew = await createTender('2026/902');
+    await editor.agent.post(`/api/tenders/${pinsNew.id}/items`).set('X-CSRF-Token', editor.csrf).send({ keys: ['SKL-901', 'EXP-001'] }).expect(201);
+
+    const oldChecks = (await editor.agent.get(`/api/tenders/${pinsOld.id}/checks`).expect(200)).body;
+    expect(oldChecks.notices).toEqual([expect.objectContaining({ code: 'newer_version', key: 'SKL-901', from: '1.0.0', to: '1.1.0', changes: expect.arrayContaining([expect.objectContaining({ field: 'title' })]) })]);
+    expect((await editor.agent.get(`/tenders/${pinsOld.id}`).expect(200)).text).toContain('SKL-901: versjon 1.1.0 er publisert (anskaffelsen bruker 1.0.0).');
+    expect((await editor.agent.get(`/api/tenders/${pinsNew.id}/checks`).expect(200)).body.notices).toEqual([]);
+    expect((await editor.agent.get(`/tenders/${pinsNew.id}`).expect(200)).text).not.toContain('er publisert (anskaffelsen bruker');
   });
 
   test('When two people save the details with the same version, then the second gets a conflict', async () => {
@@ -233,6 +269,9 @@ describe('issuing and documents', () => {
     expect(stored.body).toMatchObject({ vendorName: 'Tenkt Leverandør AS', revision: 1, answers: 3 });
     const responses = await editor.agent.get(`/api/tenders/${tender.id}/responses`);
     expect(responses.body.items[0].answers.every((a: { answer: string }) => a.answer === 'yes')).toBe(true);
+    const page = (await editor.agent.get(`/tenders/${tender.id}`).expect(200)).text;
+    expect(page).toMatch(/<tr><td>Tenkt Leverandør AS<\/td><td>1<\/td><td>3 ja, 0 delvis, 0 nei<\/td>/);
+    expect(page).toMatch(new RegExp(`<tr><td>1</td><td>[^<]+</td><td><a class="ds-link" href="/tenders/${tender.id}/documents/`));
   });
 });
 
@@ -260,6 +299,10 @@ describe('who sees and changes a tender', () => {
     expect((await partnerEditor.agent.post(`/api/tenders/${tender.id}/items`).set('X-CSRF-Token', partnerEditor.csrf).send({ keys: ['EXP-001'] })).status).toBe(201);
     const spec = await editor.agent.get(`/api/tenders/${tender.id}/documents/requirements.json`);
     expect(spec.body.tender.buyers).toEqual(['Anskaffelsesby kommune', 'Samarbeidsby kommune']);
+    const offered = (html: string) => [...(/<select class="ds-input" id="cobuyer"[^>]*>(.*?)<\/select>/.exec(html)?.[1] ?? '').matchAll(/<option value="[^"]+">([^<]+)<\/option>/g)].map((m) => m[1]);
+    expect(offered((await editor.agent.get(`/tenders/${tender.id}`).expect(200)).text)).toEqual(['Fremmedby kommune']);
+    expect(offered((await editor.agent.get(`/tenders/${(await createTender('2026/399')).id}`).expect(200)).text)).toEqual(['Fremmedby kommune', 'Samarbeidsby kommune']);
+    expect(offered((await partnerEditor.agent.get(`/tenders/${tender.id}`).expect(200)).text)).toEqual([]);
   });
 
   test('When the tender pages are opened, then they show the items, checks and download buttons', async () => {

@@ -32,6 +32,14 @@ export type BaseContext = {
   t: (key: string, values?: Record<string, unknown>) => string;
   /** Renders a page with the layout's shared data (user, organisations, CSRF token, flash). */
   render: (view: string, data?: Record<string, unknown>, status?: number) => void;
+  /**
+   * Renders a page's content without the layout, with a placeholder for the session's CSRF
+   * token: content that depends only on what a cache key names can be kept and shown to every
+   * reader with that key through `renderFragment`.
+   */
+  renderContent: (view: string, data: Record<string, unknown>) => Promise<string>;
+  /** Shows content from `renderContent` in the layout, with this session's CSRF token in its forms. */
+  renderFragment: (content: string, layoutData: { title: string; nav?: string }) => void;
   /** Redirects after a form post, optionally with a one-time message for the next page. */
   redirect: (url: string, flash?: Flash) => void;
 };

@@ -3,7 +3,7 @@ import { csrfRejected } from '../../auth/auth.errors';
 import { auditContextOf } from '../../auth/actor';
 import { safeEqual } from '../../auth/secrets';
 import { AppError, unauthenticated } from '../errors';
-import { basePageData } from '../views';
+import { basePageData, CSRF_PLACEHOLDER } from '../views';
 import { type CookieSettings, setFlash } from './cookies';
 import { etagOf } from '../versioning';
 import type { BaseContext, RouteDefinition } from './route';
@@ -47,6 +47,14 @@ function baseContext(req: Request, res: Response, cookies: CookieSettings): Base
     t: req.t,
     render: (view, data = {}, status = 200) => {
       res.status(status).render(view, { ...basePageData(req), ...data });
+    },
+    renderContent: (view, data) =>
+      new Promise<string>((resolve, reject) => {
+        req.app.render(view, { ...basePageData(req), ...data, csrfToken: CSRF_PLACEHOLDER, layout: false }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html as string)));
+      }),
+    renderFragment: (content, layoutData) => {
+      const page = basePageData(req);
+      res.render('fragment', { ...page, ...layoutData, fragment: content.replaceAll(CSRF_PLACEHOLDER, String(page.csrfToken ?? '')) });
     },
     redirect: (url, flash) => {
       if (flash) setFlash(res, cookies, flash);
