@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { ensureBaselineProfile } from '../../server/assessments/assessments.service';
 import type { Domain } from '../../server/library/library.codes';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 import type { Services } from '../../server/services';
 import { products, productVersions, type ProductRow, type ProductVersionRow } from '../../server/vendors/vendors.table';
+import { unique } from '../helpers/factories';
 import { syncLibraryFrom } from '../helpers/library';
-
-const unique = () => randomBytes(4).toString('hex');
 
 /** The shipped library and the baseline profile, as a started installation has them. */
 export async function syncLibraryAndBaseline(services: Services): Promise<string> {

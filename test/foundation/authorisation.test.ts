@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -17,7 +17,7 @@ import type { RouteDefinition } from '../../server/shared/http/route';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { versionToPresent } from '../helpers/versioning';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { buildOrganisation, buildUser, loginAs, TEST_PASSWORD } from '../helpers/factories';
+import { buildOrganisation, buildUser, loginAs, TEST_PASSWORD, unique } from '../helpers/factories';
 import { buildProduct } from '../assessments/fixtures';
 import { freshOrgNumber } from '../vendors/fixtures';
 
@@ -515,7 +515,6 @@ const EXPECTED: Record<string, Record<Role, number>> = {
 };
 
 const NEW_PASSWORD = 'a brand new passphrase for the test';
-const unique = () => randomBytes(4).toString('hex');
 
 /** A published item of the shipped library, read by the library and tender routes. */
 const SHIPPED_KEY = 'EXP-001';

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
@@ -13,7 +12,7 @@ import type { RouteDefinition } from '../../server/shared/http/route';
 import type { ProductVersionRow } from '../../server/vendors/vendors.table';
 import { buildProduct, SAMPLE_FILES } from '../assessments/fixtures';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD } from '../helpers/factories';
+import { buildOrganisation, buildUser, loginAs, orgNumberFrom, TEST_PASSWORD, unique } from '../helpers/factories';
 import { freshOrgNumber } from '../vendors/fixtures';
 
 /** An export id that names no export: a well-formed request the service answers 404 to. */
@@ -50,7 +49,6 @@ const PACK = 'school-kindergarten';
  * draft, :number 1 and :key EXP-001 for the rest).
  */
 
-const unique = () => randomBytes(4).toString('hex');
 const LONG = 'x'.repeat(100_000);
 /** Long enough to break every length limit, short enough for a URL (Node refuses request lines over 16 KB). */
 const LONG_IN_URL = 'x'.repeat(5_000);

@@ -8,7 +8,13 @@ import type { TestContext } from './app';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 let passwordHash: Promise<string> | undefined;
-const unique = () => randomBytes(4).toString('hex');
+let issued = 0;
+/**
+ * A suffix no other test data shares: a counter for this process and 48 random bits for the other
+ * Jest workers writing to the same PostgreSQL database (32 bits met a duplicate among the tens of
+ * thousands of users the authorisation test makes).
+ */
+export const unique = (): string => `${(++issued).toString(36)}${randomBytes(6).toString('hex')}`;
 
 export async function buildOrganisation(services: Services, overrides: Partial<{ kind: OrganisationKind; name: string; orgNumber: string | null; parentId: string | null }> = {}): Promise<OrganisationRow> {
   const kind = overrides.kind ?? 'buyer';
