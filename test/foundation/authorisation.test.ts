@@ -800,7 +800,16 @@ async function jointSetFixtures(key: string, owner: UserRow, org: OrganisationRo
   return result;
 }
 
-async function buildWorld(ctx: TestContext, role: Role, key = ''): Promise<World> {
+/** The key of the world the GET cases share: every fixture a GET route reads. */
+const READ_FIXTURES = 'GET /:tenderId/:draftId + vendors and assessments';
+
+/** What a case's world holds apart from its caller: the target organisation and the fixtures of the route. */
+type Base = Omit<World, 'caller' | 'agent' | 'csrf' | 'tokenId'>;
+
+/** Whether the route `key` reads an API token by id: only those cases make one. */
+const readsTokens = (key: string): boolean => key === '' || key === READ_FIXTURES || key.includes('token');
+
+async function buildBase(ctx: TestContext, key: string): Promise<Base> {
   const { services } = ctx;
   const org = await buildOrganisation(services, { kind: 'buyer' });
   const owner = await buildUser(services, { memberships: [[org, 'owner']] });
@@ -808,6 +817,29 @@ async function buildWorld(ctx: TestContext, role: Role, key = ''): Promise<World
   const { invitation, token } = await services.organisations.invite(ownerActor(owner, org), org.id, { email: `invitee-${unique()}@example.no`, role: 'viewer' }, SYSTEM_AUDIT);
   const fixtures = await buildFixtures(key, owner, org);
 
+  const ssoRepository = services.repositories.sso;
+  const provider = await ssoRepository.insertProvider(services.database.db, {
+    slug: `p-${unique()}`,
+    displayName: 'Testkommune ID',
+    // A closed port on this machine: starting a login finds the provider down at once.
+    issuer: 'http://127.0.0.1:9',
+    clientId: 'datakrav',
+    clientSecretCiphertext: null,
+    scopes: 'openid',
+    organisationId: org.id,
+    jitAllowed: false,
+    roleClaim: 'groups',
+    useUserinfo: false,
+    enabled: true,
+  });
+  const mapping = await ssoRepository.insertRoleMapping(services.database.db, { organisationId: org.id, claimValue: `gruppe-${unique()}`, role: 'viewer' });
+  return { ...fixtures, providerId: provider.id, providerSlug: provider.slug, mappingId: mapping.id, org, owner, member, invitationId: invitation.id, invitationToken: token };
+}
+
+/** The base with a caller in the role, logged in (with an API token of their own where the route reads one). */
+async function withCaller(ctx: TestContext, base: Base, role: Role, key: string): Promise<World> {
+  const { services } = ctx;
+  const { org, owner } = base;
   let caller: UserRow | null;
   switch (role) {
     case 'anonymous':
@@ -831,35 +863,21 @@ async function buildWorld(ctx: TestContext, role: Role, key = ''): Promise<World
       caller = await buildUser(services, { isAdmin: true });
       break;
   }
-
-  const ssoRepository = services.repositories.sso;
-  const provider = await ssoRepository.insertProvider(services.database.db, {
-    slug: `p-${unique()}`,
-    displayName: 'Testkommune ID',
-    // A closed port on this machine: starting a login finds the provider down at once.
-    issuer: 'http://127.0.0.1:9',
-    clientId: 'datakrav',
-    clientSecretCiphertext: null,
-    scopes: 'openid',
-    organisationId: org.id,
-    jitAllowed: false,
-    roleClaim: 'groups',
-    useUserinfo: false,
-    enabled: true,
-  });
-  const mapping = await ssoRepository.insertRoleMapping(services.database.db, { organisationId: org.id, claimValue: `gruppe-${unique()}`, role: 'viewer' });
-  const sso = { providerId: provider.id, providerSlug: provider.slug, mappingId: mapping.id };
-
-  const base = { ...fixtures, ...sso, org, owner, member, invitationId: invitation.id, invitationToken: token, caller };
+  const tokens = readsTokens(key);
   if (!caller) {
     // Anonymous callers have no token; the id is the owner's, which they must not reach either.
-    const { row } = await services.auth.createApiToken(ownerActor(owner, org), { name: 'Eierens token' }, SYSTEM_AUDIT);
-    return { ...base, ...(await anonymousVisitor(ctx)), tokenId: row.id };
+    const tokenId = tokens ? (await services.auth.createApiToken(ownerActor(owner, org), { name: 'Eierens token' }, SYSTEM_AUDIT)).row.id : '';
+    return { ...base, caller, ...(await anonymousVisitor(ctx)), tokenId };
   }
   const { agent, csrf } = await loginAs(ctx, caller);
+  if (!tokens) return { ...base, caller, agent, csrf, tokenId: '' };
   const created = await agent.post('/api/me/tokens').set('X-CSRF-Token', csrf).send({ name: 'Eget token' });
   if (created.status !== 201) throw new Error(`could not create the caller's token: ${created.status}`);
-  return { ...base, agent, csrf, tokenId: created.body.id as string };
+  return { ...base, caller, agent, csrf, tokenId: created.body.id as string };
+}
+
+async function buildWorld(ctx: TestContext, role: Role, key = ''): Promise<World> {
+  return withCaller(ctx, await buildBase(ctx, key), role, key);
 }
 
 type Call = {
@@ -1200,18 +1218,29 @@ describe('the authorisation table', () => {
 
 /**
  * GET routes change nothing, so the GET cases of one role share one world, built with every
- * fixture a GET route reads; every other case builds its own.
+ * fixture a GET route reads. A refused call changes nothing either (the effects below show it for
+ * each kind of refusal), so the refused cases of one route share that route's fixtures, each with a
+ * caller of its own; an allowed case builds its own world, as its call changes it. Should a refused
+ * call change something after all, the next refused case of the route sees the change in its answer.
  */
-const READ_FIXTURES = 'GET /:tenderId/:draftId + vendors and assessments';
 const readWorlds = new Map<Role, Promise<World>>();
+const refusedBases = new Map<string, Promise<Base>>();
 function worldFor(role: Role, key: string): Promise<World> {
-  if (!key.startsWith('GET ')) return buildWorld(ctx, role, key);
-  let world = readWorlds.get(role);
-  if (!world) {
-    world = buildWorld(ctx, role, READ_FIXTURES);
-    readWorlds.set(role, world);
+  if (key.startsWith('GET ')) {
+    let world = readWorlds.get(role);
+    if (!world) {
+      world = buildWorld(ctx, role, READ_FIXTURES);
+      readWorlds.set(role, world);
+    }
+    return world;
   }
-  return world;
+  if ((EXPECTED[key]?.[role] ?? 0) < 400) return buildWorld(ctx, role, key);
+  let base = refusedBases.get(key);
+  if (!base) {
+    base = buildBase(ctx, key);
+    refusedBases.set(key, base);
+  }
+  return base.then((b) => withCaller(ctx, b, role, key));
 }
 
 describe.each(Object.keys(EXPECTED))('%s', (key) => {
