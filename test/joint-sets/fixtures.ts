@@ -4,7 +4,7 @@ import type { OrganisationRow } from '../../server/organisations/organisations.t
 import type { Services } from '../../server/services';
 import type { Response } from 'supertest';
 import type { TestContext } from '../helpers/app';
-import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
+import { buildOrganisation, buildUser, loginAs, unique, type LoggedIn } from '../helpers/factories';
 import { versionToPresent } from '../helpers/versioning';
 
 /** Items of the shipped library a joint set is assembled from: EXP-001 (A), API-003 (V), DOC-002 (V), EXIT-009 (clause). */
@@ -29,11 +29,11 @@ export type Cities = {
 /** Oslo coordinates; Bergen and Trondheim are invited; Tromsø stays outside; a vendor and an administrator. */
 export async function buildCities(ctx: TestContext): Promise<Cities> {
   const s = ctx.services;
-  const oslo = await buildOrganisation(s, { name: `Oslo kommune ${Math.random().toString(36).slice(2, 7)}` });
-  const bergen = await buildOrganisation(s, { name: `Bergen kommune ${Math.random().toString(36).slice(2, 7)}` });
-  const trondheim = await buildOrganisation(s, { name: `Trondheim kommune ${Math.random().toString(36).slice(2, 7)}` });
-  const tromso = await buildOrganisation(s, { name: `Tromsø kommune ${Math.random().toString(36).slice(2, 7)}` });
-  const vendorOrg = await buildOrganisation(s, { kind: 'vendor', name: `Leverandør ${Math.random().toString(36).slice(2, 7)} AS` });
+  const oslo = await buildOrganisation(s, { name: `Oslo kommune ${unique()}` });
+  const bergen = await buildOrganisation(s, { name: `Bergen kommune ${unique()}` });
+  const trondheim = await buildOrganisation(s, { name: `Trondheim kommune ${unique()}` });
+  const tromso = await buildOrganisation(s, { name: `Tromsø kommune ${unique()}` });
+  const vendorOrg = await buildOrganisation(s, { kind: 'vendor', name: `Leverandør ${unique()} AS` });
   const user = async (org: OrganisationRow, role: 'owner' | 'editor' | 'viewer', name: string) => loginAs(ctx, await buildUser(s, { name, memberships: [[org, role]] }));
   return {
     oslo,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { identityProviders } from '../../server/sso/sso.table';
 import { createTestApp, type TestContext } from '../helpers/app';
-import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
+import { buildOrganisation, buildUser, loginAs, unique, type LoggedIn } from '../helpers/factories';
 import type { OrganisationRow } from '../../server/organisations/organisations.table';
 
 const SECRET = 'a-client-secret-nobody-may-read';
@@ -28,7 +28,7 @@ describe('identity providers, role mappings and the SSO policy', () => {
   afterAll(() => ctx.close());
 
   const create = (body: Record<string, unknown>) => admin.agent.post('/api/identity-providers').set('X-CSRF-Token', admin.csrf).send(body);
-  const validBody = () => ({ slug: `nordvik-${randomBytes(3).toString('hex')}`, displayName: 'Nordvik ID', issuer: 'https://login.nordvik.no', clientId: 'datakrav', clientSecret: SECRET, organisationId: organisation.id });
+  const validBody = () => ({ slug: `nordvik-${unique()}`, displayName: 'Nordvik ID', issuer: 'https://login.nordvik.no', clientId: 'datakrav', clientSecret: SECRET, organisationId: organisation.id });
 
   test('When an administrator adds a provider, then its secret is stored only encrypted and never shown, and the redirect URI to register is given', async () => {
     const body = validBody();
