@@ -100,12 +100,19 @@ async function pressAndLoad(page: Page, key: 'Enter' | 'Space'): Promise<void> {
 
 async function logInByKeyboard(page: Page, email: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
-  // The e-mail field has autofocus.
+  // The e-mail field has autofocus. The browser may apply it after the load event when the
+  // machine is busy, so the journey waits for it: keys typed before then would go nowhere.
+  await page.waitForFunction(() => document.activeElement?.id === 'email');
   await page.keyboard.type(email);
   await page.keyboard.press('Tab');
   await page.keyboard.type(DEMO_PASSWORD);
+  await expect(page.locator('#email').inputValue()).resolves.toBe(email);
+  await expect(page.locator('#password').inputValue()).resolves.toBe(DEMO_PASSWORD);
   await pressAndLoad(page, 'Enter');
-  expect(new URL(page.url()).pathname).toBe('/');
+  // On a refused login the message the page shows names the reason in the failure.
+  const landed = new URL(page.url()).pathname;
+  const shown = landed === '/' ? '' : ` showing "${(await page.locator('main').textContent())?.replace(/\s+/g, ' ').trim().slice(0, 300)}"`;
+  expect(`${landed}${shown}`).toBe('/');
 }
 
 async function follow(page: Page, target: { name?: RegExp; href?: RegExp }): Promise<void> {
