@@ -30,9 +30,10 @@ export async function createTestApp(
 ): Promise<TestContext> {
   // A database handed in is another test app's, as a second instance on the same server uses it:
   // it stays open, and it holds whatever that app was seeded with.
+  // The settings first: a refused setting then costs no database, and leaves none open.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const snapshot = options.seed && !options.database ? await readSnapshot(options.seed) : undefined;
   const { database, drop } = options.database ? { database: options.database, drop: async () => undefined } : await createTestDatabase(options.onQuery, snapshot);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
   const services = createServices(database, config);
   if (options.seed && !options.database && !snapshot) {
     await applySeed(services, options.seed);
