@@ -62,7 +62,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
   const jointSetsRepository = createJointSetsRepository();
   const coordination = createCoordinationLookup({ db, jointSetsRepository, libraryRepository });
   const library = createLibraryService({ db, libraryRepository, auditRepository, now: clock, stamps, freezeCached: settings.NODE_ENV !== 'production' });
-  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock, newestReleased: library.newestReleased });
+  const tenders = createTendersService({ db, tendersRepository, libraryRepository, organisationsRepository, auditRepository, translator, coordination, now: clock, newestReleased: library.newestReleased, libraryPacks: library.packs });
   const jobsRepository = createJobsRepository();
   const jobQueue = createJobQueue({ db, repository: jobsRepository });
   let checkPool: CheckPool | null = null;
@@ -74,6 +74,7 @@ export function createServices(database: DatabaseHandle, settings: ServiceSettin
     auditRepository,
     tenderItems: tenderLibraryItems(tenders),
     verificationValidMonths: settings.VERIFICATION_VALID_MONTHS,
+    libraryTexts: library.versionTexts,
     evidenceAdded: (tx, input, context) => checkRuns.requestForEvidence(tx, input, context),
     now: clock,
   });

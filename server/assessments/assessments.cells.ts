@@ -41,6 +41,9 @@ export function verdictOf(status: AnswerStatus | null, verification: Verificatio
 
 export type ProfileItemView = ProfileItem & { major: number; title: LocalisedText; kind: LibraryVersionRow['kind'] | null; category: LibraryVersionRow['category'] | null };
 
+/** What the profile's pages show of the library versions its items name (see the library repository's `versionTexts`). */
+export type LibraryTexts = (pairs: { key: string; version: string }[]) => Promise<readonly Pick<LibraryVersionRow, 'key' | 'version' | 'title' | 'parameters' | 'kind' | 'category'>[]>;
+
 export type ComparisonRow = ProductListRow & { cells: Cell[]; score: ProductScore };
 
 /** Every product at once, for the ranking, the exports and the register, which score all that match. */
@@ -52,7 +55,7 @@ const emptyCell = (key: string, major: number): Cell => ({ key, major, answerId:
  * Reads what every view of answers against a profile needs: the profile's items with their
  * library titles, and the cells and scores of product versions against those items.
  */
-export function createCellReader(deps: { db: Database; repo: AssessmentsRepository; now: () => Date; today: () => string }) {
+export function createCellReader(deps: { db: Database; repo: AssessmentsRepository; libraryTexts: LibraryTexts; now: () => Date; today: () => string }) {
   const { db, repo, now, today } = deps;
 
   async function profileVersionOf(profile: AssessmentProfileRow, version?: number): Promise<AssessmentProfileVersionRow> {
@@ -62,7 +65,7 @@ export function createCellReader(deps: { db: Database; repo: AssessmentsReposito
   }
 
   async function itemViews(items: ProfileItem[]): Promise<ProfileItemView[]> {
-    const rows = new Map((await repo.itemLibraryTexts(db, items.map((i) => ({ key: i.key, version: i.libraryVersion })))).map((r) => [`${r.key}@${r.version}`, r]));
+    const rows = new Map((await deps.libraryTexts(items.map((i) => ({ key: i.key, version: i.libraryVersion })))).map((r) => [`${r.key}@${r.version}`, r]));
     return items.map((item) => {
       const row = rows.get(`${item.key}@${item.libraryVersion}`);
       return { ...item, major: majorOf(item.libraryVersion), title: row ? renderTitles(row) : { nb: item.key, en: item.key }, kind: row?.kind ?? null, category: row?.category ?? null };

@@ -2,7 +2,6 @@ import { and, asc, count, desc, eq, getTableColumns, inArray, or, sql, type SQL 
 import type { Database } from '../db/client';
 import { pageTotal, totalBeforeLimit } from '../db/page-total';
 import type { Domain } from '../library/library.codes';
-import { libraryVersions, type LibraryVersionRow } from '../library/library.table';
 import { organisations } from '../organisations/organisations.table';
 import { products, productVersions, type ProductRow, type ProductVersionRow } from '../vendors/vendors.table';
 import {
@@ -182,21 +181,6 @@ async function threads(db: Database, where: SQL, page: { limit: number; offset: 
 
 export function createAssessmentsRepository() {
   return {
-    /**
-     * What a profile's items show of the library versions they name: title, parameters (for the
-     * title's placeholders), kind and category. Only these, since a comparison page reads them on
-     * every request and the whole versions are many times larger.
-     */
-    async itemLibraryTexts(db: Database, pairs: { key: string; version: string }[]): Promise<Pick<LibraryVersionRow, 'key' | 'version' | 'title' | 'parameters' | 'kind' | 'category'>[]> {
-      if (pairs.length === 0) return [];
-      const keys = sql.param(pairs.map((p) => p.key));
-      const versions = sql.param(pairs.map((p) => p.version));
-      return db
-        .select({ key: libraryVersions.key, version: libraryVersions.version, title: libraryVersions.title, parameters: libraryVersions.parameters, kind: libraryVersions.kind, category: libraryVersions.category })
-        .from(libraryVersions)
-        .where(and(sql`(${libraryVersions.key}, ${libraryVersions.version}) in (select * from unnest(${keys}::text[], ${versions}::text[]))`, sql`${libraryVersions.status} <> 'draft'`));
-    },
-
     async listProfiles(db: Database, scope: ProfileScope, filter: { q?: string | undefined }, page: { limit: number; offset: number }): Promise<{ rows: (AssessmentProfileRow & { ownerName: string | null })[]; total: number }> {
       const conditions = [profileVisibility(scope), filter.q ? (sql`${assessmentProfiles.name} ilike ${likePattern(filter.q)}` as SQL) : undefined].filter((c): c is SQL => c !== undefined);
       const where = conditions.length > 0 ? and(...conditions) : undefined;

@@ -107,6 +107,15 @@ export function createLibraryReading(deps: { db: Database; libraryRepository: Li
       });
     },
 
+    /**
+     * Title, parameters, kind and category of released versions, as the library's cache holds
+     * them: a comparison page names the same versions on every request.
+     */
+    versionTexts: (pairs: { key: string; version: string }[]) => cache.get(`version texts ${pairs.map((p) => `${p.key}@${p.version}`).join(' ')}`, () => repo.versionTexts(db, pairs)),
+
+    /** The sector packs, as the library's cache holds them. */
+    packs: (): Promise<readonly LibraryPackRow[]> => cache.get('packs', () => repo.packs(db)),
+
     /** One sector pack, or 404. */
     async pack(key: string): Promise<LibraryPackRow> {
       const pack = await repo.findPack(db, key);

@@ -54,6 +54,21 @@ function visibleDraft(organisationIds: string[] | 'all'): SQL {
 
 export function createLibraryRepository() {
   return {
+    /**
+     * What the pages of an assessment profile show of the library versions its items name: title,
+     * parameters (for the title's placeholders), kind and category. Only these, since those pages
+     * read them on every request and the whole versions are many times larger.
+     */
+    async versionTexts(db: Database, pairs: { key: string; version: string }[]): Promise<Pick<LibraryVersionRow, 'key' | 'version' | 'title' | 'parameters' | 'kind' | 'category'>[]> {
+      if (pairs.length === 0) return [];
+      const keys = sql.param(pairs.map((p) => p.key));
+      const versions = sql.param(pairs.map((p) => p.version));
+      return db
+        .select({ key: libraryVersions.key, version: libraryVersions.version, title: libraryVersions.title, parameters: libraryVersions.parameters, kind: libraryVersions.kind, category: libraryVersions.category })
+        .from(libraryVersions)
+        .where(and(sql`(${libraryVersions.key}, ${libraryVersions.version}) in (select * from unnest(${keys}::text[], ${versions}::text[]))`, sql`${libraryVersions.status} <> 'draft'`));
+    },
+
     async upsertSources(db: Database, sources: Source[]): Promise<number> {
       const existing = new Map((await db.select().from(librarySources)).map((s) => [s.id, s]));
       let written = 0;

@@ -6,7 +6,7 @@ import { checkParameterValues } from '../library/clause-template';
 import type { ItemKind, ParameterValueMap, RequirementType } from '../library/library.codes';
 import type { LibraryRepository } from '../library/library.repository';
 import type { Parameter } from '../library/library.schemas';
-import type { LibraryVersionRow } from '../library/library.table';
+import type { LibraryPackRow, LibraryVersionRow } from '../library/library.table';
 import type { OrganisationsRepository } from '../organisations/organisations.repository';
 import type { Translator } from '../shared/i18n';
 import { buyerRequired, itemNotFound, organisationRequired, tenderClosed, tenderEditorRequired, tenderNotFound } from './tenders.errors';
@@ -26,6 +26,8 @@ export type TendersServiceDeps = {
   now?: () => Date;
   /** The newest released version and status of every library key, as the library's cache holds it: most tenders pin those, and then the checks need not ask the database. */
   newestReleased?: () => Promise<ReadonlyMap<string, { version: string; status: string }>>;
+  /** The library's sector packs, as its cache holds them: every tender page offers them. */
+  libraryPacks?: () => Promise<readonly LibraryPackRow[]>;
 };
 
 export const EDIT_ROLES = new Set(['owner', 'editor']);

@@ -1,8 +1,10 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createDatabase, type DatabaseHandle } from '../../server/db/client';
 import { createTestApp, type TestContext } from '../helpers/app';
 import { createTestDatabase } from '../helpers/database';
 import { buildOrganisation, buildUser, loginAs, type LoggedIn } from '../helpers/factories';
-import { syncLibraryFrom } from '../helpers/library';
+import { copyOfLibrary, syncLibraryFrom } from '../helpers/library';
 
 /*
  * The library's pages and search are read from a cache kept under the library's stamp. These
@@ -70,6 +72,27 @@ test('When a new version is published, then the item page read a moment before s
   const page = (await viewer.agent.get('/library/items/EXP-002')).text;
   expect(page).toContain(newVersion);
   expect(page).toContain(`${content.title.nb} (hurtig)`);
+});
+
+test('When a sector pack changes in a library sync, then a tender page read a moment before offers the changed pack', async () => {
+  const created = await editor.agent.post('/api/tenders').set('X-CSRF-Token', editor.csrf).send({ title: 'Pakkevalg', reference: `PAKKE-${Date.now()}`, language: 'nb', contactEmail: 'innkjop@hurtigby.example' });
+  expect(created.status).toBe(201);
+  const before = await editor.agent.get(`/tenders/${created.body.id}`);
+  expect(before.text).toMatch(/<option value="health-care">Helse og omsorg \(\d+\)<\/option>/);
+
+  const library = await copyOfLibrary();
+  try {
+    const file = path.join(library.dir, 'packs', 'health-care.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('nb: Helse og omsorg\n', 'nb: Helse, omsorg og velferd\n'));
+    await syncLibraryFrom(ctx.services, library.dir);
+    const after = await editor.agent.get(`/tenders/${created.body.id}`);
+    expect(after.text).toMatch(/<option value="health-care">Helse, omsorg og velferd \(\d+\)<\/option>/);
+    expect(after.text).not.toContain('>Helse og omsorg (');
+  } finally {
+    await syncLibraryFrom(ctx.services);
+    await library.remove();
+  }
+  expect((await editor.agent.get(`/tenders/${created.body.id}`)).text).toMatch(/<option value="health-care">Helse og omsorg \(\d+\)<\/option>/);
 });
 
 test('When a city drafts a new item, then its own members find it and another city does not, whoever searched first', async () => {

@@ -22,7 +22,7 @@ const BUDGET: Record<string, number> = {
   library: 6,
   libraryItem: 4,
   librarySearch: 3,
-  tender: 6,
+  tender: 5,
   comparison: 8,
   productAnswers: 9,
   product: 4,
