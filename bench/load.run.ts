@@ -20,7 +20,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -54,6 +54,23 @@ function cpuMs(child: ChildProcess): number | null {
   } catch {
     return null;
   }
+}
+
+/** The machine's CPU time so far, all cores together, from /proc/stat (Linux): busy and total, in ticks. */
+function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, n) => sum + n, 0);
+    // idle and iowait are the 4th and 5th of user, nice, system, idle, iowait, irq, softirq, steal.
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+  } catch {
+    return null;
+  }
+}
+
+/** How busy the machine's cores were between two readings, as a fraction of all of them. */
+function busyBetween(before: ReturnType<typeof machineTicks>, after: ReturnType<typeof machineTicks>): number | null {
+  return before && after && after.total > before.total ? (after.busy - before.busy) / (after.total - before.total) : null;
 }
 
 /** Linux's USER_HZ, which /proc reports CPU times in. */
@@ -352,12 +369,24 @@ async function scaleOut(data: LoadData, database: { DATABASE_URL?: string }, ser
   };
   try {
     const [sessionOne, sessionTwo] = [await login(first.url), await login(second.url)];
+    const beforeAlone = machineTicks();
     const alone = await measure(first.url, sessionOne, mixed(), SCALE_OUT_SECONDS);
+    const busyAlone = busyBetween(beforeAlone, machineTicks());
     lines.push(line('One instance, mixed', alone, null, null));
+    const beforeBoth = machineTicks();
     const [a, b] = await Promise.all([measure(first.url, sessionOne, mixed(), SCALE_OUT_SECONDS), measure(second.url, sessionTwo, mixed(), SCALE_OUT_SECONDS)]);
+    const busyBoth = busyBetween(beforeBoth, machineTicks());
     lines.push(line('Both at once: instance 1', a, null, null), line('Both at once: instance 2', b, null, null));
     const factor = (a.requestsPerSecond + b.requestsPerSecond) / alone.requestsPerSecond;
     lines.push(`Scale-out factor (two instances' req/s over one's): ${factor.toFixed(2)} — target ≥ 1.7: ${mark(factor >= 1.7)}`);
+    // The instances, the database server and the load generator share this machine's cores: when
+    // one instance already keeps them busy, a second can only take its share of what is left.
+    if (busyAlone !== null && busyBoth !== null) {
+      lines.push(
+        `Machine CPU busy (all ${availableParallelism()} cores, app instances, database server and load generator together): ${(busyAlone * 100).toFixed(0)} % with one instance, ${(busyBoth * 100).toFixed(0)} % with two; ` +
+          `the most a second instance can add on this machine, if the work stays CPU-bound, is a factor of ${(1 / busyAlone).toFixed(2)}`,
+      );
+    }
     const unexpected = [alone, a, b].reduce((n, m) => n + m.errors + m.timeouts + m.non2xx, 0);
     lines.push(`Errors other than the expected 409s: ${unexpected} — target 0: ${mark(unexpected === 0)}`);
 
