@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import { createApp } from '../../server/app';
@@ -43,15 +43,20 @@ export async function createTestApp(
   // One listening server for the whole file: an agent given the bare app would open and close a
   // server for every request it sends.
   const server = await listen(app);
+  // The file's requests reuse their connections, as a browser does; the server keeps an idle one
+  // longer than any pause between two requests of a test, so none is closed under a request.
+  server.keepAliveTimeout = 120_000;
+  const connections = new Agent({ keepAlive: true });
   const close = async () => {
+    connections.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await drop();
   };
-  if (options.checkResponses === false) return { app, services, request: () => supertest.agent(server), close };
+  if (options.checkResponses === false) return { app, services, request: () => validatingAgent(supertest.agent(server), null, connections), close };
   const document = await sharedOpenApiDocument(env, async () => (await supertest(server).get('/api/openapi.json')).body as OpenApiDocument);
   const check = createResponseValidator(document);
-  return { app, services, request: () => validatingAgent(supertest.agent(server), check), close };
+  return { app, services, request: () => validatingAgent(supertest.agent(server), check, connections), close };
 }
 
 function listen(app: Express): Promise<Server> {

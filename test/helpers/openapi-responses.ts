@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { Agent as HttpAgent } from 'node:http';
 import type supertest from 'supertest';
 
 type Schema = Record<string, unknown>;
@@ -88,11 +89,17 @@ export function createResponseValidator(document: OpenApiDocument): (res: supert
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options'] as const;
 
-/** A supertest agent whose every request checks its answer with `check`. */
-export function validatingAgent(agent: supertest.Agent, check: (res: supertest.Response) => void): supertest.Agent {
+/** A supertest agent whose every request checks its answer with `check` (when given) and goes over `connections`. */
+export function validatingAgent(agent: supertest.Agent, check: ((res: supertest.Response) => void) | null, connections: HttpAgent): supertest.Agent {
   for (const method of METHODS) {
     const original = agent[method].bind(agent);
-    Object.defineProperty(agent, method, { value: (url: string) => original(url).expect(check), configurable: true });
+    Object.defineProperty(agent, method, {
+      value: (url: string) => {
+        const request = original(url).agent(connections);
+        return check ? request.expect(check) : request;
+      },
+      configurable: true,
+    });
   }
   return agent;
 }
