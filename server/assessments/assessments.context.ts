@@ -24,8 +24,8 @@ export type AssessmentsServiceDeps = {
   /** The library items of a tender the actor may see, for profiles made from a tender's set. */
   tenderItems: TenderItemsSource;
   verificationValidMonths: number;
-  /** The library versions' titles, as the library's cache holds them; the database when not given. */
-  libraryTexts?: LibraryTexts;
+  /** The library versions' titles, as the library's cache holds them. */
+  libraryTexts: LibraryTexts;
   evidenceAdded?: EvidenceAddedHook;
   now?: () => Date;
 };
@@ -49,7 +49,7 @@ export function createAssessmentsContext(deps: AssessmentsServiceDeps) {
     now,
     today,
     access: createAssessmentsAccess({ db, repo }),
-    cells: createCellReader({ db, repo, libraryTexts: deps.libraryTexts ?? ((pairs) => library.versionTexts(db, pairs)), now, today }),
+    cells: createCellReader({ db, repo, libraryTexts: deps.libraryTexts, now, today }),
 
     /** Does a change and writes its audit entry in one transaction. */
     audited<T>(context: AuditContext, entry: Parameters<AuditRepository['record']>[2], work: (tx: Database) => Promise<T>): Promise<T> {

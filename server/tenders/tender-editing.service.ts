@@ -3,7 +3,7 @@ import type { Database } from '../db/client';
 import { checkParameterValues } from '../library/clause-template';
 import type { Category, Domain, ItemKind, ParameterValueMap, RequirementType } from '../library/library.codes';
 import { packNotFound } from '../library/library.errors';
-import type { LibraryPackRow, LibraryVersionRow } from '../library/library.table';
+import type { LibraryVersionRow } from '../library/library.table';
 import {
   buyerOrganisationFor,
   EDIT_ROLES,
@@ -612,7 +612,7 @@ export function createTenderEditing(deps: TendersServiceDeps, loaders: TenderLoa
     },
 
     /** The library's sector packs, offered as quick picks. */
-    packs: (): Promise<readonly LibraryPackRow[]> => (deps.libraryPacks ? deps.libraryPacks() : library.packs(db)),
+    packs: deps.libraryPacks,
 
     selections: (actor: Actor) => repo.selections(db, actor.memberships.map((m) => m.organisationId)),
 

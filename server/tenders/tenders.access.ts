@@ -27,7 +27,7 @@ export type TendersServiceDeps = {
   /** The newest released version and status of every library key, as the library's cache holds it: most tenders pin those, and then the checks need not ask the database. */
   newestReleased?: () => Promise<ReadonlyMap<string, { version: string; status: string }>>;
   /** The library's sector packs, as its cache holds them: every tender page offers them. */
-  libraryPacks?: () => Promise<readonly LibraryPackRow[]>;
+  libraryPacks: () => Promise<readonly LibraryPackRow[]>;
 };
 
 export const EDIT_ROLES = new Set(['owner', 'editor']);

@@ -28,10 +28,10 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: { checkResponses?: boolean; onQuery?: (query: string, params: unknown[]) => void; database?: DatabaseHandle; seed?: Seed } = {},
 ): Promise<TestContext> {
-  // A database handed in is another test app's, as a second instance on the same server uses it:
-  // it stays open, and it holds whatever that app was seeded with.
   // The settings first: a refused setting then costs no database, and leaves none open.
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIBRARY_SYNC_ON_START: 'false', ...env });
+  // A database handed in is another test app's, as a second instance on the same server uses it:
+  // it stays open, and it holds whatever that app was seeded with.
   const snapshot = options.seed && !options.database ? await readSnapshot(options.seed) : undefined;
   const { database, drop } = options.database ? { database: options.database, drop: async () => undefined } : await createTestDatabase(options.onQuery, snapshot);
   const services = createServices(database, config);
