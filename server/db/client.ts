@@ -11,6 +11,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { MIGRATIONS_DIR } from '../shared/paths';
 import * as schema from './schema';
+import { createTurns, type Turns } from './turns';
 
 export type Schema = typeof schema;
 /** The Drizzle database or a transaction on it; repositories accept either. */
@@ -130,11 +131,25 @@ export function mayWrite(query: string): boolean {
   return !READ_ONLY.test(query) || MAY_WRITE.test(query);
 }
 
+/** How long the embedded database's statements may run in one turn of the event loop before the next waits for the next turn (see turns.ts). */
+const STATEMENT_TURN_MS = 10;
+
+/** Statements, and transactions as a whole, take turns (see turns.ts); the statements inside a transaction run within its turn. */
+function takeTurns(client: PGlite, turns: Turns): void {
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = ((...args: Parameters<typeof query>) => turns.run(() => query(...args))) as typeof client.query;
+  client.exec = ((...args: Parameters<typeof exec>) => turns.run(() => exec(...args))) as typeof client.exec;
+  client.transaction = ((...args: Parameters<typeof transaction>) => turns.run(() => transaction(...args))) as typeof client.transaction;
+}
+
 async function createPglite(dataDir: string | undefined, template: Blob | undefined, logger: QueryLogger, counter: Counter): Promise<DatabaseHandle> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const fresh = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
   if (dataDir && fresh && template) await extractTemplate(template, dataDir);
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(!dataDir && template ? { loadDataDir: template } : {}), startParams: PGLITE_START_PARAMS });
+  takeTurns(client, createTurns(STATEMENT_TURN_MS));
   const pglite = drizzlePglite({ client, schema, casing: 'snake_case', logger });
   const db = pglite as unknown as Database;
   return {
