@@ -8,12 +8,13 @@
  *
  *   npm run bench -- start
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../server/shared/paths';
+import { BUILT_ENTRY, buildIfChanged } from './built-app';
 
 const RUNS = 3;
 const PAGE_SIZE_KB = 4;
@@ -36,7 +37,7 @@ function procStats(pid: number): { rssMb: number | null; cpuMs: number | null } 
 
 async function startOnce(dataDir: string): Promise<Started> {
   const began = performance.now();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'server', 'start.js')], {
+  const child = spawn(process.execPath, [BUILT_ENTRY], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', DEMO: 'true', COOKIE_SECURE: 'false', DATA_DIR: dataDir, ADMIN_PASSWORD: 'startbench-administrator-2026' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,8 +82,7 @@ function summary(label: string, runs: Started[], targetMs: number): string {
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'server', 'build.cjs'), '--if-changed'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the build failed');
+  buildIfChanged();
   const fresh: Started[] = [];
   const existing: Started[] = [];
   const work = await mkdtemp(path.join(tmpdir(), 'datakrav-start-'));

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { createDatabase } from './db/client';
 import { seedDemo } from './demo/demo.seed';
 import { ensureBaselineProfile } from './assessments/assessments.service';
@@ -13,6 +13,7 @@ import { createLogger } from './shared/logger';
 import { backupName, pruneBackups, writeBackupFile } from './db/backup';
 import { DATABASE_TEMPLATE_DIR, PROJECT_ROOT } from './shared/paths';
 import { readTemplate } from './db/template';
+import { readLibraryTemplate } from './library/library.template';
 
 const SESSION_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -25,6 +26,16 @@ function memoryMb(): Record<string, number> {
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
   const mb = (bytes: number) => Math.round(bytes / 1_048_576);
   return { rss: mb(rss), heapUsed: mb(heapUsed), external: mb(external), arrayBuffers: mb(arrayBuffers) };
+}
+
+/**
+ * The template a new embedded data folder starts from: the one with the library folder already
+ * synced into it (made by `npm run build` for the shipped library) when the library is synced at
+ * start and its files are the ones in that template, else the migrated empty one.
+ */
+async function startTemplate(config: Config): Promise<Blob | undefined> {
+  const withLibrary = config.LIBRARY_SYNC_ON_START ? await readLibraryTemplate(DATABASE_TEMPLATE_DIR, path.resolve(config.LIBRARY_DIR)) : undefined;
+  return withLibrary ?? readTemplate(DATABASE_TEMPLATE_DIR);
 }
 
 async function main(): Promise<void> {
@@ -48,7 +59,7 @@ async function main(): Promise<void> {
     return value;
   };
 
-  const database = phase('database', await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, template: config.DATABASE_URL ? undefined : readTemplate(DATABASE_TEMPLATE_DIR) }));
+  const database = phase('database', await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, template: config.DATABASE_URL ? undefined : () => startTemplate(config) }));
   phase('migrations', await database.migrate());
   const services = phase('services', createServices(database, config));
 

@@ -52,7 +52,8 @@ export type DatabaseOptions = {
   dataDir?: string;
   poolSize?: number;
   inMemory?: boolean;
-  template?: Blob | undefined;
+  /** The template, or a function that reads it: called only when a new data folder (or an in-memory database) is made. */
+  template?: Blob | (() => Promise<Blob | undefined>) | undefined;
   /** Told of every statement the app sends, with its parameters: how tests count and explain the queries a request makes. */
   onQuery?: ((query: string, params: unknown[]) => void) | undefined;
 };
@@ -144,9 +145,10 @@ function takeTurns(client: PGlite, turns: Turns): void {
   client.transaction = ((...args: Parameters<typeof transaction>) => turns.run(() => transaction(...args))) as typeof client.transaction;
 }
 
-async function createPglite(dataDir: string | undefined, template: Blob | undefined, logger: QueryLogger, counter: Counter): Promise<DatabaseHandle> {
+async function createPglite(dataDir: string | undefined, templateOrReader: DatabaseOptions['template'], logger: QueryLogger, counter: Counter): Promise<DatabaseHandle> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const fresh = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const template = typeof templateOrReader === 'function' ? (fresh ? await templateOrReader() : undefined) : templateOrReader;
   if (dataDir && fresh && template) await extractTemplate(template, dataDir);
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(!dataDir && template ? { loadDataDir: template } : {}), startParams: PGLITE_START_PARAMS });
   takeTurns(client, createTurns(STATEMENT_TURN_MS));

@@ -23,18 +23,43 @@ export function migrationsFingerprint(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-export function templateFile(dir: string): string {
-  return path.join(dir, `pglite-template-${migrationsFingerprint()}.tar.gz`);
+/**
+ * What a template holds beyond the migrations: its name and a fingerprint of its contents go into
+ * the file name, so a template whose contents have changed since it was made is never used.
+ * `fill` writes them into the migrated database before it is dumped.
+ */
+export type TemplateContents = {
+  name: string;
+  fingerprint: string;
+  fill?: (client: PGlite) => Promise<void>;
+};
+
+const PLAIN_TEMPLATE = /^pglite-template-[0-9a-f]{16}\.tar\.gz$/;
+
+export function templateFile(dir: string, contents?: Pick<TemplateContents, 'name' | 'fingerprint'>): string {
+  const base = `pglite-template-${migrationsFingerprint()}`;
+  return path.join(dir, contents ? `${base}-${contents.name}-${contents.fingerprint}.tar.gz` : `${base}.tar.gz`);
 }
 
-/** Writes the template for the current migrations into `dir` unless it is there; answers its path and whether it was made now. */
-export async function ensureTemplate(dir: string): Promise<{ file: string; created: boolean }> {
-  const file = templateFile(dir);
-  if (existsSync(file)) return { file, created: false };
+/** Whether `file` (a name in a template folder) is a template of the same kind as `contents`: the ones a new template of that kind replaces. */
+function sameKind(file: string, contents: Pick<TemplateContents, 'name'> | undefined): boolean {
+  return contents ? new RegExp(`^pglite-template-[0-9a-f]{16}-${contents.name}-[0-9a-f]+\\.tar\\.gz$`).test(file) : PLAIN_TEMPLATE.test(file);
+}
+
+/**
+ * Writes the template for the current migrations (and `contents`, when given) into `dir` unless it
+ * is there; answers its path and whether it was made now. `replace` makes it again even so: for
+ * contents written by code that may have changed since. Templates of the same kind made for
+ * other migrations or contents are removed.
+ */
+export async function ensureTemplate(dir: string, contents?: TemplateContents, options: { replace?: boolean } = {}): Promise<{ file: string; created: boolean }> {
+  const file = templateFile(dir, contents);
+  if (existsSync(file) && !options.replace) return { file, created: false };
   mkdirSync(dir, { recursive: true });
   const client = await PGlite.create();
   try {
     await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_DIR });
+    await contents?.fill?.(client);
     // Without a checkpoint the dump is a crashed database: every database made from it replayed
     // the migrations' write-ahead log and wrote a checkpoint of its own on first open (about a
     // second of a first start, and of every test file's database).
@@ -43,15 +68,15 @@ export async function ensureTemplate(dir: string): Promise<{ file: string; creat
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
     renameSync(partial, file);
-    for (const stale of readdirSync(dir).filter((f) => f.startsWith('pglite-template-') && path.join(dir, f) !== file)) rmSync(path.join(dir, stale), { force: true });
+    for (const stale of readdirSync(dir).filter((f) => sameKind(f, contents) && path.join(dir, f) !== file)) rmSync(path.join(dir, stale), { force: true });
   } finally {
     await client.close();
   }
   return { file, created: true };
 }
 
-/** The template for the current migrations, if one was made; a missing or stale one is `undefined`. */
-export function readTemplate(dir: string): Blob | undefined {
-  const file = templateFile(dir);
+/** The template for the current migrations (and `contents`), if one was made; a missing or stale one is `undefined`. */
+export function readTemplate(dir: string, contents?: Pick<TemplateContents, 'name' | 'fingerprint'>): Blob | undefined {
+  const file = templateFile(dir, contents);
   return existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
 }

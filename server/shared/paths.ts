@@ -16,6 +16,8 @@ export const PROJECT_ROOT = findProjectRoot(__dirname);
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'server', 'db', 'migrations');
 export const LOCALES_DIR = path.join(PROJECT_ROOT, 'server', 'locales');
+/** The requirement library that ships with the app (the default LIBRARY_DIR). */
+export const SHIPPED_LIBRARY_DIR = path.join(PROJECT_ROOT, 'requirements');
 export const NODE_MODULES_DIR = path.join(PROJECT_ROOT, 'node_modules');
 /** Where `npm run build` writes the compiled server and the embedded database's template. */
 export const BUILD_DIR = path.join(PROJECT_ROOT, 'dist');

@@ -1,0 +1,37 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { createAuditRepository } from '../audit/audit.repository';
+import { SYSTEM_AUDIT } from '../auth/actor';
+import type { Database } from '../db/client';
+import * as schema from '../db/schema';
+import { readTemplate, type TemplateContents } from '../db/template';
+import { hashLibraryFiles } from './library.files';
+import { createLibraryRepository } from './library.repository';
+import { syncLibraryFolder } from './library.sync';
+
+/**
+ * The embedded database's template with a library folder already synced into it: a first start
+ * whose folder holds the same files finds them synced and does no library work, which was a
+ * quarter of a first start. The template is named by a fingerprint of the files, so a folder
+ * edited since, or another folder, is synced at start as before, from the plain template. The
+ * import is in the audit log as the system's, at the time the template was made.
+ */
+export async function libraryTemplateContents(libraryDir: string): Promise<TemplateContents> {
+  const filesHash = await hashLibraryFiles(libraryDir);
+  return {
+    name: 'library',
+    fingerprint: filesHash.slice(0, 16),
+    fill: async (client: PGlite) => {
+      const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Database;
+      const deps = { db, libraryRepository: createLibraryRepository(), auditRepository: createAuditRepository() };
+      await syncLibraryFolder(deps, libraryDir, SYSTEM_AUDIT);
+      // Files saved while the template was made would be synced under the fingerprint of the ones before.
+      if ((await deps.libraryRepository.syncedFilesHash(db)) !== filesHash) throw new Error(`the library files in ${libraryDir} changed while the database template was made; build again`);
+    },
+  };
+}
+
+/** The template a new embedded data folder starts from when the library of `libraryDir` is synced at start: the one with that library in it if it was made, else undefined. */
+export async function readLibraryTemplate(templateDir: string, libraryDir: string): Promise<Blob | undefined> {
+  return readTemplate(templateDir, await libraryTemplateContents(libraryDir));
+}
