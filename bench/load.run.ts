@@ -28,6 +28,7 @@ import { loadConfig } from '../server/config';
 import { createDatabase } from '../server/db/client';
 import { createServices } from '../server/services';
 import { PROJECT_ROOT } from '../server/shared/paths';
+import { BUILT_ENTRY, buildIfChanged } from './built-app';
 import { generateLoadData, LOAD_DATA, LOAD_USER, type LoadData } from './load-data';
 
 const CONNECTIONS = 50;
@@ -102,7 +103,7 @@ function rssMb(child: ChildProcess): number | null {
  */
 async function startApp(database: { DATA_DIR?: string; DATABASE_URL?: string }): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE_DIR] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(PROJECT_ROOT, 'server', 'start.ts')], {
+  const child = spawn(process.execPath, [...profile, BUILT_ENTRY], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH,
@@ -427,6 +428,7 @@ async function scaleOut(data: LoadData, database: { DATABASE_URL?: string }, ser
 
 async function main(): Promise<void> {
   if (postgresMode && !process.env.DATABASE_URL) throw new Error('--postgres needs DATABASE_URL, the PostgreSQL server to create the benchmark database on');
+  buildIfChanged();
   const work = await mkdtemp(path.join(tmpdir(), 'datakrav-load-'));
   const database = await makeDatabase(work);
   try {
