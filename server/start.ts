@@ -31,11 +31,19 @@ function memoryMb(): Record<string, number> {
 /**
  * The template a new embedded data folder starts from: the one with the library folder already
  * synced into it (made by `npm run build` for the shipped library) when the library is synced at
- * start and its files are the ones in that template, else the migrated empty one.
+ * start and its files are the ones in that template, else the migrated empty one. `made` tells
+ * which one was used, if a new data folder was made.
  */
-async function startTemplate(config: Config): Promise<Blob | undefined> {
-  const withLibrary = config.LIBRARY_SYNC_ON_START ? await readLibraryTemplate(DATABASE_TEMPLATE_DIR, path.resolve(config.LIBRARY_DIR)) : undefined;
-  return withLibrary ?? readTemplate(DATABASE_TEMPLATE_DIR);
+function startTemplate(config: Config): { read: () => Promise<Blob | undefined>; made: () => 'with-library' | 'empty' | null } {
+  let made: 'with-library' | 'empty' | null = null;
+  return {
+    read: async () => {
+      const withLibrary = config.LIBRARY_SYNC_ON_START ? await readLibraryTemplate(DATABASE_TEMPLATE_DIR, path.resolve(config.LIBRARY_DIR)) : undefined;
+      made = withLibrary ? 'with-library' : 'empty';
+      return withLibrary ?? readTemplate(DATABASE_TEMPLATE_DIR);
+    },
+    made: () => made,
+  };
 }
 
 async function main(): Promise<void> {
@@ -59,7 +67,8 @@ async function main(): Promise<void> {
     return value;
   };
 
-  const database = phase('database', await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, template: config.DATABASE_URL ? undefined : () => startTemplate(config) }));
+  const template = startTemplate(config);
+  const database = phase('database', await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, template: config.DATABASE_URL ? undefined : template.read }));
   phase('migrations', await database.migrate());
   const services = phase('services', createServices(database, config));
 
@@ -93,6 +102,8 @@ async function main(): Promise<void> {
   }
   if (libraryReport) {
     lines.push(`Requirement library: ${libraryReport.added} versions added, ${libraryReport.unchanged} unchanged (from ${path.resolve(config.LIBRARY_DIR)}).`);
+  } else if (libraryReport === null && template.made() === 'with-library') {
+    lines.push(`Requirement library: the new database holds the library of ${path.resolve(config.LIBRARY_DIR)} as it was when the app was built, and its files are unchanged since.`);
   } else if (libraryReport === null) {
     lines.push(`Requirement library: its files are unchanged since the last sync (${path.resolve(config.LIBRARY_DIR)}).`);
   }

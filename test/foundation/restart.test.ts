@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
-import { PROJECT_ROOT } from '../../server/shared/paths';
+import { readLibraryTemplate } from '../../server/library/library.template';
+import { DATABASE_TEMPLATE_DIR, PROJECT_ROOT, SHIPPED_LIBRARY_DIR } from '../../server/shared/paths';
 
 const ADMIN = { email: 'restart-admin@example.no', password: 'restart test password' };
 const describeEmbedded = process.env.DATABASE_URL ? describe.skip : describe;
@@ -41,8 +42,11 @@ describeEmbedded('restarts on the embedded database', () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  test('When the process is killed with SIGKILL after a change, then the change is there after a restart, and SIGTERM stops it cleanly', async () => {
+  test('When the app starts on a new data folder, then it says where its library came from; when the process is killed with SIGKILL after a change, then the change is there after a restart, and SIGTERM stops it cleanly', async () => {
     const first = await start(dataDir);
+    // A new data folder starts from the build's template with the shipped library in it, when the build made one for these files.
+    const built = await readLibraryTemplate(DATABASE_TEMPLATE_DIR, SHIPPED_LIBRARY_DIR);
+    expect(first.output()).toContain(built ? `Requirement library: the new database holds the library of ${SHIPPED_LIBRARY_DIR} as it was when the app was built` : 'versions added');
     const agent = supertest.agent(first.url);
     const login = await agent.post('/api/session').send(ADMIN);
     expect(login.status).toBe(201);
