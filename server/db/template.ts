@@ -75,6 +75,12 @@ export async function ensureTemplate(dir: string, contents?: TemplateContents, o
   return { file, created: true };
 }
 
+/** Removes every template of the kind named `name` from `dir`, for whatever migrations or contents it was made. */
+export function removeTemplates(dir: string, name: string): void {
+  if (!existsSync(dir)) return;
+  for (const file of readdirSync(dir).filter((f) => sameKind(f, { name }))) rmSync(path.join(dir, file), { force: true });
+}
+
 /** The template for the current migrations (and `contents`), if one was made; a missing or stale one is `undefined`. */
 export function readTemplate(dir: string, contents?: Pick<TemplateContents, 'name' | 'fingerprint'>): Blob | undefined {
   const file = templateFile(dir, contents);

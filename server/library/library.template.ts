@@ -4,8 +4,8 @@ import { createAuditRepository } from '../audit/audit.repository';
 import { SYSTEM_AUDIT } from '../auth/actor';
 import type { Database } from '../db/client';
 import * as schema from '../db/schema';
-import { readTemplate, type TemplateContents } from '../db/template';
-import { hashLibraryFiles } from './library.files';
+import { ensureTemplate, readTemplate, removeTemplates, type TemplateContents } from '../db/template';
+import { hashLibraryFiles, LibraryFilesError } from './library.files';
 import { createLibraryRepository } from './library.repository';
 import { syncLibraryFolder } from './library.sync';
 
@@ -16,10 +16,12 @@ import { syncLibraryFolder } from './library.sync';
  * edited since, or another folder, is synced at start as before, from the plain template. The
  * import is in the audit log as the system's, at the time the template was made.
  */
+const LIBRARY_TEMPLATE = 'library';
+
 export async function libraryTemplateContents(libraryDir: string): Promise<TemplateContents> {
   const filesHash = await hashLibraryFiles(libraryDir);
   return {
-    name: 'library',
+    name: LIBRARY_TEMPLATE,
     fingerprint: filesHash.slice(0, 16),
     fill: async (client: PGlite) => {
       const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Database;
@@ -34,4 +36,26 @@ export async function libraryTemplateContents(libraryDir: string): Promise<Templ
 /** The template a new embedded data folder starts from when the library of `libraryDir` is synced at start: the one with that library in it if it was made, else undefined. */
 export async function readLibraryTemplate(templateDir: string, libraryDir: string): Promise<Blob | undefined> {
   return readTemplate(templateDir, await libraryTemplateContents(libraryDir));
+}
+
+/**
+ * What `npm run build` prepares in `templateDir`: the migrated template, kept while the migrations
+ * are unchanged, and the one with the library of `libraryDir` in it, made again every time since
+ * the code that syncs it is built too. Library files with problems do not stop the build: the
+ * template with the library is left out (and one made before is removed), so a first start syncs
+ * the files itself and names their problems, as it always has. Answers what it did, a line each.
+ */
+export async function prepareTemplates(templateDir: string, libraryDir: string): Promise<string[]> {
+  const lines: string[] = [];
+  const plain = await ensureTemplate(templateDir);
+  if (plain.created) lines.push(`Prepared the embedded database's template: ${plain.file}`);
+  try {
+    const withLibrary = await ensureTemplate(templateDir, await libraryTemplateContents(libraryDir), { replace: true });
+    lines.push(`Prepared the embedded database's template with the library of ${libraryDir}: ${withLibrary.file}`);
+  } catch (error) {
+    if (!(error instanceof LibraryFilesError)) throw error;
+    removeTemplates(templateDir, LIBRARY_TEMPLATE);
+    lines.push(`Made no template with the library of ${libraryDir}, so a first start imports it itself. ${error.message}`);
+  }
+  return lines;
 }

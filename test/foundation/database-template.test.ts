@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, copyFile, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, count, eq } from 'drizzle-orm';
@@ -6,12 +6,12 @@ import { createAuditRepository } from '../../server/audit/audit.repository';
 import { auditLog } from '../../server/audit/audit.table';
 import { SYSTEM_AUDIT } from '../../server/auth/actor';
 import { createDatabase, type DatabaseHandle } from '../../server/db/client';
-import { ensureTemplate, readTemplate } from '../../server/db/template';
+import { ensureTemplate, migrationsFingerprint, readTemplate, templateFile } from '../../server/db/template';
 import { hashLibraryFiles, loadLibraryFiles } from '../../server/library/library.files';
 import { createLibraryRepository } from '../../server/library/library.repository';
 import { syncLibraryFolder } from '../../server/library/library.sync';
 import { libraryVersions } from '../../server/library/library.table';
-import { libraryTemplateContents, readLibraryTemplate } from '../../server/library/library.template';
+import { libraryTemplateContents, prepareTemplates, readLibraryTemplate } from '../../server/library/library.template';
 import { SHIPPED_LIBRARY_DIR } from '../../server/shared/paths';
 
 /*
@@ -98,5 +98,24 @@ describeEmbedded('the database template with the library in it', () => {
     expect(await readLibraryTemplate(templates, other)).toBeInstanceOf(Blob);
     expect(await readLibraryTemplate(templates, library)).toBeUndefined();
     expect(readTemplate(templates)).toBeInstanceOf(Blob);
+  });
+
+  test('When a library file has a problem at build time, then the build still makes the migrated template, removes the library template made before, and names the file', async () => {
+    const broken = path.join(work, 'broken-requirements');
+    await cp(library, broken, { recursive: true });
+    const [firstItemFile] = (await readdir(path.join(broken, 'export'))).filter((f) => f.endsWith('.yaml'));
+    await writeFile(path.join(broken, 'export', firstItemFile as string), 'key: [ikke avsluttet\n');
+    const buildDir = path.join(work, 'build-templates');
+    await mkdir(buildDir);
+    await copyFile(templateFile(templates), templateFile(buildDir));
+    const before = path.join(buildDir, `pglite-template-${migrationsFingerprint()}-library-0123456789abcdef.tar.gz`);
+    await writeFile(before, '');
+
+    const lines = await prepareTemplates(buildDir, broken);
+
+    expect(await readdir(buildDir)).toEqual([path.basename(templateFile(buildDir))]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`Made no template with the library of ${broken}, so a first start imports it itself.`);
+    expect(lines[0]).toContain(firstItemFile as string);
   });
 });
