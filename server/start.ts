@@ -31,18 +31,18 @@ function memoryMb(): Record<string, number> {
 /**
  * The template a new embedded data folder starts from: the one with the library folder already
  * synced into it (made by `npm run build` for the shipped library) when the library is synced at
- * start and its files are the ones in that template, else the migrated empty one. `made` tells
- * which one was used, if a new data folder was made.
+ * start and its files are the ones in that template, else the migrated empty one.
+ * `withLibrary` tells whether a new data folder was made from the first.
  */
-function startTemplate(config: Config): { read: () => Promise<Blob | undefined>; made: () => 'with-library' | 'empty' | null } {
-  let made: 'with-library' | 'empty' | null = null;
+function startTemplate(config: Config): { read: () => Promise<Blob | undefined>; withLibrary: () => boolean } {
+  let withLibrary = false;
   return {
     read: async () => {
-      const withLibrary = config.LIBRARY_SYNC_ON_START ? await readLibraryTemplate(DATABASE_TEMPLATE_DIR, path.resolve(config.LIBRARY_DIR)) : undefined;
-      made = withLibrary ? 'with-library' : 'empty';
-      return withLibrary ?? readTemplate(DATABASE_TEMPLATE_DIR);
+      const library = config.LIBRARY_SYNC_ON_START ? await readLibraryTemplate(DATABASE_TEMPLATE_DIR, path.resolve(config.LIBRARY_DIR)) : undefined;
+      withLibrary = library !== undefined;
+      return library ?? readTemplate(DATABASE_TEMPLATE_DIR);
     },
-    made: () => made,
+    withLibrary: () => withLibrary,
   };
 }
 
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   }
   if (libraryReport) {
     lines.push(`Requirement library: ${libraryReport.added} versions added, ${libraryReport.unchanged} unchanged (from ${path.resolve(config.LIBRARY_DIR)}).`);
-  } else if (libraryReport === null && template.made() === 'with-library') {
+  } else if (libraryReport === null && template.withLibrary()) {
     lines.push(`Requirement library: the new database holds the library of ${path.resolve(config.LIBRARY_DIR)} as it was when the app was built, and its files are unchanged since.`);
   } else if (libraryReport === null) {
     lines.push(`Requirement library: its files are unchanged since the last sync (${path.resolve(config.LIBRARY_DIR)}).`);

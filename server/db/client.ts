@@ -132,6 +132,15 @@ export function mayWrite(query: string): boolean {
   return !READ_ONLY.test(query) || MAY_WRITE.test(query);
 }
 
+function drizzleOnPglite(client: PGlite, logger?: QueryLogger) {
+  return drizzlePglite({ client, schema, casing: 'snake_case', ...(logger ? { logger } : {}) });
+}
+
+/** The app's database on a PGlite client, as the app maps it (its schema, snake_case columns): for code that opens PGlite itself, as the build does for its templates. */
+export function databaseOnPglite(client: PGlite): Database {
+  return drizzleOnPglite(client) as unknown as Database;
+}
+
 /** How long the embedded database's statements may run in one turn of the event loop before the next waits for the next turn (see turns.ts). */
 const STATEMENT_TURN_MS = 10;
 
@@ -152,7 +161,7 @@ async function createPglite(dataDir: string | undefined, templateOrReader: Datab
   if (dataDir && fresh && template) await extractTemplate(template, dataDir);
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(!dataDir && template ? { loadDataDir: template } : {}), startParams: PGLITE_START_PARAMS });
   takeTurns(client, createTurns(STATEMENT_TURN_MS));
-  const pglite = drizzlePglite({ client, schema, casing: 'snake_case', logger });
+  const pglite = drizzleOnPglite(client, logger);
   const db = pglite as unknown as Database;
   return {
     db,

@@ -68,17 +68,17 @@ export async function ensureTemplate(dir: string, contents?: TemplateContents, o
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
     renameSync(partial, file);
-    for (const stale of readdirSync(dir).filter((f) => sameKind(f, contents) && path.join(dir, f) !== file)) rmSync(path.join(dir, stale), { force: true });
+    removeTemplates(dir, contents, file);
   } finally {
     await client.close();
   }
   return { file, created: true };
 }
 
-/** Removes every template of the kind named `name` from `dir`, for whatever migrations or contents it was made. */
-export function removeTemplates(dir: string, name: string): void {
+/** Removes every template in `dir` of the same kind as `contents` (the plain one when none), for whatever migrations or contents it was made, except the file `keep`. */
+export function removeTemplates(dir: string, contents: Pick<TemplateContents, 'name'> | undefined, keep?: string): void {
   if (!existsSync(dir)) return;
-  for (const file of readdirSync(dir).filter((f) => sameKind(f, { name }))) rmSync(path.join(dir, file), { force: true });
+  for (const stale of readdirSync(dir).filter((f) => sameKind(f, contents) && path.join(dir, f) !== keep)) rmSync(path.join(dir, stale), { force: true });
 }
 
 /** The template for the current migrations (and `contents`), if one was made; a missing or stale one is `undefined`. */

@@ -1,13 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
 import { createAuditRepository } from '../audit/audit.repository';
 import { SYSTEM_AUDIT } from '../auth/actor';
-import type { Database } from '../db/client';
-import * as schema from '../db/schema';
+import { databaseOnPglite } from '../db/client';
 import { ensureTemplate, readTemplate, removeTemplates, type TemplateContents } from '../db/template';
 import { hashLibraryFiles, LibraryFilesError } from './library.files';
 import { createLibraryRepository } from './library.repository';
 import { syncLibraryFolder } from './library.sync';
+
+const LIBRARY_TEMPLATE = 'library';
 
 /**
  * The embedded database's template with a library folder already synced into it: a first start
@@ -16,15 +16,13 @@ import { syncLibraryFolder } from './library.sync';
  * edited since, or another folder, is synced at start as before, from the plain template. The
  * import is in the audit log as the system's, at the time the template was made.
  */
-const LIBRARY_TEMPLATE = 'library';
-
 export async function libraryTemplateContents(libraryDir: string): Promise<TemplateContents> {
   const filesHash = await hashLibraryFiles(libraryDir);
   return {
     name: LIBRARY_TEMPLATE,
     fingerprint: filesHash.slice(0, 16),
     fill: async (client: PGlite) => {
-      const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Database;
+      const db = databaseOnPglite(client);
       const deps = { db, libraryRepository: createLibraryRepository(), auditRepository: createAuditRepository() };
       await syncLibraryFolder(deps, libraryDir, SYSTEM_AUDIT);
       // Files saved while the template was made would be synced under the fingerprint of the ones before.
@@ -54,7 +52,7 @@ export async function prepareTemplates(templateDir: string, libraryDir: string):
     lines.push(`Prepared the embedded database's template with the library of ${libraryDir}: ${withLibrary.file}`);
   } catch (error) {
     if (!(error instanceof LibraryFilesError)) throw error;
-    removeTemplates(templateDir, LIBRARY_TEMPLATE);
+    removeTemplates(templateDir, { name: LIBRARY_TEMPLATE });
     lines.push(`Made no template with the library of ${libraryDir}, so a first start imports it itself. ${error.message}`);
   }
   return lines;
