@@ -28,7 +28,7 @@ import { loadConfig } from '../server/config';
 import { createDatabase } from '../server/db/client';
 import { createServices } from '../server/services';
 import { PROJECT_ROOT } from '../server/shared/paths';
-import { BUILT_ENTRY, buildIfChanged } from './built-app';
+import { BUILT_ENTRY, START_NODE_OPTIONS, buildIfChanged } from './built-app';
 import { generateLoadData, LOAD_DATA, LOAD_USER, type LoadData } from './load-data';
 
 const CONNECTIONS = 50;
@@ -103,7 +103,7 @@ function rssMb(child: ChildProcess): number | null {
  */
 async function startApp(database: { DATA_DIR?: string; DATABASE_URL?: string }): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE_DIR] : [];
-  const child = spawn(process.execPath, [...profile, BUILT_ENTRY], {
+  const child = spawn(process.execPath, [...START_NODE_OPTIONS, ...profile, BUILT_ENTRY], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH,

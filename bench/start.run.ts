@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../server/shared/paths';
-import { BUILT_ENTRY, buildIfChanged } from './built-app';
+import { BUILT_ENTRY, START_NODE_OPTIONS, buildIfChanged } from './built-app';
 
 const RUNS = 3;
 const PAGE_SIZE_KB = 4;
@@ -37,7 +37,7 @@ function procStats(pid: number): { rssMb: number | null; cpuMs: number | null } 
 
 async function startOnce(dataDir: string): Promise<Started> {
   const began = performance.now();
-  const child = spawn(process.execPath, [BUILT_ENTRY], {
+  const child = spawn(process.execPath, [...START_NODE_OPTIONS, BUILT_ENTRY], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', DEMO: 'true', COOKIE_SECURE: 'false', DATA_DIR: dataDir, ADMIN_PASSWORD: 'startbench-administrator-2026' },
     stdio: ['ignore', 'pipe', 'pipe'],
