@@ -12,8 +12,9 @@ module.exports = {
   maxWorkers: '100%',
   // A worker keeps growing from file to file (each file loads the app and its embedded database
   // afresh), and its files slow down as it grows, about twice as slow by the end of a run; a
-  // worker past this size after a file is replaced by a fresh one.
-  workerIdleMemoryLimit: '1GB',
+  // worker past this size after a file (most are, after a file on the embedded database) is
+  // replaced by a fresh one.
+  workerIdleMemoryLimit: '700MB',
   // Code in a test file runs in a vm context, where reading a global such as Object goes through
   // the context's interceptor: about ten times slower than outside, and the app's query builder
   // does it for every piece of every statement. These globals are handed to each module as local
